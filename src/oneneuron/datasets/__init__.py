@@ -1,0 +1,71 @@
+"""Data sets for binary classification: toy 2-D sets, digits, MNIST, breast cancer, tables.
+
+Every loader returns a :class:`Dataset`. Randomness only comes through ``random_state``
+(int, numpy Generator or None); the global NumPy seed is never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ._base import Dataset
+from ._idx import read_idx
+from ._real import load_breast_cancer, load_digits01, load_mnist01
+from ._split import train_test_split, train_val_test_split
+from ._tabular import SUPPORTED_TABLE_EXTENSIONS, load_table
+from ._toy import make_blobs, make_circles, make_moons, make_xor
+
+__all__ = [
+    "DATASETS",
+    "SUPPORTED_TABLE_EXTENSIONS",
+    "Dataset",
+    "load",
+    "load_breast_cancer",
+    "load_digits01",
+    "load_mnist01",
+    "load_table",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_xor",
+    "read_idx",
+    "train_test_split",
+    "train_val_test_split",
+]
+
+DATASETS: dict[str, Callable[..., Dataset]] = {
+    "blobs": make_blobs,
+    "moons": make_moons,
+    "circles": make_circles,
+    "xor": make_xor,
+    "digits": load_digits01,
+    "breast-cancer": load_breast_cancer,
+    "mnist": load_mnist01,
+}
+"""Named data sets: name -> function returning a :class:`Dataset`."""
+
+
+def load(name: str, **kwargs: Any) -> Dataset:
+    """Load a data set from :data:`DATASETS` by name.
+
+    Parameters
+    ----------
+    name : str
+        One of the keys of :data:`DATASETS` (case-insensitive; ``_`` may stand for ``-``).
+    **kwargs
+        Passed to the data set's function, e.g. ``random_state=0`` or ``path=...``.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+    """
+    key = name.strip().lower().replace("_", "-")
+    if key not in DATASETS:
+        raise ValueError(f"Unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    return DATASETS[key](**kwargs)

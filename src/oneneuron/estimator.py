@@ -1,0 +1,492 @@
+"""``LogisticRegression``: the scikit-learn estimator; validation and bookkeeping, no maths.
+
+All learning happens in :mod:`oneneuron.objective` and :mod:`oneneuron.solvers`; this
+module turns user input into an Objective, picks a solver, and stores what came out.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._numerics import log_sigmoid, logit, sigmoid
+from ._validation import check_finite, check_sample_weight, encode_binary_labels
+from .history import History
+from .objective import Objective
+from .solvers import SOLVERS, Callback, StochasticGradientDescent, choose_solver, run
+from .solvers.schedules import SCHEDULES
+
+__all__ = ["LogisticRegression"]
+
+Array = NDArray[np.floating]
+DEFAULT_MAX_ITER = {"gd": 1000, "sgd": 100, "newton": 100, "lbfgs": 1000}
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    """Binary logistic regression: one neuron, ``p = sigmoid(x . w + b)``.
+
+    Minimises ``J(w, b) = sum_i s_i l(y_i, x_i . w + b) / sum_i s_i + alpha/2 ||w||^2``
+    (see :mod:`oneneuron.objective`). scikit-learn's ``LogisticRegression(C=C)`` solves
+    the same problem for ``alpha = 1 / (C * sum_i s_i)``.
+
+    Parameters
+    ----------
+    solver : {"auto", "newton", "lbfgs", "gd", "sgd"}, default="auto"
+        "auto" picks the fastest exact solver for the shape: "newton" for up to 500
+        parameters, else "lbfgs". "gd" is the seeds' full-batch gradient descent,
+        "sgd" random mini-batches.
+    alpha : float, default=1e-4
+        L2 penalty on the weights (not the intercept); 0 for none.
+    fit_intercept : bool, default=True
+    standardize : bool, default=False
+        Train on ``(X - mean) / std`` (applied block by block, X is not copied).
+        ``coef_`` and ``intercept_`` are reported for the raw features, so ``predict``
+        takes raw data; ``x_mean_`` and ``x_scale_`` keep the statistics.
+    learning_rate : float, default=0.1
+        Step size for "gd" and "sgd".
+    batch_size : int, default=64
+        Rows per mini-batch for "sgd" and ``partial_fit``.
+    momentum : float, default=0.0
+        Heavy-ball momentum for "gd" and "sgd", in [0, 1).
+    lr_schedule : {"constant", "invscaling", "cosine"}, default="constant"
+    max_iter : int or None, default=None
+        Most iterations (epochs for "sgd"); None means 100 for "newton" and "sgd",
+        1000 for "gd" and "lbfgs".
+    tol : float, default=1e-6
+        Stop when ``max |dJ/dtheta| <= tol``.
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies each sample's weight by the weight of its class.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified) and stop when the
+        validation loss has not improved for ``n_iter_no_change`` iterations; the best
+        weights are kept.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    threshold : float, default=0.5
+        ``predict`` returns the positive class when its probability is >= threshold.
+    record_weights : bool, default=False
+        Keep ``coef`` and ``intercept`` in every history record (for animations).
+    random_state : int, Generator, RandomState or None, default=None
+        Seeds mini-batch shuffles and the early-stopping split.
+    verbose : int, default=0
+        1 prints the cost at every iteration (the seeds' ``print_cost``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_ : ndarray of shape (1, n_features)
+    intercept_ : ndarray of shape (1,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features,), when X had string column names
+    n_iter_ : int
+    converged_ : bool
+    history_ : History
+        One record per iteration: loss, accuracy, grad_max, time, and val_loss /
+        val_accuracy with validation data.
+    x_mean_, x_scale_ : ndarray of shape (n_features,) or None
+
+    Examples
+    --------
+    >>> from oneneuron import LogisticRegression
+    >>> from sklearn.datasets import make_blobs
+    >>> X, y = make_blobs(n_samples=200, centers=2, random_state=42)
+    >>> model = LogisticRegression().fit(X, y)
+    >>> print(model.score(X, y))
+    1.0
+    """
+
+    def __init__(
+        self,
+        *,
+        solver: str = "auto",
+        alpha: float = 1e-4,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        learning_rate: float = 0.1,
+        batch_size: int = 64,
+        momentum: float = 0.0,
+        lr_schedule: str = "constant",
+        max_iter: int | None = None,
+        tol: float = 1e-6,
+        class_weight: dict[Any, float] | str | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        threshold: float = 0.5,
+        record_weights: bool = False,
+        random_state: Any = None,
+        verbose: int = 0,
+    ) -> None:
+        self.solver = solver
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.lr_schedule = lr_schedule
+        self.max_iter = max_iter
+        self.tol = tol
+        self.class_weight = class_weight
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.threshold = threshold
+        self.record_weights = record_weights
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self) -> None:
+        valid = ["auto", *SOLVERS]
+        if self.solver not in valid:
+            raise ValueError(f"unknown solver {self.solver!r}; valid: {', '.join(valid)}")
+        if self.lr_schedule not in SCHEDULES:
+            raise ValueError(
+                f"unknown lr_schedule {self.lr_schedule!r}; valid: {', '.join(SCHEDULES)}"
+            )
+        _number("alpha", self.alpha, low=0.0)
+        _number("learning_rate", self.learning_rate, low=0.0, strict=True)
+        _number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        _number("tol", self.tol, low=0.0)
+        _number("validation_fraction", self.validation_fraction, low=0.0, high=1.0,
+                strict=True, high_open=True)
+        _number("threshold", self.threshold, low=0.0, high=1.0)
+        _integer("batch_size", self.batch_size, low=1)
+        _integer("n_iter_no_change", self.n_iter_no_change, low=1)
+        if self.max_iter is not None:
+            _integer("max_iter", self.max_iter, low=0)
+        if not (self.class_weight is None or self.class_weight == "balanced"
+                or isinstance(self.class_weight, dict)):
+            raise ValueError(
+                f"class_weight must be None, 'balanced' or a dict label -> weight; "
+                f"got {self.class_weight!r}"
+            )
+
+    def _weights(self, y: NDArray[Any], y01: Array, sample_weight: Any) -> Array | None:
+        """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones)."""
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, len(y))
+        if self.class_weight is None:
+            return sw
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names labels {sorted(map(repr, unknown))} that are not "
+                    f"classes of y {self.classes_.tolist()!r}"
+                )
+        cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        per_sample = np.where(y01 == 1, cw[1], cw[0])
+        return per_sample if sw is None else sw * per_sample
+
+    # --------------------------------------------------------------- training
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        coef_init: ArrayLike | None = None,
+        intercept_init: float | ArrayLike | None = None,
+        eval_set: tuple[ArrayLike, ArrayLike] | None = None,
+        callbacks: Sequence[Callback] = (),
+    ) -> LogisticRegression:
+        """Fit the model to X (n_samples, n_features) and binary labels y (n_samples,).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Any two labels (ints, strings, bools).
+        sample_weight : array-like of shape (n_samples,), optional
+        coef_init : array-like of shape (n_features,) or (1, n_features), optional
+            Starting weights (raw-feature space); zeros by default.
+        intercept_init : float, optional
+        eval_set : (X_val, y_val), optional
+            Scored at every iteration into ``history_`` (``val_loss``, ``val_accuracy``).
+        callbacks : sequence of callables
+            ``callback(record, theta) -> bool``; True stops training.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        X, y = validate_data(
+            self, X, y, reset=True, dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite(X)
+        self.classes_, y01 = encode_binary_labels(y)
+        sw = self._weights(y, y01, sample_weight)
+        rng = check_random_state(self.random_state)
+        validation = None
+        if eval_set is not None:
+            validation = self._validation_objective(*eval_set)
+        if self.early_stopping:
+            X, X_val, y01, y_val, sw = _holdout(X, y01, sw, self.validation_fraction, rng)
+            validation = Objective(X_val, y_val, threshold=self.threshold)
+        self._set_scaling(X, sw)
+        objective = self._objective(X, y01, sw)
+        theta0 = self._to_theta(coef_init, intercept_init, X.shape[1])
+        name = self.solver if self.solver != "auto" else choose_solver(*X.shape)
+        solver = self._make_solver(name, rng)
+        cbs = list(callbacks)
+        stopper = _EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
+        if stopper is not None:
+            cbs.insert(0, stopper)
+        result = run(
+            solver, objective, theta0, tol=self.tol, max_iter=self._max_iter(name),
+            monitor=self._monitor(validation), callbacks=cbs, verbose=self.verbose,
+        )
+        theta = result.theta if stopper is None or stopper.best is None else stopper.best
+        self._store(theta)
+        self.solver_ = name
+        self.n_iter_ = result.n_iter
+        self.converged_ = result.converged
+        self.stop_reason_ = result.stop_reason
+        self.history_ = History(result.records)
+        self._sgd_state: StochasticGradientDescent | None = None
+        if self.alpha == 0:
+            self._warn_if_separable(X, y01)
+        return self
+
+    def partial_fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        classes: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> LogisticRegression:
+        """One epoch of mini-batch SGD over (X, y), continuing from the current weights.
+
+        ``classes`` (both labels) is required on the first call. With
+        ``standardize=True`` the first call's statistics are kept for later calls.
+        """
+        first = not hasattr(self, "classes_")
+        if first:
+            self._check_params()
+            if classes is None:
+                raise ValueError("classes must be given on the first call to partial_fit")
+        X, y = validate_data(
+            self, X, y, reset=first, dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite(X)
+        if first:
+            classes = np.unique(np.asarray(classes))
+            if len(classes) != 2:
+                raise ValueError(
+                    "Only binary classification is supported. classes must hold exactly "
+                    f"two labels; got {classes.tolist()!r}"
+                )
+            self.classes_ = classes
+        _, y01 = encode_binary_labels(y, self.classes_)
+        sw = self._weights(y, y01, sample_weight)
+        if first:
+            self._set_scaling(X, sw)
+            self._theta = np.zeros(X.shape[1] + int(self.fit_intercept))
+            self._sgd_state = None
+            self.history_ = History()
+            self.n_iter_ = 0
+        objective = self._objective(X, y01, sw)
+        if getattr(self, "_sgd_state", None) is None:
+            self._sgd_state = self._make_solver("sgd", check_random_state(self.random_state))
+            self._sgd_state.start(objective, self._theta)
+        assert self._sgd_state is not None
+        self._theta = self._sgd_state.epoch(objective, self._internal_theta())
+        ev = objective.evaluate(self._theta)
+        self._store(self._theta)
+        self.n_iter_ += 1
+        self.converged_ = False
+        self.solver_ = "sgd"
+        self.history_.append({"iteration": self.n_iter_, "loss": ev.loss,
+                              "accuracy": ev.accuracy, "grad_max": ev.grad_max, "time": 0.0})
+        return self
+
+    # ------------------------------------------------------------- prediction
+    def decision_function(self, X: ArrayLike) -> Array:
+        """The logit ``z = X . w + b`` for each row; shape (n_samples,)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
+                          ensure_all_finite=False)
+        check_finite(X)
+        return np.asarray(X @ self.coef_[0].astype(X.dtype) + self.intercept_[0], dtype=float)
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """Probabilities of ``classes_[0]`` and ``classes_[1]``; shape (n_samples, 2)."""
+        z = self.decision_function(X)
+        return np.column_stack([sigmoid(-z), sigmoid(z)])
+
+    def predict_log_proba(self, X: ArrayLike) -> Array:
+        """Log-probabilities, exact from the logits; shape (n_samples, 2)."""
+        z = self.decision_function(X)
+        return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """``classes_[1]`` where its probability is >= ``threshold``, else ``classes_[0]``."""
+        z = self.decision_function(X)
+        return self.classes_[(z >= logit(self.threshold)).astype(int)]
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to a JSON file (see :mod:`oneneuron.io`)."""
+        from .io import save_model
+
+        return save_model(self, path)
+
+    # ---------------------------------------------------------------- helpers
+    def _max_iter(self, name: str) -> int:
+        return DEFAULT_MAX_ITER[name] if self.max_iter is None else int(self.max_iter)
+
+    def _make_solver(self, name: str, rng: np.random.RandomState) -> Any:
+        if name in ("gd", "sgd"):
+            kw: dict[str, Any] = dict(learning_rate=self.learning_rate, momentum=self.momentum,
+                                      lr_schedule=self.lr_schedule, max_iter=self._max_iter(name))
+            if name == "sgd":
+                kw.update(batch_size=self.batch_size,
+                          rng=np.random.default_rng(rng.randint(2**32, dtype=np.uint64)))
+            return SOLVERS[name](**kw)
+        return SOLVERS[name]()
+
+    def _objective(self, X: Array, y01: Array, sw: Array | None) -> Objective:
+        return Objective(X, y01, sw, alpha=self.alpha, fit_intercept=self.fit_intercept,
+                         offset=self.x_mean_, scale=self.x_scale_, threshold=self.threshold)
+
+    def _validation_objective(self, X_val: ArrayLike, y_val: ArrayLike) -> Objective:
+        X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32],
+                              ensure_all_finite=False)
+        check_finite(X_val, "eval_set X")
+        _, yv = encode_binary_labels(np.asarray(y_val).ravel(), self.classes_)
+        return Objective(X_val, yv, threshold=self.threshold)
+
+    def _set_scaling(self, X: Array, sw: Array | None) -> None:
+        self.x_mean_: Array | None = None
+        self.x_scale_: Array | None = None
+        if self.standardize:
+            mean = np.average(X, axis=0, weights=sw)
+            std = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=sw))
+            self.x_mean_ = mean
+            self.x_scale_ = np.where(std > 0, std, 1.0)
+
+    def _to_theta(self, coef: Any, intercept: Any, d: int) -> Array:
+        """Raw-space (coef, intercept) to the solver's theta (standardised space)."""
+        w = np.zeros(d) if coef is None else np.asarray(coef, dtype=float).reshape(-1)
+        if w.shape != (d,):
+            raise ValueError(f"coef_init has {w.size} values; X has {d} features")
+        b = 0.0 if intercept is None else float(np.asarray(intercept, dtype=float).reshape(-1)[0])
+        if self.x_mean_ is not None and self.x_scale_ is not None:
+            b = b + float(w @ self.x_mean_)
+            w = w * self.x_scale_
+        return np.append(w, b) if self.fit_intercept else w
+
+    def _internal_theta(self) -> Array:
+        return self._to_theta(self.coef_, self.intercept_, self.coef_.shape[1])
+
+    def _raw(self, theta: Array) -> tuple[Array, float]:
+        """The solver's theta to raw-space (coef, intercept)."""
+        w = np.array(theta[: len(theta) - int(self.fit_intercept)], dtype=float)
+        b = float(theta[-1]) if self.fit_intercept else 0.0
+        if self.x_mean_ is not None and self.x_scale_ is not None:
+            w = w / self.x_scale_
+            b = b - float(w @ self.x_mean_)
+        return w, b
+
+    def _store(self, theta: Array) -> None:
+        w, b = self._raw(theta)
+        self.coef_ = w.reshape(1, -1)
+        self.intercept_ = np.array([b])
+
+    def _monitor(self, validation: Objective | None) -> Any:
+        if validation is None and not self.record_weights:
+            return None
+
+        def monitor(theta: Array) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            if validation is not None:
+                ev = validation.evaluate(theta)
+                out.update(val_loss=ev.loss, val_accuracy=ev.accuracy)
+            if self.record_weights:
+                w, b = self._raw(theta)
+                out.update(coef=w, intercept=b)
+            return out
+
+        return monitor
+
+    def _warn_if_separable(self, X: Array, y01: Array) -> None:
+        z = X @ self.coef_[0].astype(X.dtype) + self.intercept_[0]
+        if np.all((z > 0) == (y01 == 1)):
+            warnings.warn(
+                "the training data are linearly separable: with alpha=0 the loss has no "
+                "minimum (it tends to 0 as the weights grow without bound), so the weights "
+                f"stop where training stopped (iteration {self.n_iter_}); set alpha > 0 for "
+                "a unique, finite solution",
+                UserWarning,
+                stacklevel=3,
+            )
+
+
+class _EarlyStopping:
+    """Stop when the validation loss has not improved by ``tol`` for ``patience`` records."""
+
+    def __init__(self, patience: int, tol: float) -> None:
+        self.patience, self.tol = patience, tol
+        self.best_loss = np.inf
+        self.best: Array | None = None
+        self.since = 0
+
+    def __call__(self, record: dict[str, Any], theta: Array) -> bool:
+        loss = record["val_loss"]
+        if loss < self.best_loss - self.tol:
+            self.best_loss, self.best, self.since = loss, theta.copy(), 0
+        else:
+            self.since += 1
+        return self.since >= self.patience
+
+
+def _holdout(
+    X: Array, y01: Array, sw: Array | None, fraction: float, rng: np.random.RandomState
+) -> tuple[Array, Array, Array, Array, Array | None]:
+    """Split off a stratified validation set for early stopping."""
+    idx = np.arange(len(y01))
+    try:
+        tr, va = train_test_split(idx, test_size=fraction, stratify=y01, random_state=rng)
+    except ValueError as exc:
+        raise ValueError(
+            f"early_stopping cannot hold out validation_fraction={fraction} of "
+            f"{len(y01)} samples with both classes: {exc}"
+        ) from None
+    tr, va = np.sort(tr), np.sort(va)
+    return X[tr], X[va], y01[tr], y01[va], None if sw is None else sw[tr]
+
+
+def _number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
+            strict: bool = False, high_open: bool = False) -> None:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if strict else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        lo = "" if low is None else ("> " if strict else ">= ") + f"{low:g}"
+        hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
+        rng = " and ".join(s for s in (lo, hi) if s)
+        raise ValueError(f"{name} must be a finite number {rng}; got {value!r}")
+
+
+def _integer(name: str, value: Any, *, low: int) -> None:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")

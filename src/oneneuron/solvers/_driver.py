@@ -1,0 +1,169 @@
+"""The one training loop: stopping, ConvergenceWarning, history and callbacks for every solver.
+
+A solver only knows how to take a step on an :class:`~oneneuron.objective.Objective`;
+this module decides when to stop, what is recorded, and what the user is told.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.exceptions import ConvergenceWarning
+
+from ..objective import Evaluation, Objective
+
+__all__ = ["Callback", "Result", "Solver", "StopSolver", "run"]
+
+Array = NDArray[np.floating]
+#: ``callback(record, theta) -> bool | None``; returning True stops training.
+Callback = Callable[[dict[str, Any], Array], "bool | None"]
+
+
+class StopSolver(Exception):
+    """Raised by a solver that can make no further progress (the reason is the message)."""
+
+
+class Solver(Protocol):
+    """What the driver needs of an algorithm."""
+
+    name: str
+    exact: bool  # converges to the optimum (not a fixed-step or stochastic method)
+
+    def start(self, objective: Objective, theta: Array) -> Evaluation: ...
+
+    def step(
+        self, objective: Objective, theta: Array, evaluation: Evaluation
+    ) -> tuple[Array, Evaluation]: ...
+
+    def converged(self, evaluation: Evaluation, tol: float) -> bool: ...
+
+
+@dataclass
+class Result:
+    """What a training run produced."""
+
+    theta: Array
+    evaluation: Evaluation
+    n_iter: int
+    converged: bool
+    stop_reason: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+HINTS = {
+    "gd": "raise max_iter or learning_rate, set standardize=True, or use solver='newton'",
+    "sgd": "raise max_iter, use a decaying lr_schedule or larger batch_size, or an exact "
+    "solver ('newton', 'lbfgs')",
+    "newton": "raise max_iter; check for duplicated or constant features",
+    "lbfgs": "raise max_iter, set standardize=True, or use solver='newton'",
+}
+
+
+def run(
+    solver: Solver,
+    objective: Objective,
+    theta0: Array,
+    *,
+    tol: float,
+    max_iter: int,
+    monitor: Callable[[Array], dict[str, Any]] | None = None,
+    callbacks: Sequence[Callback] = (),
+    verbose: int = 0,
+    print_every: int = 1,
+) -> Result:
+    """Train ``theta`` from ``theta0`` until ``max |grad| <= tol`` or ``max_iter`` steps.
+
+    Parameters
+    ----------
+    solver : Solver
+    objective : Objective
+    theta0 : ndarray of shape (n_params,)
+    tol : float
+        Stop when the solver reports convergence (at least ``max |dJ/dtheta| <= tol``).
+    max_iter : int
+        Most steps (iterations, or epochs for "sgd").
+    monitor : callable, optional
+        ``monitor(theta) -> dict`` of extra fields for each history record
+        (validation metrics, weight snapshots).
+    callbacks : sequence of callables
+        Called as ``callback(record, theta)`` after each record; True stops training.
+    verbose : int
+        1 prints the cost every ``print_every`` records (the seeds' ``print_cost``).
+
+    Returns
+    -------
+    Result
+        The history holds ``n_iter + 1`` records: the start and one per step.
+    """
+    theta = np.array(theta0, dtype=np.float64)
+    start = time.perf_counter()
+    evaluation = solver.start(objective, theta)
+    records: list[dict[str, Any]] = []
+
+    def record(iteration: int) -> bool:
+        rec: dict[str, Any] = {
+            "iteration": iteration,
+            "loss": evaluation.loss,
+            "accuracy": evaluation.accuracy,
+            "grad_max": evaluation.grad_max,
+            "time": time.perf_counter() - start,
+        }
+        if monitor is not None:
+            rec.update(monitor(theta))
+        records.append(rec)
+        if verbose and (iteration % print_every == 0):
+            extra = "".join(
+                f", {k} {v:.6g}" for k, v in rec.items() if k in ("val_loss", "val_accuracy")
+            )
+            print(
+                f"{solver.name} iteration {iteration}: cost {rec['loss']:.6g}, "
+                f"accuracy {rec['accuracy']:.4f}{extra}",
+                flush=True,
+            )
+        return any(bool(cb(rec, theta)) for cb in callbacks)
+
+    stop_reason = "max_iter"
+    stopped = record(0)
+    n_iter = 0
+    if stopped:
+        stop_reason = "callback"
+    while not stopped:
+        if solver.converged(evaluation, tol):
+            stop_reason = "tol"
+            break
+        if n_iter >= max_iter:
+            break
+        try:
+            theta, evaluation = solver.step(objective, theta, evaluation)
+        except StopSolver as exc:
+            stop_reason = str(exc)
+            break
+        n_iter += 1
+        if not np.all(np.isfinite(theta)):
+            raise FloatingPointError(
+                f"solver {solver.name!r} diverged at iteration {n_iter} (parameters are not "
+                "finite): lower learning_rate or set standardize=True"
+            )
+        if record(n_iter):
+            stop_reason = "callback"
+            break
+    converged = stop_reason == "tol" or solver.converged(evaluation, tol)
+    if not converged and stop_reason != "callback":
+        why = (
+            f"reached max_iter={max_iter}"
+            if stop_reason == "max_iter"
+            else f"stopped: {stop_reason}"
+        )
+        warnings.warn(
+            f"solver {solver.name!r} {why} before max |gradient| <= tol={tol:g} "
+            f"(it is {evaluation.grad_max:.3g}); {HINTS.get(solver.name, 'raise max_iter')}",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return Result(theta, evaluation, n_iter, converged, stop_reason, records)

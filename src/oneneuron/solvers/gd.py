@@ -1,0 +1,61 @@
+"""Full-batch gradient descent: ``theta <- theta - learning_rate * dJ/dtheta``.
+
+Exactly the seeds' update (``w -= lr * dw; b -= lr * db``), with optional heavy-ball
+momentum and a learning-rate schedule over iterations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..objective import Evaluation, Objective
+from .schedules import make_schedule
+
+__all__ = ["GradientDescent"]
+
+
+@dataclass
+class GradientDescent:
+    """Fixed-step gradient descent.
+
+    Parameters
+    ----------
+    learning_rate : float
+    momentum : float
+        Heavy-ball coefficient in [0, 1); 0 gives the plain update.
+    lr_schedule : str
+        Name of a schedule in :mod:`oneneuron.solvers.schedules`.
+    max_iter : int
+        Horizon for schedules that need one.
+    """
+
+    learning_rate: float = 0.1
+    momentum: float = 0.0
+    lr_schedule: str = "constant"
+    max_iter: int = 1000
+    name: str = "gd"
+    exact: bool = False
+
+    def start(self, objective: Objective, theta: NDArray[np.floating]) -> Evaluation:
+        self._rate = make_schedule(self.lr_schedule, self.learning_rate, self.max_iter)
+        self._velocity = np.zeros_like(theta)
+        self._t = 0
+        return objective.evaluate(theta)
+
+    def step(
+        self, objective: Objective, theta: NDArray[np.floating], evaluation: Evaluation
+    ) -> tuple[NDArray[np.floating], Evaluation]:
+        rate = self._rate(self._t)
+        self._t += 1
+        if self.momentum:
+            self._velocity = self.momentum * self._velocity - rate * evaluation.grad
+            theta = theta + self._velocity
+        else:
+            theta = theta - rate * evaluation.grad
+        return theta, objective.evaluate(theta)
+
+    def converged(self, evaluation: Evaluation, tol: float) -> bool:
+        return evaluation.grad_max <= tol

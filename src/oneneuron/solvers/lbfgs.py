@@ -1,0 +1,65 @@
+"""Limited-memory BFGS: a quasi-Newton method for many features.
+
+The inverse Hessian is approximated from the last ``memory`` pairs
+``s = theta_{k+1} - theta_k`` and ``y = g_{k+1} - g_k`` by the two-loop recursion
+(Nocedal & Wright, Algorithm 7.4), then an Armijo line search along it. Each
+iteration costs one pass over X when the unit step is accepted, which is usual.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..objective import Evaluation, Objective
+from .newton import armijo
+
+__all__ = ["LBFGS"]
+
+Array = NDArray[np.floating]
+
+
+@dataclass
+class LBFGS:
+    """L-BFGS with ``memory`` correction pairs."""
+
+    memory: int = 10
+    name: str = "lbfgs"
+    exact: bool = True
+
+    def start(self, objective: Objective, theta: Array) -> Evaluation:
+        self._pairs: deque[tuple[Array, Array, float]] = deque(maxlen=self.memory)
+        return objective.evaluate(theta)
+
+    def direction(self, grad: Array) -> Array:
+        """``-H_k g`` by the two-loop recursion."""
+        q = grad.copy()
+        alphas = []
+        for s, y, rho in reversed(self._pairs):
+            a = rho * float(s @ q)
+            q -= a * y
+            alphas.append(a)
+        if self._pairs:
+            s, y, _ = self._pairs[-1]
+            q *= float(s @ y) / float(y @ y)
+        for (s, y, rho), a in zip(self._pairs, reversed(alphas), strict=True):
+            q += (a - rho * float(y @ q)) * s
+        return -q
+
+    def step(
+        self, objective: Objective, theta: Array, evaluation: Evaluation
+    ) -> tuple[Array, Evaluation]:
+        p = self.direction(evaluation.grad)
+        first = 1.0 if self._pairs else min(1.0, 1.0 / max(float(np.abs(p).sum()), 1e-300))
+        new_theta, new_ev = armijo(objective, theta, evaluation, p, step=first)
+        s, y = new_theta - theta, new_ev.grad - evaluation.grad
+        sy = float(s @ y)
+        if sy > 1e-12 * float(np.sqrt((s @ s) * (y @ y))):  # keep H positive definite
+            self._pairs.append((s, y, 1.0 / sy))
+        return new_theta, new_ev
+
+    def converged(self, evaluation: Evaluation, tol: float) -> bool:
+        return evaluation.grad_max <= tol
