@@ -299,18 +299,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         sw = self._weights(y, y01, sample_weight)
         if first:
             self._set_scaling(X, sw)
-            self._theta = np.zeros(X.shape[1] + int(self.fit_intercept))
             self._sgd_state = None
             self.history_ = History()
             self.n_iter_ = 0
         objective = self._objective(X, y01, sw)
+        if hasattr(self, "coef_"):
+            theta = self._to_theta(self.coef_, self.intercept_, X.shape[1])
+        else:
+            theta = np.zeros(objective.n_params)
         if getattr(self, "_sgd_state", None) is None:
             self._sgd_state = self._make_solver("sgd", check_random_state(self.random_state))
-            self._sgd_state.start(objective, self._theta)
+            self._sgd_state.start(objective, theta)
         assert self._sgd_state is not None
-        self._theta = self._sgd_state.epoch(objective, self._internal_theta())
-        ev = objective.evaluate(self._theta)
-        self._store(self._theta)
+        theta = self._sgd_state.epoch(objective, theta)
+        ev = objective.evaluate(theta)
+        self._store(theta)
         self.n_iter_ += 1
         self.converged_ = False
         self.solver_ = "sgd"
@@ -392,9 +395,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             b = b + float(w @ self.x_mean_)
             w = w * self.x_scale_
         return np.append(w, b) if self.fit_intercept else w
-
-    def _internal_theta(self) -> Array:
-        return self._to_theta(self.coef_, self.intercept_, self.coef_.shape[1])
 
     def _raw(self, theta: Array) -> tuple[Array, float]:
         """The solver's theta to raw-space (coef, intercept)."""

@@ -1,0 +1,108 @@
+"""The objective: its value against the formula, its derivatives against finite differences."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime
+
+from oneneuron.objective import Objective
+
+OPTIONS = list(itertools.product([True, False], [0.0, 0.3], [False, True], [False, True]))
+
+
+def make(fit_intercept, alpha, weighted, standardised, block_rows=None, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(60, 4)) * [1.0, 3.0, 0.2, 5.0] + [0.0, 2.0, -1.0, 10.0]
+    y = (rng.uniform(size=60) < 0.4).astype(float)
+    sw = rng.uniform(0.2, 2.0, size=60) if weighted else None
+    kw = {}
+    if standardised:
+        kw = dict(offset=X.mean(axis=0), scale=X.std(axis=0))
+    obj = Objective(X, y, sw, alpha=alpha, fit_intercept=fit_intercept,
+                    block_rows=block_rows, **kw)
+    theta = rng.normal(scale=0.5, size=obj.n_params)
+    return obj, theta, X, y, sw, kw
+
+
+def reference_loss(theta, X, y, sw, alpha, fit_intercept, kw):
+    """The docstring's formula, written the obvious way."""
+    Xt = (X - kw["offset"]) / kw["scale"] if kw else X
+    w = theta[:-1] if fit_intercept else theta
+    b = theta[-1] if fit_intercept else 0.0
+    z = Xt @ w + b
+    per = np.logaddexp(0, z) - y * z
+    s = np.ones_like(y) if sw is None else sw
+    return (s @ per) / s.sum() + 0.5 * alpha * w @ w
+
+
+@pytest.mark.parametrize(("fit_intercept", "alpha", "weighted", "standardised"), OPTIONS)
+def test_value_gradient_hessian(fit_intercept, alpha, weighted, standardised):
+    obj, theta, X, y, sw, kw = make(fit_intercept, alpha, weighted, standardised, block_rows=7)
+    ev = obj.evaluate(theta, hessian=True)
+
+    def f(t):
+        return reference_loss(t, X, y, sw, alpha, fit_intercept, kw)
+
+    assert ev.loss == pytest.approx(f(theta), rel=1e-13)
+    np.testing.assert_allclose(ev.grad, approx_fprime(theta, f, 1e-7), rtol=1e-5, atol=1e-7)
+    fd_hess = np.array([approx_fprime(theta, lambda t, i=i: obj.gradient(t)[i], 1e-7)
+                        for i in range(obj.n_params)])
+    np.testing.assert_allclose(ev.hess, fd_hess, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ev.hess, ev.hess.T)
+    assert np.all(np.linalg.eigvalsh(ev.hess) > -1e-12)
+    v = np.random.default_rng(1).normal(size=obj.n_params)
+    np.testing.assert_allclose(obj.hessian_product(theta)(v), ev.hess @ v, rtol=1e-12)
+
+
+def test_blocks_do_not_change_the_result():
+    a, theta, *_ = make(True, 0.1, True, True, block_rows=1)
+    b, _, *_ = make(True, 0.1, True, True, block_rows=1000)
+    ea, eb = a.evaluate(theta, hessian=True), b.evaluate(theta, hessian=True)
+    assert ea.loss == pytest.approx(eb.loss, rel=1e-14)
+    np.testing.assert_allclose(ea.grad, eb.grad, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ea.hess, eb.hess, rtol=1e-12, atol=1e-15)
+    assert ea.n_correct == eb.n_correct
+
+
+def test_accuracy_comes_with_the_pass():
+    obj, theta, X, y, *_ = make(True, 0.0, False, False)
+    z = X @ theta[:-1] + theta[-1]
+    assert obj.evaluate(theta).n_correct == np.sum((z >= 0) == (y == 1))
+    t = Objective(X, y, threshold=0.8)
+    assert t.evaluate(theta).n_correct == np.sum((z >= np.log(4.0)) == (y == 1))
+
+
+def test_mini_batches_are_unbiased():
+    obj, theta, *_ = make(True, 0.2, True, False)
+    full = obj.evaluate(theta).grad
+    parts = np.array_split(np.arange(obj.n_samples), 6)
+    mean = np.mean([obj.batch_evaluate(theta, rows).grad for rows in parts], axis=0)
+    # equal-size batches: the average of the batch estimates is the full gradient up to
+    # the unequal split sizes, so compare with the exact size-weighted average as well
+    sized = sum(len(r) * obj.batch_evaluate(theta, r).grad for r in parts) / obj.n_samples
+    np.testing.assert_allclose(sized, full, rtol=1e-12)
+    np.testing.assert_allclose(mean, full, rtol=0.05)
+
+
+def test_float32_data_stay_float32_and_agree():
+    obj64, theta, X, y, sw, _ = make(True, 0.1, True, False)
+    obj32 = Objective(X.astype(np.float32), y, sw, alpha=0.1)
+    e64, e32 = obj64.evaluate(theta), obj32.evaluate(theta)
+    assert e32.grad.dtype == np.float64
+    assert e32.loss == pytest.approx(e64.loss, rel=1e-6)
+    np.testing.assert_allclose(e32.grad, e64.grad, rtol=1e-4, atol=1e-6)
+
+
+def test_zero_weights_equal_dropping_rows():
+    obj, theta, X, y, sw, _ = make(True, 0.1, True, False)
+    sw = sw.copy()
+    sw[::3] = 0.0
+    keep = sw > 0
+    a = Objective(X, y, sw, alpha=0.1).evaluate(theta, hessian=True)
+    b = Objective(X[keep], y[keep], sw[keep], alpha=0.1).evaluate(theta, hessian=True)
+    assert a.loss == pytest.approx(b.loss, rel=1e-14)
+    np.testing.assert_allclose(a.grad, b.grad, rtol=1e-12)
+    np.testing.assert_allclose(a.hess, b.hess, rtol=1e-12)
