@@ -10,8 +10,13 @@ from sklearn.preprocessing import StandardScaler
 
 def _classification(n=300, d=5, seed=0, weights=None, flip=0.1):
     X, y = make_classification(
-        n_samples=n, n_features=d, n_informative=min(d, 3), n_redundant=0,
-        weights=weights, flip_y=flip, random_state=seed,
+        n_samples=n,
+        n_features=d,
+        n_informative=min(d, 3),
+        n_redundant=0,
+        weights=weights,
+        flip_y=flip,
+        random_state=seed,
     )
     return X, y
 

@@ -21,8 +21,7 @@ def make(fit_intercept, alpha, weighted, standardised, block_rows=None, seed=0):
     kw = {}
     if standardised:
         kw = dict(offset=X.mean(axis=0), scale=X.std(axis=0))
-    obj = Objective(X, y, sw, alpha=alpha, fit_intercept=fit_intercept,
-                    block_rows=block_rows, **kw)
+    obj = Objective(X, y, sw, alpha=alpha, fit_intercept=fit_intercept, block_rows=block_rows, **kw)
     theta = rng.normal(scale=0.5, size=obj.n_params)
     return obj, theta, X, y, sw, kw
 
@@ -48,8 +47,9 @@ def test_value_gradient_hessian(fit_intercept, alpha, weighted, standardised):
 
     assert ev.loss == pytest.approx(f(theta), rel=1e-13)
     np.testing.assert_allclose(ev.grad, approx_fprime(theta, f, 1e-7), rtol=1e-5, atol=1e-7)
-    fd_hess = np.array([approx_fprime(theta, lambda t, i=i: obj.gradient(t)[i], 1e-7)
-                        for i in range(obj.n_params)])
+    fd_hess = np.array(
+        [approx_fprime(theta, lambda t, i=i: obj.gradient(t)[i], 1e-7) for i in range(obj.n_params)]
+    )
     np.testing.assert_allclose(ev.hess, fd_hess, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ev.hess, ev.hess.T)
     assert np.all(np.linalg.eigvalsh(ev.hess) > -1e-12)
@@ -97,7 +97,7 @@ def test_float32_data_stay_float32_and_agree():
 
 
 def test_zero_weights_equal_dropping_rows():
-    obj, theta, X, y, sw, _ = make(True, 0.1, True, False)
+    _obj, theta, X, y, sw, _ = make(True, 0.1, True, False)
     sw = sw.copy()
     sw[::3] = 0.0
     keep = sw > 0

@@ -25,8 +25,9 @@ SETTINGS = {
     "newton": {},
     "lbfgs": {},
     "gd": dict(learning_rate=1.0, max_iter=5000),
-    "sgd": dict(learning_rate=0.5, batch_size=32, lr_schedule="invscaling", max_iter=300,
-                random_state=0),
+    "sgd": dict(
+        learning_rate=0.5, batch_size=32, lr_schedule="invscaling", max_iter=300, random_state=0
+    ),
 }
 
 
@@ -35,14 +36,16 @@ def objective_value(X, y01, sw, alpha, coef, intercept):
     return Objective(X, y01, sw, alpha=alpha).loss(theta)
 
 
-@pytest.mark.parametrize(("name", "X", "y", "sw"), datasets_for_oracle(),
-                         ids=[c[0] for c in datasets_for_oracle()])
+@pytest.mark.parametrize(
+    ("name", "X", "y", "sw"), datasets_for_oracle(), ids=[c[0] for c in datasets_for_oracle()]
+)
 @pytest.mark.parametrize("solver", EXACT)
 def test_exact_solvers_match_scikit_learn(name, X, y, sw, solver):
     alpha = 1e-3
     s = np.ones(len(y)) if sw is None else sw
-    sk = SkLogisticRegression(C=1.0 / (alpha * s.sum()), solver="newton-cholesky",
-                              tol=1e-12, max_iter=1000).fit(X, y, sample_weight=sw)
+    sk = SkLogisticRegression(
+        C=1.0 / (alpha * s.sum()), solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X, y, sample_weight=sw)
     ours = LogisticRegression(solver=solver, alpha=alpha, tol=1e-10).fit(X, y, sample_weight=sw)
     assert ours.converged_
     y01 = (y == ours.classes_[1]).astype(float)

@@ -12,7 +12,30 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.utils.multiclass import type_of_target
 
-__all__ = ["check_finite", "check_sample_weight", "encode_binary_labels"]
+__all__ = ["check_finite", "check_numeric", "check_sample_weight", "encode_binary_labels"]
+
+
+def check_numeric(X: Any, name: str = "X") -> None:
+    """Raise ValueError naming the first non-numeric column of a DataFrame or array."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        for column, dtype in dtypes.items():
+            if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype)):
+                raise ValueError(
+                    f"{name} column {column!r} is not numeric (dtype {dtype}); encode it "
+                    "as numbers or drop it"
+                )
+        return
+    kind = getattr(getattr(X, "dtype", None), "kind", None)
+    if kind in ("U", "S"):
+        try:
+            np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} holds non-numeric values (dtype {X.dtype}); features must be numbers"
+            ) from None
 
 
 def check_finite(X: NDArray[Any], name: str = "X") -> None:
@@ -39,7 +62,7 @@ def check_finite(X: NDArray[Any], name: str = "X") -> None:
 
 def encode_binary_labels(
     y: NDArray[Any], classes: NDArray[Any] | None = None
-) -> tuple[NDArray[Any], NDArray[np.float64]]:
+) -> tuple[NDArray[Any], NDArray[np.floating]]:
     """Map any two labels onto {0, 1}.
 
     Parameters
@@ -57,12 +80,14 @@ def encode_binary_labels(
         1.0 where ``y == classes[1]``.
     """
     kind = type_of_target(y, input_name="y")
+    found = np.unique(y)
+    if kind == "continuous" and len(found) <= 2:
+        kind = "binary"  # two float labels such as 2.5 and 7.0 name two classes
     if kind not in ("binary", "multiclass"):
         raise ValueError(
             f"Unknown label type: {kind!r}; a classifier needs discrete labels "
             "(two distinct values)"
         )
-    found = np.unique(y)
     if classes is None:
         if len(found) < 2:
             raise ValueError(
@@ -95,7 +120,9 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float6
             f"sample_weight has shape {sw.shape}; expected ({n_samples},), one per sample"
         )
     if not np.all(np.isfinite(sw)):
-        raise ValueError(f"sample_weight contains NaN or inf at index {np.flatnonzero(~np.isfinite(sw))[0]}")
+        raise ValueError(
+            f"sample_weight contains NaN or inf at index {np.flatnonzero(~np.isfinite(sw))[0]}"
+        )
     if np.any(sw < 0):
         raise ValueError(
             f"sample_weight must be non-negative; index {np.flatnonzero(sw < 0)[0]} is "

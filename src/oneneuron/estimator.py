@@ -6,6 +6,7 @@ module turns user input into an Objective, picks a solver, and stores what came 
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Sequence
@@ -16,12 +17,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._numerics import log_sigmoid, logit, sigmoid
-from ._validation import check_finite, check_sample_weight, encode_binary_labels
+from ._validation import (
+    check_finite,
+    check_numeric,
+    check_sample_weight,
+    encode_binary_labels,
+)
 from .history import History
 from .objective import Objective
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, choose_solver, run
@@ -165,15 +170,24 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         _number("learning_rate", self.learning_rate, low=0.0, strict=True)
         _number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
         _number("tol", self.tol, low=0.0)
-        _number("validation_fraction", self.validation_fraction, low=0.0, high=1.0,
-                strict=True, high_open=True)
+        _number(
+            "validation_fraction",
+            self.validation_fraction,
+            low=0.0,
+            high=1.0,
+            strict=True,
+            high_open=True,
+        )
         _number("threshold", self.threshold, low=0.0, high=1.0)
         _integer("batch_size", self.batch_size, low=1)
         _integer("n_iter_no_change", self.n_iter_no_change, low=1)
         if self.max_iter is not None:
             _integer("max_iter", self.max_iter, low=0)
-        if not (self.class_weight is None or self.class_weight == "balanced"
-                or isinstance(self.class_weight, dict)):
+        if not (
+            self.class_weight is None
+            or self.class_weight == "balanced"
+            or isinstance(self.class_weight, dict)
+        ):
             raise ValueError(
                 f"class_weight must be None, 'balanced' or a dict label -> weight; "
                 f"got {self.class_weight!r}"
@@ -228,13 +242,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self
         """
         self._check_params()
-        X, y = validate_data(
-            self, X, y, reset=True, dtype=[np.float64, np.float32], ensure_all_finite=False
-        )
-        check_finite(X)
+        X, y = self._check_Xy(X, y, reset=True)
         self.classes_, y01 = encode_binary_labels(y)
         sw = self._weights(y, y01, sample_weight)
-        rng = check_random_state(self.random_state)
+        rng = _generator(self.random_state)
         validation = None
         if eval_set is not None:
             validation = self._validation_objective(*eval_set)
@@ -251,8 +262,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if stopper is not None:
             cbs.insert(0, stopper)
         result = run(
-            solver, objective, theta0, tol=self.tol, max_iter=self._max_iter(name),
-            monitor=self._monitor(validation), callbacks=cbs, verbose=self.verbose,
+            solver,
+            objective,
+            theta0,
+            tol=self.tol,
+            max_iter=self._max_iter(name),
+            monitor=self._monitor(validation),
+            callbacks=cbs,
+            verbose=self.verbose,
         )
         theta = result.theta if stopper is None or stopper.best is None else stopper.best
         self._store(theta)
@@ -283,10 +300,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             self._check_params()
             if classes is None:
                 raise ValueError("classes must be given on the first call to partial_fit")
-        X, y = validate_data(
-            self, X, y, reset=first, dtype=[np.float64, np.float32], ensure_all_finite=False
-        )
-        check_finite(X)
+        X, y = self._check_Xy(X, y, reset=first)
         if first:
             classes = np.unique(np.asarray(classes))
             if len(classes) != 2:
@@ -308,7 +322,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         else:
             theta = np.zeros(objective.n_params)
         if getattr(self, "_sgd_state", None) is None:
-            self._sgd_state = self._make_solver("sgd", check_random_state(self.random_state))
+            self._sgd_state = self._make_solver("sgd", _generator(self.random_state))
             self._sgd_state.start(objective, theta)
         assert self._sgd_state is not None
         theta = self._sgd_state.epoch(objective, theta)
@@ -317,18 +331,23 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.n_iter_ += 1
         self.converged_ = False
         self.solver_ = "sgd"
-        self.history_.append({"iteration": self.n_iter_, "loss": ev.loss,
-                              "accuracy": ev.accuracy, "grad_max": ev.grad_max, "time": 0.0})
+        self.history_.append(
+            {
+                "iteration": self.n_iter_,
+                "loss": ev.loss,
+                "accuracy": ev.accuracy,
+                "grad_max": ev.grad_max,
+                "time": 0.0,
+            }
+        )
         return self
 
     # ------------------------------------------------------------- prediction
     def decision_function(self, X: ArrayLike) -> Array:
         """The logit ``z = X . w + b`` for each row; shape (n_samples,)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
-                          ensure_all_finite=False)
-        check_finite(X)
-        return np.asarray(X @ self.coef_[0].astype(X.dtype) + self.intercept_[0], dtype=float)
+        Xa = self._check_X(X)
+        return np.asarray(Xa @ self.coef_[0].astype(Xa.dtype) + self.intercept_[0], dtype=float)
 
     def predict_proba(self, X: ArrayLike) -> Array:
         """Probabilities of ``classes_[0]`` and ``classes_[1]``; shape (n_samples, 2)."""
@@ -352,29 +371,55 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return save_model(self, path)
 
     # ---------------------------------------------------------------- helpers
+    def _check_Xy(self, X: ArrayLike, y: ArrayLike, reset: bool) -> tuple[Array, NDArray[Any]]:
+        """scikit-learn's validation (shapes, dtypes, feature names), then our NaN check."""
+        check_numeric(X)
+        Xa, ya = validate_data(
+            self, X, y, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite(Xa)
+        return Xa, ya
+
+    def _check_X(self, X: ArrayLike, name: str = "X") -> Array:
+        check_numeric(X, name)
+        Xa: Array = validate_data(
+            self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite(Xa, name)
+        return Xa
+
     def _max_iter(self, name: str) -> int:
         return DEFAULT_MAX_ITER[name] if self.max_iter is None else int(self.max_iter)
 
-    def _make_solver(self, name: str, rng: np.random.RandomState) -> Any:
+    def _make_solver(self, name: str, rng: np.random.Generator) -> Any:
         if name in ("gd", "sgd"):
-            kw: dict[str, Any] = dict(learning_rate=self.learning_rate, momentum=self.momentum,
-                                      lr_schedule=self.lr_schedule, max_iter=self._max_iter(name))
+            kw: dict[str, Any] = dict(
+                learning_rate=self.learning_rate,
+                momentum=self.momentum,
+                lr_schedule=self.lr_schedule,
+                max_iter=self._max_iter(name),
+            )
             if name == "sgd":
-                kw.update(batch_size=self.batch_size,
-                          rng=np.random.default_rng(rng.randint(2**32, dtype=np.uint64)))
+                kw.update(batch_size=self.batch_size, rng=rng)
             return SOLVERS[name](**kw)
         return SOLVERS[name]()
 
     def _objective(self, X: Array, y01: Array, sw: Array | None) -> Objective:
-        return Objective(X, y01, sw, alpha=self.alpha, fit_intercept=self.fit_intercept,
-                         offset=self.x_mean_, scale=self.x_scale_, threshold=self.threshold)
+        return Objective(
+            X,
+            y01,
+            sw,
+            alpha=self.alpha,
+            fit_intercept=self.fit_intercept,
+            offset=self.x_mean_,
+            scale=self.x_scale_,
+            threshold=self.threshold,
+        )
 
     def _validation_objective(self, X_val: ArrayLike, y_val: ArrayLike) -> Objective:
-        X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32],
-                              ensure_all_finite=False)
-        check_finite(X_val, "eval_set X")
+        Xv = self._check_X(X_val, name="eval_set X")
         _, yv = encode_binary_labels(np.asarray(y_val).ravel(), self.classes_)
-        return Objective(X_val, yv, threshold=self.threshold)
+        return Objective(Xv, yv, threshold=self.threshold)
 
     def _set_scaling(self, X: Array, sw: Array | None) -> None:
         self.x_mean_: Array | None = None
@@ -440,7 +485,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
 
 class _EarlyStopping:
-    """Stop when the validation loss has not improved by ``tol`` for ``patience`` records."""
+    """Stop when the validation loss has not improved by ``tol`` for ``patience`` records.
+
+    Keeps the weights with the lowest validation loss seen.
+    """
 
     def __init__(self, patience: int, tol: float) -> None:
         self.patience, self.tol = patience, tol
@@ -450,20 +498,20 @@ class _EarlyStopping:
 
     def __call__(self, record: dict[str, Any], theta: Array) -> bool:
         loss = record["val_loss"]
-        if loss < self.best_loss - self.tol:
-            self.best_loss, self.best, self.since = loss, theta.copy(), 0
-        else:
-            self.since += 1
+        self.since = 0 if loss < self.best_loss - self.tol else self.since + 1
+        if loss < self.best_loss:
+            self.best_loss, self.best = loss, theta.copy()
         return self.since >= self.patience
 
 
 def _holdout(
-    X: Array, y01: Array, sw: Array | None, fraction: float, rng: np.random.RandomState
+    X: Array, y01: Array, sw: Array | None, fraction: float, rng: np.random.Generator
 ) -> tuple[Array, Array, Array, Array, Array | None]:
     """Split off a stratified validation set for early stopping."""
     idx = np.arange(len(y01))
+    seed = int(rng.integers(2**31))
     try:
-        tr, va = train_test_split(idx, test_size=fraction, stratify=y01, random_state=rng)
+        tr, va = train_test_split(idx, test_size=fraction, stratify=y01, random_state=seed)
     except ValueError as exc:
         raise ValueError(
             f"early_stopping cannot hold out validation_fraction={fraction} of "
@@ -473,9 +521,30 @@ def _holdout(
     return X[tr], X[va], y01[tr], y01[va], None if sw is None else sw[tr]
 
 
-def _number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
-            strict: bool = False, high_open: bool = False) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+def _generator(random_state: Any) -> np.random.Generator:
+    """The one Generator a fit draws from: from a seed, a Generator or a RandomState."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(2**31))
+    if random_state is None or isinstance(random_state, numbers.Integral):
+        return np.random.default_rng(None if random_state is None else int(random_state))
+    raise ValueError(
+        f"random_state must be None, an int, a numpy Generator or RandomState; got {random_state!r}"
+    )
+
+
+def _number(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    strict: bool = False,
+    high_open: bool = False,
+) -> None:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = ok and math.isfinite(float(value))
     if ok and low is not None:
         ok = value > low if strict else value >= low
     if ok and high is not None:

@@ -88,6 +88,5 @@ class History(Sequence[dict[str, Any]]):
             return "History([])"
         last = self._records[-1]
         return (
-            f"History({len(self)} records, columns={self.columns}, "
-            f"final loss={last['loss']:.6g})"
+            f"History({len(self)} records, columns={self.columns}, final loss={last['loss']:.6g})"
         )

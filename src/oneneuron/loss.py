@@ -14,6 +14,8 @@ forms lose everything.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,7 +26,7 @@ __all__ = ["label_sign", "loss", "loss_gradient", "loss_gradient_hessian"]
 Array = NDArray[np.floating]
 
 
-def label_sign(y01: NDArray[np.generic], dtype: type = np.float64) -> Array:
+def label_sign(y01: NDArray[np.generic], dtype: Any = np.float64) -> Array:
     """``s = 1 - 2y``: +1 for class 0, -1 for class 1, as floats of ``dtype``."""
     return (1.0 - 2.0 * np.asarray(y01, dtype=dtype)).astype(dtype, copy=False)
 

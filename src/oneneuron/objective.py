@@ -144,7 +144,7 @@ def block_terms(
     if hessian:
         if sw is not None:
             h *= sw
-        m, k = X.shape
+        _m, k = X.shape
         hess = np.empty((k + 1, k + 1), dtype=np.float64)
         hess[:k, :k] = X.T @ (X * h[:, None])
         hx = X.T @ h
@@ -218,7 +218,9 @@ class Objective:
             return theta[:-1], float(theta[-1])
         return theta, 0.0
 
-    def _blocks(self, rows: NDArray[np.intp] | None = None) -> Iterator[tuple[Array, Array, Array | None]]:
+    def _blocks(
+        self, rows: NDArray[np.intp] | None = None
+    ) -> Iterator[tuple[Array, Array, Array | None]]:
         """Yield ``(X_block, sign_block, weight_block)`` covering the rows once."""
         if rows is not None:
             sw = None if self.sample_weight is None else self.sample_weight[rows]
@@ -236,8 +238,15 @@ class Objective:
         total = BlockTerms(0.0, np.zeros(k), 0.0, 0, np.zeros((k + 1, k + 1)) if hessian else None)
         for Xb, sb, wb in self._blocks(rows):
             t = block_terms(
-                Xb, sb, wb, w, b, offset=self.offset, scale=self.scale,
-                z_threshold=self.z_threshold, hessian=hessian,
+                Xb,
+                sb,
+                wb,
+                w,
+                b,
+                offset=self.offset,
+                scale=self.scale,
+                z_threshold=self.z_threshold,
+                hessian=hessian,
             )
             total.loss += t.loss
             total.grad_w += t.grad_w

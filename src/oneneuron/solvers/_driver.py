@@ -101,7 +101,7 @@ def run(
     Result
         The history holds ``n_iter + 1`` records: the start and one per step.
     """
-    theta = np.array(theta0, dtype=np.float64)
+    theta: Array = np.array(theta0, dtype=np.float64)
     start = time.perf_counter()
     evaluation = solver.start(objective, theta)
     records: list[dict[str, Any]] = []
@@ -140,16 +140,19 @@ def run(
         if n_iter >= max_iter:
             break
         try:
-            theta, evaluation = solver.step(objective, theta, evaluation)
+            with np.errstate(over="raise", invalid="raise"):
+                theta, evaluation = solver.step(objective, theta, evaluation)
         except StopSolver as exc:
             stop_reason = str(exc)
             break
+        except FloatingPointError:
+            theta = np.full_like(theta, np.nan)
         n_iter += 1
-        if not np.all(np.isfinite(theta)):
+        if not (np.all(np.isfinite(theta)) and np.isfinite(evaluation.loss)):
             raise FloatingPointError(
-                f"solver {solver.name!r} diverged at iteration {n_iter} (parameters are not "
-                "finite): lower learning_rate or set standardize=True"
-            )
+                f"solver {solver.name!r} diverged at iteration {n_iter} (the parameters "
+                "overflowed): lower learning_rate or set standardize=True"
+            ) from None
         if record(n_iter):
             stop_reason = "callback"
             break

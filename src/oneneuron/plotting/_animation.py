@@ -1,0 +1,154 @@
+"""The training animation: the decision boundary moving next to the falling loss curve."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import animation
+from numpy.typing import ArrayLike, NDArray
+
+from ._boundary import scatter_classes
+from ._common import (
+    LinearModel,
+    as_linear_model,
+    check_features,
+    draw_probability,
+    grid,
+    save_atomically,
+)
+from ._curves import history_columns
+
+__all__ = ["animate_training", "frame_indices"]
+
+_WRITERS = (".gif", ".mp4")
+
+
+def frame_indices(n_records: int, max_frames: int) -> NDArray[np.intp]:
+    """At most ``max_frames`` record indices, evenly spaced, always the first and the last."""
+    if n_records < 1:
+        raise ValueError("the history has no records")
+    if int(max_frames) < 2:
+        raise ValueError(f"max_frames must be >= 2 (first and last record); got {max_frames!r}")
+    k = min(int(max_frames), n_records)
+    return np.unique(np.rint(np.linspace(0, n_records - 1, k)).astype(np.intp))
+
+
+def animate_training(
+    model: Any,
+    X: ArrayLike,
+    y: ArrayLike,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    fps: int = 8,
+    max_frames: int = 60,
+    resolution: int = 100,
+    dpi: float = 80,
+) -> animation.FuncAnimation:
+    """Animate training: the boundary at each weight snapshot beside the loss curve.
+
+    Parameters
+    ----------
+    model : LogisticRegression
+        Fitted with ``record_weights=True``, so that ``model.history_`` holds ``coef``
+        (n_records, 2) and ``intercept`` (n_records,).
+    X : array-like of shape (n_samples, 2)
+    y : array-like of shape (n_samples,)
+        The points drawn in every frame (usually the training data).
+    path : str or PathLike, optional
+        Save to this ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg) atomically, then close
+        the figure.
+    fps : int, default=8
+    max_frames : int, default=60
+        At most this many frames, evenly spaced over the records, first and last included.
+    resolution : int, default=100
+        Mesh points per axis for the shading.
+    dpi : float, default=80
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Each frame is titled ``"iteration k, loss L"``.
+    """
+    target = None if path is None else Path(path)
+    suffix = None if target is None else target.suffix.lower()
+    if target is not None and suffix not in _WRITERS:
+        raise ValueError(f"cannot write an animation to {str(target)!r}; use a .gif or .mp4 path")
+    if suffix == ".mp4" and not animation.writers.is_available("ffmpeg"):
+        raise RuntimeError(
+            "saving .mp4 needs ffmpeg, which is not installed; save a .gif instead (uses Pillow)"
+        )
+    cols = history_columns(model)
+    if "coef" not in cols or "intercept" not in cols:
+        raise ValueError(
+            "animate_training needs weight snapshots in model.history_; fit with "
+            "LogisticRegression(record_weights=True)"
+        )
+    X = check_features(X, "animate_training")
+    neuron = as_linear_model(model)
+    y_arr = np.asarray(y).reshape(-1)
+    if y_arr.shape != (len(X),):
+        raise ValueError(f"y has {y_arr.size} labels for {len(X)} rows of X")
+    coefs = np.asarray(np.stack(list(cols["coef"])), dtype=np.float64).reshape(-1, 2)
+    intercepts = np.asarray(cols["intercept"], dtype=np.float64).reshape(-1)
+    loss = np.asarray(cols["loss"], dtype=np.float64)
+    its = np.asarray(cols.get("iteration", np.arange(len(loss))))
+    frames = frame_indices(len(loss), max_frames)
+
+    fig, (ax_b, ax_l) = plt.subplots(1, 2, figsize=(10.0, 4.4), dpi=dpi)
+    xx, yy, flat = grid(X, resolution=resolution, padding=1.0)
+    handles = scatter_classes(ax_b, X, y_arr, neuron)
+    ax_b.set_xlim(xx[0, 0], xx[0, -1])
+    ax_b.set_ylim(yy[0, 0], yy[-1, 0])
+    ax_b.set_xlabel("x1")
+    ax_b.set_ylabel("x2")
+    ax_b.legend(handles=handles, loc="upper right", fontsize="small")
+    ax_b.set_title("decision boundary")
+    ax_l.plot(its, loss, color="C0", label="train loss")
+    if "val_loss" in cols:
+        ax_l.plot(its, cols["val_loss"], color="C1", ls="--", label="validation loss")
+    (marker,) = ax_l.plot([], [], "o", color="C3", markersize=8, zorder=3)
+    ax_l.set_xlabel("iteration")
+    ax_l.set_ylabel("loss")
+    ax_l.set_title("loss")
+    ax_l.grid(True, alpha=0.3)
+    ax_l.legend(fontsize="small")
+    suptitle = fig.suptitle("")
+    fig.tight_layout()
+    drawn: list[Any] = []
+
+    def update(r: int) -> list[Any]:
+        for artist in drawn:  # keep one shading and one line on the axes
+            artist.remove()
+        drawn.clear()
+        snapshot = LinearModel(coefs[r], float(intercepts[r]), neuron.classes, neuron.threshold)
+        shading, line = draw_probability(
+            ax_b, xx, yy, snapshot.proba(flat).reshape(xx.shape), neuron.threshold
+        )
+        drawn.extend(a for a in (shading, line) if a is not None)
+        marker.set_data([its[r]], [loss[r]])
+        suptitle.set_text(f"iteration {its[r]}, loss {loss[r]:.4g}")
+        return [*drawn, marker, suptitle]
+
+    anim = animation.FuncAnimation(
+        fig,
+        update,
+        frames=[int(r) for r in frames],
+        interval=1000.0 / fps,
+        blit=False,
+        repeat=True,
+        cache_frame_data=False,
+    )
+    if target is not None:
+        if suffix == ".gif":
+            writer: animation.AbstractMovieWriter = animation.PillowWriter(fps=fps)
+        else:
+            writer = animation.FFMpegWriter(fps=fps)
+        try:
+            save_atomically(target, lambda tmp: anim.save(tmp, writer=writer, dpi=dpi))
+        finally:
+            plt.close(fig)
+    return anim

@@ -1,0 +1,196 @@
+"""The decision-boundary figure: probability shading, the threshold line, data and new points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from numpy.typing import ArrayLike, NDArray
+
+from ._common import (
+    CLASS_COLORS,
+    LinearModel,
+    as_linear_model,
+    check_features,
+    draw_probability,
+    figure_of,
+    grid,
+    new_axes,
+)
+
+__all__ = ["plot_decision_boundary", "scatter_classes"]
+
+
+def plot_decision_boundary(
+    model: Any,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    X_test: ArrayLike | None = None,
+    y_test: ArrayLike | None = None,
+    ax: Axes | None = None,
+    resolution: int = 200,
+    padding: float = 1.0,
+    points: ArrayLike | None = None,
+    title: str | None = None,
+    colorbar: bool = True,
+) -> Axes:
+    """Draw where the neuron says class 1, over the data it was trained on.
+
+    Parameters
+    ----------
+    model : LogisticRegression or dict
+        A fitted binary linear model with two weights, or the textbook parameters
+        ``{"W": (2, 1) or (2,), "b": float}`` (classes 0 and 1, threshold 0.5).
+    X : array-like of shape (n_samples, 2)
+        Training points, drawn as circles coloured by class.
+    y : array-like of shape (n_samples,) or (n_samples, 1)
+        Their labels, each one of ``model.classes_``.
+    X_test : array-like of shape (n_test, 2), optional
+    y_test : array-like of shape (n_test,), optional
+        Test points, drawn as triangles with a dark edge.
+    ax : Axes, optional
+        Where to draw; a new figure when None.
+    resolution : int, default=200
+        Mesh points per axis for the shading.
+    padding : float, default=1.0
+        Margin around the points, in data units.
+    points : array-like of shape (k, 2), optional
+        New points (the seeds' ``predict_user_input``): drawn as stars and annotated with
+        the predicted class and P(class 1).
+    title : str, optional
+    colorbar : bool, default=True
+        Add a colorbar for P(class 1).
+
+    Returns
+    -------
+    Axes
+
+    Notes
+    -----
+    The shading is ``P(classes_[1] | x) = sigmoid(x . w + b)`` on the mesh; the black line
+    is its contour at ``model.threshold``, i.e. the line ``x . w + b = logit(threshold)``.
+    """
+    xname, yname = _axis_names(X, model)
+    X = check_features(X)
+    neuron = as_linear_model(model)
+    y_arr = _labels(y, len(X), "y", neuron)
+    if neuron.w.shape != (2,):
+        raise ValueError(f"model has {neuron.w.size} weights; plot_decision_boundary needs 2")
+    Xt = None if X_test is None else check_features(X_test)
+    if (Xt is None) != (y_test is None):
+        raise ValueError("X_test and y_test must be given together")
+    yt = None if Xt is None or y_test is None else _labels(y_test, len(Xt), "y_test", neuron)
+    P = None if points is None else check_features(np.atleast_2d(np.asarray(points, float)))
+
+    ax = new_axes(ax, figsize=(7.0, 5.4))
+    xx, yy, flat = grid(X, Xt, P, resolution=resolution, padding=padding)
+    shading, _ = draw_probability(
+        ax, xx, yy, neuron.proba(flat).reshape(xx.shape), neuron.threshold
+    )
+    if colorbar:
+        cbar = figure_of(ax).colorbar(shading, ax=ax, ticks=np.linspace(0, 1, 6))
+        cbar.set_label(f"P({neuron.classes[1]})")
+    handles: list[Any] = list(scatter_classes(ax, X, y_arr, neuron))
+    if Xt is not None and yt is not None:
+        handles += scatter_classes(ax, Xt, yt, neuron, test=True)
+    handles.append(Line2D([], [], color="k", lw=2, label=f"p = {neuron.threshold:g}"))
+    if P is not None:
+        handles.append(_user_points(ax, P, neuron))
+    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+    ax.set_xlim(xx[0, 0], xx[0, -1])
+    ax.set_ylim(yy[0, 0], yy[-1, 0])
+    ax.set_xlabel(xname)
+    ax.set_ylabel(yname)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def scatter_classes(
+    ax: Axes, X: NDArray[np.float64], y: NDArray[Any], neuron: LinearModel, *, test: bool = False
+) -> list[Any]:
+    """One scatter per class (circles for training data, triangles for test data).
+
+    Returns
+    -------
+    list of PathCollection
+        The drawn collections, labelled ``"class <c>"`` or ``"class <c> (test)"``.
+    """
+    out = []
+    for cls, color in zip(neuron.classes, CLASS_COLORS, strict=True):
+        mask = y == cls
+        if not mask.any():
+            continue
+        if test:
+            style: dict[str, Any] = dict(marker="^", s=46, edgecolors="k", linewidths=1.0)
+        else:
+            style = dict(marker="o", s=26, edgecolors="white", linewidths=0.5, alpha=0.9)
+        out.append(
+            ax.scatter(
+                X[mask, 0],
+                X[mask, 1],
+                c=color,
+                zorder=2,
+                label=f"class {cls}{' (test)' if test else ''}",
+                **style,
+            )
+        )
+    return out
+
+
+def _user_points(ax: Axes, P: NDArray[np.float64], neuron: LinearModel) -> Any:
+    """Stars at the user's points, each annotated with its predicted class and P(class 1)."""
+    proba = neuron.proba(P)
+    predicted = neuron.classes[(proba >= neuron.threshold).astype(int)]
+    stars = ax.scatter(
+        P[:, 0],
+        P[:, 1],
+        marker="*",
+        s=260,
+        c="gold",
+        edgecolors="k",
+        linewidths=1.0,
+        zorder=4,
+        label="new points",
+    )
+    for (px, py), cls, p in zip(P, predicted, proba, strict=True):
+        ax.annotate(
+            f"class {cls}, P({neuron.classes[1]}) = {p:.2f}",
+            (px, py),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize="small",
+            zorder=5,
+            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", alpha=0.85),
+        )
+    return stars
+
+
+def _labels(y: ArrayLike, n: int, name: str, neuron: LinearModel) -> NDArray[Any]:
+    """Labels as shape (n,), each one of the model's classes."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},) or ({n}, 1); got {np.shape(y)}")
+    known = set(neuron.classes.tolist())
+    unknown = [v for v in np.unique(arr).tolist() if v not in known]
+    if unknown:
+        raise ValueError(
+            f"{name} has labels {unknown[:5]} that are not classes of "
+            f"the model {sorted(known, key=str)}"
+        )
+    return arr
+
+
+def _axis_names(X: Any, model: Any) -> tuple[str, str]:
+    """Column names of a DataFrame X, else the model's feature names, else x1 and x2."""
+    names = getattr(X, "columns", None)
+    if names is None:
+        names = getattr(model, "feature_names_in_", None)
+    if names is not None and len(names) == 2:
+        return str(names[0]), str(names[1])
+    return "x1", "x2"

@@ -1,0 +1,233 @@
+"""What the plot modules share: one linear-model view, the probability grid, atomic saving."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.contour import QuadContourSet
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike, NDArray
+
+from .._numerics import sigmoid
+
+Array = NDArray[np.float64]
+
+PROBA_CMAP = "RdBu_r"
+"""Diverging colormap for P(class 1): blue for class 0, white at 0.5, red for class 1."""
+CLASS_COLORS = ("#2166ac", "#b2182b")
+"""Point colours for classes_[0] and classes_[1], the two ends of :data:`PROBA_CMAP`."""
+PROBA_LEVELS = np.linspace(0.0, 1.0, 21)
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """The one neuron as plain numbers: ``P(classes[1] | x) = sigmoid(x . w + b)``."""
+
+    w: Array  # (n_features,)
+    b: float
+    classes: NDArray[Any]  # (2,)
+    threshold: float
+
+    def proba(self, X: ArrayLike) -> Array:
+        """P(classes[1]) for each row of X (n, n_features); shape (n,)."""
+        return np.asarray(sigmoid(np.asarray(X, dtype=np.float64) @ self.w + self.b), np.float64)
+
+
+def as_linear_model(model: Any, *, name: str = "model") -> LinearModel:
+    """View a fitted estimator (``coef_``, ``intercept_``) or a dict ``{"W", "b"}`` as a neuron.
+
+    Parameters
+    ----------
+    model : LogisticRegression, any fitted binary linear classifier, or dict
+        A dict holds the textbook parameters: ``"W"`` of shape (n_features, 1) or
+        (n_features,) and ``"b"`` a number; its classes are 0 and 1 and its threshold 0.5
+        (or ``"threshold"`` when given).
+    name : str
+        The argument's name, for error messages.
+
+    Returns
+    -------
+    LinearModel
+    """
+    if isinstance(model, Mapping):
+        missing = {"W", "b"} - set(model)
+        if missing:
+            raise ValueError(
+                f"{name} as a dict needs keys 'W' (n_features, 1) and 'b'; "
+                f"missing {sorted(missing)}"
+            )
+        W = np.asarray(model["W"], dtype=np.float64)
+        if W.ndim > 2 or (W.ndim == 2 and W.shape[1] != 1):
+            raise ValueError(
+                f"{name}['W'] must have shape (n_features, 1) or (n_features,); got {W.shape}"
+            )
+        b = np.asarray(model["b"], dtype=np.float64)
+        if b.size != 1:
+            raise ValueError(f"{name}['b'] must be a single number; got shape {b.shape}")
+        return LinearModel(
+            W.reshape(-1),
+            float(b.reshape(-1)[0]),
+            np.array([0, 1]),
+            float(model.get("threshold", 0.5)),
+        )
+    if not hasattr(model, "coef_"):
+        if hasattr(model, "fit"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(
+                f"this {type(model).__name__} is not fitted yet; call fit before plotting"
+            )
+        raise TypeError(
+            f"{name} must be a fitted LogisticRegression or a dict {{'W': ..., 'b': ...}}; "
+            f"got {type(model).__name__}"
+        )
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    if coef.ndim == 2 and coef.shape[0] != 1:
+        raise ValueError(
+            f"{name} has {coef.shape[0]} rows of coefficients; only binary "
+            "(one-neuron) models can be plotted"
+        )
+    intercept = np.asarray(getattr(model, "intercept_", 0.0), dtype=np.float64).reshape(-1)
+    classes = np.asarray(getattr(model, "classes_", [0, 1]))
+    return LinearModel(
+        coef.reshape(-1),
+        float(intercept[0]) if intercept.size else 0.0,
+        classes,
+        float(getattr(model, "threshold", 0.5)),
+    )
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float] = (6.4, 4.8)) -> Axes:
+    """``ax`` itself, or the axes of a new figure when None."""
+    if ax is not None:
+        return ax
+    _, new = plt.subplots(figsize=figsize)
+    return new
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The top-level Figure that holds ``ax``."""
+    fig: Any = ax.figure
+    while not isinstance(fig, Figure):  # a SubFigure: climb to its parent
+        fig = fig.figure
+    return fig
+
+
+def check_features(X: ArrayLike, what: str = "plot_decision_boundary") -> Array:
+    """X as a float array (n, 2), or ValueError naming its number of features."""
+    arr = np.asarray(X, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, 2); got shape {arr.shape}")
+    if arr.shape[1] != 2:
+        raise ValueError(
+            f"{what} needs exactly 2 features; X has {arr.shape[1]}. "
+            "Pick two columns or project (e.g. PCA) first"
+        )
+    return arr
+
+
+def grid(*arrays: Array | None, resolution: int, padding: float) -> tuple[Array, Array, Array]:
+    """A (resolution, resolution) mesh covering every given (n, 2) array plus ``padding``.
+
+    Returns
+    -------
+    xx, yy : ndarray of shape (resolution, resolution)
+    flat : ndarray of shape (resolution**2, 2)
+        The mesh points as rows.
+    """
+    if int(resolution) < 2:
+        raise ValueError(f"resolution must be an integer >= 2; got {resolution!r}")
+    if not np.isfinite(padding) or padding < 0:
+        raise ValueError(f"padding must be a finite number >= 0; got {padding!r}")
+    pts = np.vstack([a for a in arrays if a is not None and len(a)])
+    lo, hi = pts.min(axis=0) - padding, pts.max(axis=0) + padding
+    hi = np.where(hi > lo, hi, lo + 1.0)  # a single point still gets an area
+    xx, yy = np.meshgrid(
+        np.linspace(lo[0], hi[0], int(resolution)), np.linspace(lo[1], hi[1], int(resolution))
+    )
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def draw_probability(
+    ax: Axes, xx: Array, yy: Array, proba: Array, threshold: float
+) -> tuple[QuadContourSet, QuadContourSet | None]:
+    """Shade P(class 1) on the mesh and draw the threshold line (None when not crossed).
+
+    Parameters
+    ----------
+    ax : Axes
+    xx, yy : ndarray of shape (r, r)
+    proba : ndarray of shape (r, r)
+        P(class 1) on the mesh.
+    threshold : float
+
+    Returns
+    -------
+    shading, line : QuadContourSet
+    """
+    shading = ax.contourf(
+        xx, yy, proba, levels=PROBA_LEVELS, cmap=PROBA_CMAP, vmin=0.0, vmax=1.0, alpha=0.4, zorder=0
+    )
+    line = None
+    if proba.min() < threshold < proba.max():
+        line = ax.contour(xx, yy, proba, levels=[threshold], colors="k", linewidths=2, zorder=1)
+    return shading, line
+
+
+def save_atomically(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
+    """Call ``write(tmp)`` on a temp file beside ``path``, then move it onto ``path``.
+
+    The temp file has the same suffix (writers pick the format from it). On any error it
+    is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"directory {str(path.parent)!r} does not exist")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(tmp, mode)  # mkstemp creates 0o600
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 100) -> Path:
+    """Save ``fig`` to ``path`` atomically; the format comes from the suffix.
+
+    Parameters
+    ----------
+    fig : Figure
+    path : str or PathLike
+        Ends with a format matplotlib writes: ``.png``, ``.pdf``, ``.svg``, ...
+    dpi : float, default=100
+
+    Returns
+    -------
+    Path
+        ``path``. A failed save leaves no temp file and any existing file untouched.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    supported = fig.canvas.get_supported_filetypes()
+    if fmt not in supported:
+        raise ValueError(
+            f"cannot save a figure as {path.name!r}: use one of the suffixes "
+            f"{', '.join('.' + s for s in sorted(supported))}"
+        )
+    return save_atomically(
+        path, lambda tmp: fig.savefig(tmp, dpi=dpi, format=fmt, bbox_inches="tight")
+    )
