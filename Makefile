@@ -17,8 +17,8 @@ demo: $(STAMP)
 	MPLBACKEND=Agg $(VENV)/bin/oneneuron demo --out demo-report
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks examples
-	$(VENV)/bin/ruff format --check src tests benchmarks examples
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)
