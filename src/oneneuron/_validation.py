@@ -6,13 +6,27 @@ messages made specific.
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import type_of_target
 
-__all__ = ["check_finite", "check_numeric", "check_sample_weight", "encode_binary_labels"]
+__all__ = [
+    "as_generator",
+    "check_finite",
+    "check_integer",
+    "check_number",
+    "check_numeric",
+    "check_sample_weight",
+    "encode_binary_labels",
+    "holdout_split",
+]
+
+Array = NDArray[np.floating]
 
 
 def check_numeric(X: Any, name: str = "X") -> None:
@@ -131,3 +145,62 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float6
     if not np.any(sw > 0):
         raise ValueError("sample_weight is zero for every sample; nothing to learn from")
     return sw
+
+
+def holdout_split(
+    X: Array, y01: Array, sw: Array | None, fraction: float, rng: np.random.Generator
+) -> tuple[Array, Array, Array, Array, Array | None]:
+    """Split off a stratified validation set for early stopping."""
+    idx = np.arange(len(y01))
+    seed = int(rng.integers(2**31))
+    try:
+        tr, va = train_test_split(idx, test_size=fraction, stratify=y01, random_state=seed)
+    except ValueError as exc:
+        raise ValueError(
+            f"early_stopping cannot hold out validation_fraction={fraction} of "
+            f"{len(y01)} samples with both classes: {exc}"
+        ) from None
+    tr, va = np.sort(tr), np.sort(va)
+    return X[tr], X[va], y01[tr], y01[va], None if sw is None else sw[tr]
+
+
+def as_generator(random_state: Any) -> np.random.Generator:
+    """The one Generator a fit draws from: from a seed, a Generator or a RandomState."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(2**31))
+    if random_state is None or isinstance(random_state, numbers.Integral):
+        return np.random.default_rng(None if random_state is None else int(random_state))
+    raise ValueError(
+        f"random_state must be None, an int, a numpy Generator or RandomState; got {random_state!r}"
+    )
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    strict: bool = False,
+    high_open: bool = False,
+) -> None:
+    """Raise ValueError unless ``value`` is a finite real number in the given range."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = ok and math.isfinite(float(value))
+    if ok and low is not None:
+        ok = value > low if strict else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        lo = "" if low is None else ("> " if strict else ">= ") + f"{low:g}"
+        hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
+        rng = " and ".join(s for s in (lo, hi) if s)
+        raise ValueError(f"{name} must be a finite number {rng}; got {value!r}")
+
+
+def check_integer(name: str, value: Any, *, low: int) -> None:
+    """Raise ValueError unless ``value`` is an integer >= ``low``."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")

@@ -6,8 +6,6 @@ module turns user input into an Objective, picks a solver, and stores what came 
 
 from __future__ import annotations
 
-import math
-import numbers
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,20 +14,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._numerics import log_sigmoid, logit, sigmoid
 from ._validation import (
+    as_generator,
     check_finite,
+    check_integer,
+    check_number,
     check_numeric,
     check_sample_weight,
     encode_binary_labels,
+    holdout_split,
 )
 from .history import History
 from .objective import Objective
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, choose_solver, run
+from .solvers.callbacks import EarlyStopping
 from .solvers.schedules import SCHEDULES
 
 __all__ = ["LogisticRegression"]
@@ -166,11 +168,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"unknown lr_schedule {self.lr_schedule!r}; valid: {', '.join(SCHEDULES)}"
             )
-        _number("alpha", self.alpha, low=0.0)
-        _number("learning_rate", self.learning_rate, low=0.0, strict=True)
-        _number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
-        _number("tol", self.tol, low=0.0)
-        _number(
+        check_number("alpha", self.alpha, low=0.0)
+        check_number("learning_rate", self.learning_rate, low=0.0, strict=True)
+        check_number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        check_number("tol", self.tol, low=0.0)
+        check_number(
             "validation_fraction",
             self.validation_fraction,
             low=0.0,
@@ -178,11 +180,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             strict=True,
             high_open=True,
         )
-        _number("threshold", self.threshold, low=0.0, high=1.0)
-        _integer("batch_size", self.batch_size, low=1)
-        _integer("n_iter_no_change", self.n_iter_no_change, low=1)
+        check_number("threshold", self.threshold, low=0.0, high=1.0)
+        check_integer("batch_size", self.batch_size, low=1)
+        check_integer("n_iter_no_change", self.n_iter_no_change, low=1)
         if self.max_iter is not None:
-            _integer("max_iter", self.max_iter, low=0)
+            check_integer("max_iter", self.max_iter, low=0)
         if not (
             self.class_weight is None
             or self.class_weight == "balanced"
@@ -245,12 +247,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         X, y = self._check_Xy(X, y, reset=True)
         self.classes_, y01 = encode_binary_labels(y)
         sw = self._weights(y, y01, sample_weight)
-        rng = _generator(self.random_state)
+        rng = as_generator(self.random_state)
         validation = None
         if eval_set is not None:
             validation = self._validation_objective(*eval_set)
         if self.early_stopping:
-            X, X_val, y01, y_val, sw = _holdout(X, y01, sw, self.validation_fraction, rng)
+            X, X_val, y01, y_val, sw = holdout_split(X, y01, sw, self.validation_fraction, rng)
             validation = Objective(X_val, y_val, threshold=self.threshold)
         self._set_scaling(X, sw)
         objective = self._objective(X, y01, sw)
@@ -258,7 +260,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         name = self.solver if self.solver != "auto" else choose_solver(*X.shape)
         solver = self._make_solver(name, rng)
         cbs = list(callbacks)
-        stopper = _EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
+        stopper = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
         if stopper is not None:
             cbs.insert(0, stopper)
         result = run(
@@ -322,7 +324,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         else:
             theta = np.zeros(objective.n_params)
         if getattr(self, "_sgd_state", None) is None:
-            self._sgd_state = self._make_solver("sgd", _generator(self.random_state))
+            self._sgd_state = self._make_solver("sgd", as_generator(self.random_state))
             self._sgd_state.start(objective, theta)
         assert self._sgd_state is not None
         theta = self._sgd_state.epoch(objective, theta)
@@ -482,80 +484,3 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-
-
-class _EarlyStopping:
-    """Stop when the validation loss has not improved by ``tol`` for ``patience`` records.
-
-    Keeps the weights with the lowest validation loss seen.
-    """
-
-    def __init__(self, patience: int, tol: float) -> None:
-        self.patience, self.tol = patience, tol
-        self.best_loss = np.inf
-        self.best: Array | None = None
-        self.since = 0
-
-    def __call__(self, record: dict[str, Any], theta: Array) -> bool:
-        loss = record["val_loss"]
-        self.since = 0 if loss < self.best_loss - self.tol else self.since + 1
-        if loss < self.best_loss:
-            self.best_loss, self.best = loss, theta.copy()
-        return self.since >= self.patience
-
-
-def _holdout(
-    X: Array, y01: Array, sw: Array | None, fraction: float, rng: np.random.Generator
-) -> tuple[Array, Array, Array, Array, Array | None]:
-    """Split off a stratified validation set for early stopping."""
-    idx = np.arange(len(y01))
-    seed = int(rng.integers(2**31))
-    try:
-        tr, va = train_test_split(idx, test_size=fraction, stratify=y01, random_state=seed)
-    except ValueError as exc:
-        raise ValueError(
-            f"early_stopping cannot hold out validation_fraction={fraction} of "
-            f"{len(y01)} samples with both classes: {exc}"
-        ) from None
-    tr, va = np.sort(tr), np.sort(va)
-    return X[tr], X[va], y01[tr], y01[va], None if sw is None else sw[tr]
-
-
-def _generator(random_state: Any) -> np.random.Generator:
-    """The one Generator a fit draws from: from a seed, a Generator or a RandomState."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(2**31))
-    if random_state is None or isinstance(random_state, numbers.Integral):
-        return np.random.default_rng(None if random_state is None else int(random_state))
-    raise ValueError(
-        f"random_state must be None, an int, a numpy Generator or RandomState; got {random_state!r}"
-    )
-
-
-def _number(
-    name: str,
-    value: Any,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    strict: bool = False,
-    high_open: bool = False,
-) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ok = ok and math.isfinite(float(value))
-    if ok and low is not None:
-        ok = value > low if strict else value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        lo = "" if low is None else ("> " if strict else ">= ") + f"{low:g}"
-        hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
-        rng = " and ".join(s for s in (lo, hi) if s)
-        raise ValueError(f"{name} must be a finite number {rng}; got {value!r}")
-
-
-def _integer(name: str, value: Any, *, low: int) -> None:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
