@@ -62,9 +62,13 @@ def test_unfitted_model_refuses_to_predict(small):
 def test_verbose_prints_the_cost(small, capsys):
     X, y = small
     with pytest.warns(ConvergenceWarning):
-        LogisticRegression(solver="gd", verbose=1, max_iter=5, tol=0).fit(X, y)
+        LogisticRegression(solver="gd", verbose=2, max_iter=5, tol=0).fit(X, y)
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 6 and out[0].startswith("gd iteration 0: cost 0.693147")
+    with pytest.warns(ConvergenceWarning):
+        LogisticRegression(solver="gd", verbose=1, max_iter=100, tol=0).fit(X, y)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 11 and out[-1].startswith("gd iteration 100: cost")
 
 
 def test_eval_set_and_weight_snapshots(small):

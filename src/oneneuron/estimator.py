@@ -87,7 +87,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     random_state : int, Generator, RandomState or None, default=None
         Seeds mini-batch shuffles and the early-stopping split.
     verbose : int, default=0
-        1 prints the cost at every iteration (the seeds' ``print_cost``).
+        1 prints the cost ten times over ``max_iter`` (the seeds' ``print_cost``),
+        2 at every iteration.
 
     Attributes
     ----------
@@ -263,15 +264,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         stopper = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
         if stopper is not None:
             cbs.insert(0, stopper)
+        max_iter = self._max_iter(name)
         result = run(
             solver,
             objective,
             theta0,
             tol=self.tol,
-            max_iter=self._max_iter(name),
+            max_iter=max_iter,
             monitor=self._monitor(validation),
             callbacks=cbs,
             verbose=self.verbose,
+            print_every=1 if self.verbose >= 2 else max(1, max_iter // 10),
         )
         theta = result.theta if stopper is None or stopper.best is None else stopper.best
         self._store(theta)

@@ -118,14 +118,7 @@ def run(
             rec.update(monitor(theta))
         records.append(rec)
         if verbose and (iteration % print_every == 0):
-            extra = "".join(
-                f", {k} {v:.6g}" for k, v in rec.items() if k in ("val_loss", "val_accuracy")
-            )
-            print(
-                f"{solver.name} iteration {iteration}: cost {rec['loss']:.6g}, "
-                f"accuracy {rec['accuracy']:.4f}{extra}",
-                flush=True,
-            )
+            _print(solver.name, rec)
         return any(bool(cb(rec, theta)) for cb in callbacks)
 
     stop_reason = "max_iter"
@@ -156,6 +149,8 @@ def run(
         if record(n_iter):
             stop_reason = "callback"
             break
+    if verbose and n_iter % print_every != 0:
+        _print(solver.name, records[-1])  # always show where training ended
     converged = stop_reason == "tol" or solver.converged(evaluation, tol)
     if not converged and stop_reason != "callback":
         why = (
@@ -170,3 +165,13 @@ def run(
             stacklevel=3,
         )
     return Result(theta, evaluation, n_iter, converged, stop_reason, records)
+
+
+def _print(name: str, rec: dict[str, Any]) -> None:
+    """One line of the cost as it trains (the seeds' ``print_cost``)."""
+    extra = "".join(f", {k} {rec[k]:.6g}" for k in ("val_loss", "val_accuracy") if k in rec)
+    print(
+        f"{name} iteration {rec['iteration']}: cost {rec['loss']:.6g}, "
+        f"accuracy {rec['accuracy']:.4f}{extra}",
+        flush=True,
+    )
