@@ -273,3 +273,33 @@ def test_random_state_accepts_generators_and_seeds(small):
     assert np.all(np.isfinite(c.coef_))
     with pytest.raises(ValueError, match="random_state must be"):
         LogisticRegression(random_state="five", **kw).fit(X, y)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_validation_metrics_match_scikit_learn(cancer, standardize):
+    from sklearn.metrics import accuracy_score, log_loss
+
+    X, y = cancer
+    X = X * 10 + 3  # raw scale differs from the standardised one
+    m = LogisticRegression(solver="lbfgs", standardize=standardize, max_iter=30, tol=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m.fit(X[:400], y[:400], eval_set=(X[400:], y[400:]))
+    assert m.history_["val_loss"][-1] == pytest.approx(
+        log_loss(y[400:], m.predict_proba(X[400:])), rel=1e-10
+    )
+    assert m.history_["val_accuracy"][-1] == accuracy_score(y[400:], m.predict(X[400:]))
+    with pytest.raises(ValueError, match="eval_set has 169 rows in X but 3 labels"):
+        m.fit(X[:400], y[:400], eval_set=(X[400:], y[:3]))
+
+
+def test_early_stopping_with_standardize_scores_in_the_right_space(cancer):
+    X, y = cancer
+    X = X * 10 + 3
+    m = LogisticRegression(
+        solver="gd", standardize=True, early_stopping=True, max_iter=300, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m.fit(X, y)
+    assert m.history_["val_accuracy"].max() > 0.95 and m.score(X, y) > 0.95

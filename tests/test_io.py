@@ -217,24 +217,6 @@ def test_unfitted_model_and_missing_directory(fitted, tmp_path):
 
 
 # --------------------------------------------------------------------------------- atomic
-class _HalfWriter:
-    """A file whose write stores half of the data and then fails, like a full disk."""
-
-    def __init__(self, f):
-        self.f = f
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.f.close()
-
-    def write(self, data):
-        self.f.write(data[: len(data) // 2])
-        self.f.flush()
-        raise OSError("disk on fire")
-
-
 @pytest.mark.parametrize("failing", ["replace", "fsync", "write"])
 def test_failed_save_leaves_old_file_and_no_temp_files(
     fitted, data, tmp_path, monkeypatch, failing
@@ -249,13 +231,14 @@ def test_failed_save_leaves_old_file_and_no_temp_files(
         raise OSError("disk on fire")
 
     if failing == "write":
-        fdopen = os.fdopen
 
-        def half_writer(*args, **kwargs):
+        def half_writer(self, data):
             seen.extend(p.name for p in tmp_path.iterdir())
-            return _HalfWriter(fdopen(*args, **kwargs))
+            with open(self, "wb") as f:
+                f.write(data[: len(data) // 2])
+            raise OSError("disk on fire")
 
-        monkeypatch.setattr(model_io.os, "fdopen", half_writer)
+        monkeypatch.setattr(Path, "write_bytes", half_writer)
     else:
         monkeypatch.setattr(model_io.os, failing, boom)
     with pytest.raises(OSError, match="disk on fire"):

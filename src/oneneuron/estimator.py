@@ -249,13 +249,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.classes_, y01 = encode_binary_labels(y)
         sw = self._weights(y, y01, sample_weight)
         rng = as_generator(self.random_state)
-        validation = None
-        if eval_set is not None:
-            validation = self._validation_objective(*eval_set)
+        held_out = None if eval_set is None else self._check_eval_set(*eval_set)
         if self.early_stopping:
             X, X_val, y01, y_val, sw = holdout_split(X, y01, sw, self.validation_fraction, rng)
-            validation = Objective(X_val, y_val, threshold=self.threshold)
+            held_out = (X_val, y_val)
         self._set_scaling(X, sw)
+        validation = None
+        if held_out is not None:  # scored unweighted and unpenalised, in the model's scaling
+            validation = Objective(
+                *held_out, offset=self.x_mean_, scale=self.x_scale_, threshold=self.threshold
+            )
         objective = self._objective(X, y01, sw)
         theta0 = self._to_theta(coef_init, intercept_init, X.shape[1])
         name = self.solver if self.solver != "auto" else choose_solver(*X.shape)
@@ -421,10 +424,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             threshold=self.threshold,
         )
 
-    def _validation_objective(self, X_val: ArrayLike, y_val: ArrayLike) -> Objective:
+    def _check_eval_set(self, X_val: ArrayLike, y_val: ArrayLike) -> tuple[Array, Array]:
         Xv = self._check_X(X_val, name="eval_set X")
-        _, yv = encode_binary_labels(np.asarray(y_val).ravel(), self.classes_)
-        return Objective(Xv, yv, threshold=self.threshold)
+        yv = np.asarray(y_val).ravel()
+        if len(yv) != len(Xv):
+            raise ValueError(f"eval_set has {len(Xv)} rows in X but {len(yv)} labels")
+        _, yv01 = encode_binary_labels(yv, self.classes_)
+        return Xv, yv01
 
     def _set_scaling(self, X: Array, sw: Array | None) -> None:
         self.x_mean_: Array | None = None

@@ -25,21 +25,19 @@ or ``eval``); every problem with the file is a :class:`ValueError` naming the fi
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import json
 import math
 import os
 import re
-import secrets
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._files import atomic_write_bytes, looks_like_pickle
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -120,7 +118,7 @@ def save_model(model: LogisticRegression, path: str | os.PathLike[str]) -> Path:
         raise ValueError(f"cannot save this model to {path}: {exc}") from None
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
-    _atomic_write(path, (_pretty(payload) + "\n").encode("utf-8"))
+    atomic_write_bytes(path, (_pretty(payload) + "\n").encode("utf-8"))
     return path
 
 
@@ -227,38 +225,6 @@ def _to_payload(model: Any) -> dict[str, Any]:
     }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file beside ``path``, fsync it, and rename it onto ``path``."""
-    try:  # keep the mode of a file we replace; a new file gets 0o666 minus the umask
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(tmp, flags, 0o666)
-            break
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError, AttributeError):  # make the rename durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 # ----------------------------------------------------------------------------------- load
 def load_model(path: str | os.PathLike[str]) -> LogisticRegression:
     """Read a model written by :func:`save_model`; never executes code from the file.
@@ -286,12 +252,12 @@ def load_model(path: str | os.PathLike[str]) -> LogisticRegression:
     not_model = f"{path} is not a oneneuron model file"
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"{not_model}: it is larger than {MAX_FILE_BYTES} bytes")
-    if data[:1] == b"\x80":  # the PROTO opcode that starts every pickle since protocol 2
+    if looks_like_pickle(data):
         raise ValueError(f"{path} {_PICKLE}")
     try:
         obj = _parse(data)
-    except _Invalid as exc:  # protocol 0/1 pickles are not JSON and end with the STOP opcode
-        if (data[:1] not in b"{[" and data.endswith(b".")) or path.suffix in (".pkl", ".pickle"):
+    except _Invalid as exc:
+        if path.suffix in (".pkl", ".pickle"):
             raise ValueError(f"{path} {_PICKLE}") from None
         raise ValueError(f"{not_model}: {exc}") from None
     if not isinstance(obj, dict):

@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import json
 import os
-import pickletools
-import tempfile
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import xlogy
 
+from ._files import atomic_write_bytes, looks_like_pickle
 from ._numerics import sigmoid as _stable_sigmoid
 from .loss import label_sign, loss
 
@@ -310,25 +309,7 @@ def save_parameters(parameters: Parameters, filename: str | os.PathLike[str]) ->
     W = np.asarray(parameters["W"], dtype=np.float64).ravel()
     doc = {"format": FORMAT, "version": 1, "W": W.tolist(), "b": float(parameters["b"])}
     text = json.dumps(doc, allow_nan=False)  # ValueError for inf or nan
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(filename)), prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, filename)
-    finally:
-        if os.path.exists(tmp):  # only when something failed before the replace
-            os.unlink(tmp)
-
-
-def _is_pickle(data: bytes) -> bool:
-    """True if ``data`` parses as a pickle (pickletools only reads opcodes; it runs nothing)."""
-    try:
-        list(pickletools.genops(data))
-    except Exception:
-        return False
-    return True
+    atomic_write_bytes(filename, (text + "\n").encode("utf-8"))
 
 
 def load_parameters(filename: str | os.PathLike[str]) -> Parameters:
@@ -342,7 +323,7 @@ def load_parameters(filename: str | os.PathLike[str]) -> Parameters:
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        if _is_pickle(data):
+        if looks_like_pickle(data):
             msg = "oneneuron refuses pickles because loading one runs code; use save_parameters"
             raise ValueError(f"{name!r} is a pickle: {msg}") from None
         raise ValueError(f"{name!r} is not a {FORMAT} JSON file") from None

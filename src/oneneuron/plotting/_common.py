@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
+from .._files import atomic_write
 from .._numerics import sigmoid
 
 Array = NDArray[np.float64]
@@ -182,27 +182,8 @@ def draw_probability(
     return shading, line
 
 
-def save_atomically(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` on a temp file beside ``path``, then move it onto ``path``.
-
-    The temp file has the same suffix (writers pick the format from it). On any error it
-    is removed and ``path`` is left as it was.
-    """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"directory {str(path.parent)!r} does not exist")
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        os.chmod(tmp, mode)  # mkstemp creates 0o600
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+#: Atomic save shared with the model file and the textbook (see :mod:`oneneuron._files`).
+save_atomically = atomic_write
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 100) -> Path:
