@@ -16,7 +16,7 @@ the textbook parameters ``{"W": (n, 1), "b": float}``.
 [0.5]
 """
 
-from ._animation import animate_training
+from ._animation import animate_training, animate_weights
 from ._boundary import plot_decision_boundary
 from ._common import save_figure
 from ._curves import plot_sigmoid, plot_training_curves
@@ -25,6 +25,7 @@ from ._metrics import plot_confusion_matrix, plot_roc
 
 __all__ = [
     "animate_training",
+    "animate_weights",
     "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_examples",

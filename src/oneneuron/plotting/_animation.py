@@ -1,4 +1,4 @@
-"""The training animation: the decision boundary moving next to the falling loss curve."""
+"""Training animations: the decision boundary (2-D) or the weight image moving beside the loss."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._boundary import scatter_classes
 from ._common import (
+    PROBA_CMAP,
     LinearModel,
     as_linear_model,
     check_features,
@@ -22,7 +23,7 @@ from ._common import (
 )
 from ._curves import history_columns
 
-__all__ = ["animate_training", "frame_indices"]
+__all__ = ["animate_training", "animate_weights", "frame_indices"]
 
 _WRITERS = (".gif", ".mp4")
 
@@ -132,6 +133,120 @@ def animate_training(
         marker.set_data([its[r]], [loss[r]])
         suptitle.set_text(f"iteration {its[r]}, loss {loss[r]:.4g}")
         return [*drawn, marker, suptitle]
+
+    anim = animation.FuncAnimation(
+        fig,
+        update,
+        frames=[int(r) for r in frames],
+        interval=1000.0 / fps,
+        blit=False,
+        repeat=True,
+        cache_frame_data=False,
+    )
+    if target is not None:
+        if suffix == ".gif":
+            writer: animation.AbstractMovieWriter = animation.PillowWriter(fps=fps)
+        else:
+            writer = animation.FFMpegWriter(fps=fps)
+        try:
+            save_atomically(target, lambda tmp: anim.save(tmp, writer=writer, dpi=dpi))
+        finally:
+            plt.close(fig)
+    return anim
+
+
+def animate_weights(
+    model: Any,
+    shape: tuple[int, ...],
+    path: str | os.PathLike[str] | None = None,
+    *,
+    fps: int = 8,
+    max_frames: int = 60,
+    dpi: float = 80,
+) -> animation.FuncAnimation:
+    """Animate training of an image classifier: the weight image beside the loss curve.
+
+    Parameters
+    ----------
+    model : LogisticRegression
+        Fitted with ``record_weights=True``, so that ``model.history_`` holds ``coef``
+        (n_records, n_features).
+    shape : tuple of int
+        Image shape with ``prod(shape) == n_features``, e.g. (8, 8) or (28, 28).
+    path : str or PathLike, optional
+        Save to this ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg) atomically, then close
+        the figure.
+    fps : int, default=8
+    max_frames : int, default=60
+        At most this many frames, evenly spaced over the records, first and last included.
+    dpi : float, default=80
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Each frame is titled ``"iteration k, loss L"``.
+
+    Notes
+    -----
+    The colour scale is the same in every frame (symmetric about 0, up to the largest
+    ``|w_j|`` of any snapshot), so the picture shows the weights growing as well as the
+    pattern forming: red pixels push towards ``classes_[1]``, blue towards ``classes_[0]``.
+    """
+    target = None if path is None else Path(path)
+    suffix = None if target is None else target.suffix.lower()
+    if target is not None and suffix not in _WRITERS:
+        raise ValueError(f"cannot write an animation to {str(target)!r}; use a .gif or .mp4 path")
+    if suffix == ".mp4" and not animation.writers.is_available("ffmpeg"):
+        raise RuntimeError(
+            "saving .mp4 needs ffmpeg, which is not installed; save a .gif instead (uses Pillow)"
+        )
+    cols = history_columns(model)
+    if "coef" not in cols:
+        raise ValueError(
+            "animate_weights needs weight snapshots in model.history_; fit with "
+            "LogisticRegression(record_weights=True)"
+        )
+    coefs = np.asarray(np.stack(list(cols["coef"])), dtype=np.float64)
+    coefs = coefs.reshape(len(coefs), -1)
+    shape = tuple(int(s) for s in shape)
+    if int(np.prod(shape)) != coefs.shape[1]:
+        raise ValueError(
+            f"model has {coefs.shape[1]} weights; shape {shape} holds {int(np.prod(shape))}"
+        )
+    classes = as_linear_model(model).classes
+    loss = np.asarray(cols["loss"], dtype=np.float64)
+    its = np.asarray(cols.get("iteration", np.arange(len(loss))))
+    frames = frame_indices(len(loss), max_frames)
+    m = float(np.max(np.abs(coefs))) if coefs.size else 0.0
+    m = m if np.isfinite(m) and m > 0 else 1.0
+
+    fig, (ax_w, ax_l) = plt.subplots(
+        1, 2, figsize=(9.0, 4.0), dpi=dpi, gridspec_kw={"width_ratios": [1.0, 1.25]}
+    )
+    image = ax_w.imshow(
+        coefs[frames[0]].reshape(shape), cmap=PROBA_CMAP, vmin=-m, vmax=m, interpolation="nearest"
+    )
+    fig.colorbar(image, ax=ax_w, label="weight")
+    ax_w.set_xticks([])
+    ax_w.set_yticks([])
+    ax_w.set_title(f"weights: red → {classes[1]}, blue → {classes[0]}")
+    ax_l.plot(its, loss, color="C0", label="train loss")
+    if "val_loss" in cols:
+        ax_l.plot(its, cols["val_loss"], color="C1", ls="--", label="validation loss")
+    (marker,) = ax_l.plot([], [], "o", color="C3", markersize=8, zorder=3)
+    ax_l.set_xlabel("iteration")
+    ax_l.set_ylabel("loss")
+    ax_l.set_title("loss")
+    ax_l.grid(True, alpha=0.3)
+    ax_l.legend(fontsize="small")
+    suptitle = fig.suptitle("")
+    fig.tight_layout()
+
+    def update(r: int) -> list[Any]:
+        image.set_data(coefs[r].reshape(shape))
+        marker.set_data([its[r]], [loss[r]])
+        suptitle.set_text(f"iteration {its[r]}, loss {loss[r]:.4g}")
+        return [image, marker, suptitle]
 
     anim = animation.FuncAnimation(
         fig,

@@ -57,7 +57,8 @@ class Result:
 
 
 HINTS = {
-    "gd": "raise max_iter or learning_rate, set standardize=True, or use solver='newton'",
+    "gd": "raise max_iter or learning_rate, standardise badly scaled features "
+    "(standardize=True), or use solver='newton'",
     "sgd": "raise max_iter, use a decaying lr_schedule or larger batch_size, or an exact "
     "solver ('newton', 'lbfgs')",
     "newton": "raise max_iter; check for duplicated or constant features",

@@ -1,0 +1,260 @@
+"""The ``train``, ``evaluate``, ``plot`` and ``info`` commands (``predict``, ``demo`` apart).
+
+Each command is ``command(args, out, err) -> int``: results on ``out``, progress and
+notes on ``err``; a user error is raised as ``ValueError``/``FileNotFoundError``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from ..datasets import load_table
+from ..estimator import DEFAULT_MAX_ITER, LogisticRegression
+from ..solvers import choose_solver
+from ._common import check_out_file, load_model_file, relay_warnings, with_names
+from ._progress import Progress, fmt_loss
+from ._report import classification_metrics, confusion_lines, metrics_table
+
+__all__ = ["evaluate", "info", "plot", "train"]
+
+
+# ------------------------------------------------------------------------------ train
+def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Fit on a table and save the model (atomically) to ``--out``."""
+    target = check_out_file(args.out)
+    ds = load_table(args.data, args.target)
+    name = args.solver if args.solver != "auto" else choose_solver(*ds.X.shape)
+    model = LogisticRegression(
+        solver=args.solver,
+        alpha=args.alpha,
+        max_iter=args.epochs,
+        learning_rate=args.learning_rate,
+        batch_size=args.batch_size,
+        early_stopping=args.validation is not None,
+        validation_fraction=args.validation if args.validation is not None else 0.1,
+        standardize=args.standardize,
+        random_state=args.seed,
+    )
+    if ds.needs_scaling and not args.standardize and name in ("gd", "sgd"):
+        err.write(
+            "oneneuron: note: the feature ranges differ by more than 10x; "
+            "--standardize makes gd/sgd converge much faster\n"
+        )
+    X = pd.DataFrame(ds.X, columns=ds.feature_names)
+    total = args.epochs if args.epochs is not None else DEFAULT_MAX_ITER[name]
+    progress = Progress(total, "epoch" if name == "sgd" else "iter", err, quiet=args.quiet)
+    with relay_warnings(err):
+        try:
+            model.fit(X, ds.y, callbacks=[progress])
+        finally:
+            progress.close()
+    accuracy = float(model.score(X, ds.y))
+    model.save(target)
+    final = model.history_[-1]
+    features = ", ".join(ds.feature_names[:6]) + (", ..." if ds.n_features > 6 else "")
+    rows = [
+        ("data", f"{args.data}: {ds.n_samples} rows, {ds.n_features} features ({features})"),
+        ("classes", ", ".join(str(c) for c in model.classes_)),
+        ("solver", model.solver_),
+        (
+            "iterations",
+            f"{model.n_iter_} ({'converged' if model.converged_ else 'not converged'}"
+            f", stop: {model.stop_reason_})",
+        ),
+        ("final loss", fmt_loss(final["loss"])),
+        ("training accuracy", f"{accuracy:.4f}"),
+    ]
+    if "val_loss" in final:
+        rows.append(("validation loss", fmt_loss(float(np.min(model.history_["val_loss"])))))
+    rows.append(("model", str(target)))
+    _table(out, rows)
+    return 0
+
+
+# --------------------------------------------------------------------------- evaluate
+def _labelled(model: LogisticRegression, data: str, target: str) -> tuple[Any, np.ndarray]:
+    """The model's features and the labels of a labelled table, checked."""
+    names = getattr(model, "feature_names_in_", None)
+    features = None if names is None else [str(n) for n in names]
+    ds = load_table(data, target, features=features)
+    if ds.n_features != model.n_features_in_:
+        raise ValueError(
+            f"{data}: the model expects {model.n_features_in_} feature(s); the table has "
+            f"{ds.n_features} besides {target!r}: {ds.feature_names[:12]}"
+        )
+    return with_names(model, ds.X), ds.y
+
+
+def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the test metrics of a model on a labelled table (a table or JSON)."""
+    model = load_model_file(args.model)
+    X, y = _labelled(model, args.data, args.target)
+    m = classification_metrics(model, X, y)
+    if args.json:
+        out.write(json.dumps(m, indent=2) + "\n")
+        return 0
+    out.write(
+        f"{args.model} on {args.data} ({m['n_samples']} rows, positive class "
+        f"{m['positive_label']})\n"
+    )
+    _table(out, metrics_table(m))
+    out.write("confusion matrix (rows: true, columns: predicted)\n")
+    out.write("\n".join(confusion_lines(m)) + "\n")
+    if m["roc_auc"] is None:
+        err.write("oneneuron: note: ROC AUC needs both classes in the data\n")
+    return 0
+
+
+# ------------------------------------------------------------------------------- plot
+def plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Draw one figure of the model and save it (atomically) to ``--out``."""
+    import matplotlib.pyplot as plt
+
+    from .. import plotting
+
+    kind = args.kind
+    if kind in ("boundary", "roc", "confusion") and (args.data is None or args.target is None):
+        raise ValueError(f"plot --kind {kind} needs DATA and --target COL")
+    path = check_out_file(args.out)
+    _check_image_suffix(path)
+    model = load_model_file(args.model)
+    if kind == "curves":
+        history = getattr(model, "history_", None)
+        if history is None or len(history) == 0:
+            raise ValueError(f"{args.model} holds no training history to plot")
+        fig: Any = plotting.plot_training_curves(history)
+    elif kind == "weights":
+        d = int(model.n_features_in_)
+        shape = args.shape or _square(d)
+        if shape[0] * shape[1] != d:
+            raise ValueError(
+                f"--shape {shape[0]}x{shape[1]} holds {shape[0] * shape[1]} "
+                f"pixels; the model has {d} weights"
+            )
+        fig = plotting.plot_weights(model, shape).figure
+    else:
+        X, y = _labelled(model, args.data, args.target)
+        if kind == "boundary":
+            if model.n_features_in_ != 2:
+                raise ValueError(
+                    f"a decision boundary can only be drawn for 2 features; "
+                    f"the model has {model.n_features_in_}"
+                )
+            fig = plotting.plot_decision_boundary(model, X, y).figure
+        elif kind == "roc":
+            proba = model.predict_proba(X)[:, 1]
+            fig = plotting.plot_roc(y, proba, pos_label=model.classes_[1]).figure
+        else:
+            fig = plotting.plot_confusion_matrix(y, model.predict(X), labels=model.classes_).figure
+    try:
+        plotting.save_figure(fig, path)
+    finally:
+        plt.close(fig)
+    out.write(f"{path}\n")
+    return 0
+
+
+def _square(d: int) -> tuple[int, int]:
+    side = math.isqrt(d)
+    if side * side != d:
+        raise ValueError(f"the model's {d} weights are not a square image; pass --shape HxW")
+    return side, side
+
+
+def _check_image_suffix(path: Path) -> None:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    if path.suffix.lower().lstrip(".") not in kinds:
+        raise ValueError(
+            f"cannot save a figure as {path.name!r}: use one of "
+            f"{', '.join('.' + k for k in sorted(kinds))}"
+        )
+
+
+# ------------------------------------------------------------------------------- info
+def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Describe what a model file holds (human-readable or JSON)."""
+    model = load_model_file(args.model)  # validates everything, checksum included
+    raw = json.loads(Path(args.model).read_text(encoding="utf-8-sig"))
+    coef = model.coef_[0]
+    history = getattr(model, "history_", None)
+    names = getattr(model, "feature_names_in_", None)
+    d: dict[str, Any] = {
+        "file": str(args.model),
+        "format": raw["format"],
+        "format_version": raw["format_version"],
+        "library_version": raw["library_version"],
+        "created": raw["created"],
+        "estimator": raw["estimator"],
+        "params": model.get_params(deep=False),
+        "classes": model.classes_.tolist(),
+        "n_features": int(model.n_features_in_),
+        "feature_names": None if names is None else [str(n) for n in names],
+        "coef": {
+            "min": float(coef.min()),
+            "max": float(coef.max()),
+            "mean_abs": float(np.abs(coef).mean()),
+            "norm": float(np.linalg.norm(coef)),
+            "nonzero": int(np.count_nonzero(coef)),
+        },
+        "intercept": float(model.intercept_[0]),
+        "standardized": model.x_mean_ is not None,
+        "training": {
+            "solver": getattr(model, "solver_", None),
+            "n_iter": int(model.n_iter_),
+            "converged": bool(model.converged_),
+            "stop_reason": getattr(model, "stop_reason_", None),
+            "history_length": 0 if history is None else len(history),
+            "final_loss": None if not history else float(history["loss"][-1]),
+        },
+        "notes": raw.get("notes", []),
+    }
+    if args.json:
+        out.write(json.dumps(d, indent=2, default=str) + "\n")
+        return 0
+    c, t = d["coef"], d["training"]
+    shown = d["feature_names"] or []
+    names_text = ", ".join(shown[:8]) + (f", ... ({len(shown)})" if len(shown) > 8 else "")
+    rows = [
+        ("file", d["file"]),
+        ("format", f"{d['format']} version {d['format_version']}"),
+        ("written by", f"oneneuron {d['library_version']} on {d['created']}"),
+        ("estimator", d["estimator"]),
+        ("params", ", ".join(f"{k}={v!r}" for k, v in d["params"].items())),
+        ("classes", f"{', '.join(map(str, d['classes']))} (positive: {d['classes'][1]})"),
+        ("n_features", str(d["n_features"])),
+        ("feature names", names_text or "(none)"),
+        (
+            "coef",
+            f"min {c['min']:.4g}, max {c['max']:.4g}, mean |w| {c['mean_abs']:.4g}, "
+            f"norm {c['norm']:.4g}, nonzero {c['nonzero']}/{d['n_features']}",
+        ),
+        ("intercept", f"{d['intercept']:.6g}"),
+        ("standardized", "yes" if d["standardized"] else "no"),
+        (
+            "training",
+            f"solver {t['solver']}, {t['n_iter']} iterations, "
+            f"{'converged' if t['converged'] else 'not converged'} (stop: {t['stop_reason']})",
+        ),
+        (
+            "history",
+            f"{t['history_length']} records"
+            + ("" if t["final_loss"] is None else f", final loss {fmt_loss(t['final_loss'])}"),
+        ),
+    ]
+    rows += [("note", n) for n in d["notes"]]
+    _table(out, rows)
+    return 0
+
+
+def _table(out: TextIO, rows: list[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in rows) + 2
+    out.write("".join(f"{k:<{width}}{v}\n" for k, v in rows))

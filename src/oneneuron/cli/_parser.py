@@ -1,0 +1,239 @@
+"""The argument parser of ``oneneuron``: every subcommand, option, default and help text.
+
+A usage error raises :class:`UsageError` (one line) instead of printing the usage and
+exiting, so that :func:`oneneuron.cli.main` reports every user error the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from typing import Any, NoReturn
+
+from .._version import __version__
+from ..datasets import DATASETS
+
+__all__ = ["DEMO_DATASETS", "PLOT_KINDS", "UsageError", "build_parser", "join_negative_points"]
+
+DEMO_DATASETS = list(DATASETS)
+PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
+SOLVER_CHOICES = ["auto", "newton", "lbfgs", "gd", "sgd"]
+
+
+class UsageError(Exception):
+    """A bad command line; the message is one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors raise :class:`UsageError` instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# ------------------------------------------------------------------------ value types
+def _int_at_least(low: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low}; got {value}")
+        return value
+
+    return parse
+
+
+def _float_in(low: float, high: float = math.inf, *, low_open: bool = False) -> Any:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        ok = math.isfinite(value) and (value > low if low_open else value >= low) and value < high
+        if not ok:
+            lo = ("> " if low_open else ">= ") + f"{low:g}"
+            hi = "" if math.isinf(high) else f" and < {high:g}"
+            raise argparse.ArgumentTypeError(f"must be a finite number {lo}{hi}; got {text!r}")
+        return value
+
+    return parse
+
+
+def _dataset(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
+
+
+def parse_shape(text: str) -> tuple[int, int]:
+    """``"8x8"`` -> (8, 8)."""
+    match = re.fullmatch(r"\s*(\d+)\s*[xX,]\s*(\d+)\s*", text)
+    if not match or 0 in (int(match[1]), int(match[2])):
+        raise argparse.ArgumentTypeError(f"expected HEIGHTxWIDTH such as 8x8; got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def join_negative_points(argv: list[str]) -> list[str]:
+    """Turn ``--point -1,3`` into ``--point=-1,3`` (argparse reads -1,3 as an option)."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        if argv[i] == "--point" and re.match(r"-[\d.]", nxt):
+            out.append(f"--point={nxt}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------- parser
+def build_parser() -> Parser:
+    """The ``oneneuron`` parser; ``args.command`` names the subcommand."""
+    parser = Parser(
+        prog="oneneuron",
+        description="Binary logistic regression as one neuron: train, predict, evaluate, plot.",
+        epilog="Results go to stdout; progress and messages to stderr. "
+        "Start with: oneneuron demo --out report",
+    )
+    parser.add_argument("--version", action="version", version=f"oneneuron {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _demo(sub)
+    _train(sub)
+    _predict(sub)
+    _evaluate(sub)
+    _plot(sub)
+    _info(sub)
+    return parser
+
+
+def _demo(sub: Any) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="train on a built-in data set and write a report (HTML, Markdown, figures)",
+        description="Load a built-in data set, split it (stratified, seeded), train one neuron "
+        "while printing the cost, and write model.json, metrics.json, figures, report.md and "
+        "index.html into DIR. Prints the path of index.html last.",
+    )
+    p.add_argument(
+        "dataset",
+        nargs="?",
+        default="digits",
+        type=_dataset,
+        choices=DEMO_DATASETS,
+        help="data set (default: digits, the 8x8 handwritten 0 vs 1)",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="report directory; created, or replaced when it holds an earlier report",
+    )
+    p.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--epochs", type=_int_at_least(1), help="iterations (epochs for sgd); default per data set"
+    )
+    p.add_argument("--data", metavar="DIR", help="mnist only: directory of the MNIST IDX files")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _train(sub: Any) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train a model on a CSV/Parquet table",
+        description="Train on DATA (CSV/TSV/Parquet) and save the model as JSON.",
+    )
+    p.add_argument("data", metavar="DATA", help="table file (.csv, .tsv, .parquet, ...)")
+    p.add_argument("--target", required=True, metavar="COL", help="label column")
+    p.add_argument("--out", required=True, metavar="MODEL", help="model file to write (.json)")
+    p.add_argument("--solver", choices=SOLVER_CHOICES, default="auto", help="default: auto")
+    p.add_argument("--alpha", type=_float_in(0.0), default=1e-4, help="L2 penalty (default 1e-4)")
+    p.add_argument(
+        "--epochs", type=_int_at_least(1), help="most iterations (epochs for sgd); max_iter"
+    )
+    p.add_argument(
+        "--learning-rate",
+        type=_float_in(0.0, low_open=True),
+        default=0.1,
+        help="step size for gd/sgd (default 0.1)",
+    )
+    p.add_argument(
+        "--batch-size", type=_int_at_least(1), default=64, help="sgd mini-batch (default 64)"
+    )
+    p.add_argument(
+        "--validation",
+        type=_float_in(0.0, 1.0, low_open=True),
+        metavar="FRACTION",
+        help="hold out this fraction and stop early when its loss stops improving",
+    )
+    p.add_argument("--standardize", action="store_true", help="train on standardised features")
+    p.add_argument("--seed", type=_int_at_least(0), help="random seed")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _predict(sub: Any) -> None:
+    p = sub.add_parser(
+        "predict",
+        help="predict a table, a few points, or points typed one per line",
+        description="Predict the rows of DATA (CSV to stdout or --out), the --point values, "
+        "or points typed on stdin with --interactive (blank line, 'q' or EOF ends). "
+        "p is the probability of the model's second class (classes_[1]).",
+    )
+    p.add_argument("model", metavar="MODEL", help="model file (.json)")
+    p.add_argument("data", metavar="DATA", nargs="?", help="table file to predict")
+    p.add_argument("--proba", action="store_true", help="add a column proba = P(classes_[1])")
+    p.add_argument("--out", metavar="FILE", help="write the CSV here instead of stdout")
+    p.add_argument(
+        "--point",
+        action="append",
+        metavar="X1,X2,...",
+        help="a point to predict, e.g. --point 2,1 (repeatable)",
+    )
+    p.add_argument("--interactive", action="store_true", help="read points from stdin")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="with --interactive: save the decision boundary with the typed points",
+    )
+    p.add_argument("--data", dest="plot_data", metavar="DATA", help="points drawn by --plot")
+    p.add_argument("--target", metavar="COL", help="label column of DATA (for --plot)")
+
+
+def _evaluate(sub: Any) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="accuracy, log-loss, precision, recall, F1, ROC AUC, confusion matrix",
+        description="Score MODEL on the labelled table DATA (scikit-learn's metrics).",
+    )
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("data", metavar="DATA")
+    p.add_argument("--target", required=True, metavar="COL", help="label column")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _plot(sub: Any) -> None:
+    p = sub.add_parser(
+        "plot",
+        help="draw one figure of a model (boundary, roc, confusion, weights, curves)",
+        description="boundary, roc and confusion need DATA and --target; weights and "
+        "curves need only MODEL (curves uses the training history saved in the model).",
+    )
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("data", metavar="DATA", nargs="?")
+    p.add_argument("--target", metavar="COL", help="label column of DATA")
+    p.add_argument("--kind", required=True, choices=PLOT_KINDS)
+    p.add_argument("--out", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
+    p.add_argument(
+        "--shape",
+        type=parse_shape,
+        metavar="HxW",
+        help="weights: image shape, e.g. 8x8 (default: square)",
+    )
+
+
+def _info(sub: Any) -> None:
+    p = sub.add_parser("info", help="what a model file holds", description="Describe MODEL.")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("--json", action="store_true", help="print JSON")
