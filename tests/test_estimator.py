@@ -303,3 +303,11 @@ def test_early_stopping_with_standardize_scores_in_the_right_space(cancer):
         warnings.simplefilter("ignore", ConvergenceWarning)
         m.fit(X, y)
     assert m.history_["val_accuracy"].max() > 0.95 and m.score(X, y) > 0.95
+
+
+def test_tol_none_is_a_fixed_budget(small):
+    X, y = small
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        m = LogisticRegression(solver="newton", tol=None, max_iter=4).fit(X, y)
+    assert m.n_iter_ == 4 and not m.converged_ and m.stop_reason_ == "max_iter"

@@ -70,8 +70,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     max_iter : int or None, default=None
         Most iterations (epochs for "sgd"); None means 100 for "newton" and "sgd",
         1000 for "gd" and "lbfgs".
-    tol : float, default=1e-6
-        Stop when ``max |dJ/dtheta| <= tol``.
+    tol : float or None, default=1e-6
+        Stop when ``max |dJ/dtheta| <= tol``. None trains for exactly ``max_iter``
+        iterations (a fixed budget: no convergence test, no ConvergenceWarning).
     class_weight : dict, "balanced" or None, default=None
         Multiplies each sample's weight by the weight of its class.
     early_stopping : bool, default=False
@@ -126,7 +127,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         momentum: float = 0.0,
         lr_schedule: str = "constant",
         max_iter: int | None = None,
-        tol: float = 1e-6,
+        tol: float | None = 1e-6,
         class_weight: dict[Any, float] | str | None = None,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -172,7 +173,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_number("alpha", self.alpha, low=0.0)
         check_number("learning_rate", self.learning_rate, low=0.0, strict=True)
         check_number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
-        check_number("tol", self.tol, low=0.0)
+        if self.tol is not None:
+            check_number("tol", self.tol, low=0.0)
         check_number(
             "validation_fraction",
             self.validation_fraction,
@@ -264,7 +266,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         name = self.solver if self.solver != "auto" else choose_solver(*X.shape)
         solver = self._make_solver(name, rng)
         cbs = list(callbacks)
-        stopper = EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None
+        stopper = None
+        if self.early_stopping:
+            stopper = EarlyStopping(self.n_iter_no_change, self.tol or 0.0)
         if stopper is not None:
             cbs.insert(0, stopper)
         max_iter = self._max_iter(name)

@@ -110,6 +110,7 @@ def demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             learning_rate=recipe.learning_rate,
             batch_size=recipe.batch_size,
             max_iter=epochs,
+            tol=None,  # a fixed budget of epochs, as in the seeds
             standardize=ds.needs_scaling,
             record_weights=True,
             early_stopping=False,

@@ -71,7 +71,7 @@ def run(
     objective: Objective,
     theta0: Array,
     *,
-    tol: float,
+    tol: float | None,
     max_iter: int,
     monitor: Callable[[Array], dict[str, Any]] | None = None,
     callbacks: Sequence[Callback] = (),
@@ -85,8 +85,10 @@ def run(
     solver : Solver
     objective : Objective
     theta0 : ndarray of shape (n_params,)
-    tol : float
+    tol : float or None
         Stop when the solver reports convergence (at least ``max |dJ/dtheta| <= tol``).
+        None runs exactly ``max_iter`` steps with no convergence test and no warning
+        (a fixed training budget, as in the seeds).
     max_iter : int
         Most steps (iterations, or epochs for "sgd").
     monitor : callable, optional
@@ -128,7 +130,7 @@ def run(
     if stopped:
         stop_reason = "callback"
     while not stopped:
-        if solver.converged(evaluation, tol):
+        if tol is not None and solver.converged(evaluation, tol):
             stop_reason = "tol"
             break
         if n_iter >= max_iter:
@@ -152,6 +154,8 @@ def run(
             break
     if verbose and n_iter % print_every != 0:
         _print(solver.name, records[-1])  # always show where training ended
+    if tol is None:
+        return Result(theta, evaluation, n_iter, False, stop_reason, records)
     converged = stop_reason == "tol" or solver.converged(evaluation, tol)
     if not converged and stop_reason != "callback":
         why = (
