@@ -289,7 +289,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
         self.stop_reason_ = result.stop_reason
-        self.history_ = History(result.records)
+        self.history_ = History(result.records, unit="epoch" if name == "sgd" else "iteration")
         self._sgd_state: StochasticGradientDescent | None = None
         if self.alpha == 0:
             self._warn_if_separable(X, y01)
@@ -326,7 +326,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if first:
             self._set_scaling(X, sw)
             self._sgd_state = None
-            self.history_ = History()
+            self.history_ = History(unit="epoch")
             self.n_iter_ = 0
         objective = self._objective(X, y01, sw)
         if hasattr(self, "coef_"):

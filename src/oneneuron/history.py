@@ -6,7 +6,7 @@ record of iteration 3 as a dict; ``model.history_.to_frame()`` is a pandas DataF
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -27,20 +27,23 @@ class History(Sequence[dict[str, Any]]):
     ----------
     records : sequence of dict
         One dict per iteration, all with the same keys.
+    unit : {"iteration", "epoch"}, default="iteration"
+        What one record stands for: an iteration, or an epoch of mini-batches ("sgd").
     """
 
-    def __init__(self, records: Sequence[dict[str, Any]] = ()) -> None:
+    def __init__(self, records: Sequence[dict[str, Any]] = (), unit: str = "iteration") -> None:
         self._records = [dict(r) for r in records]
+        self.unit = unit
 
     @classmethod
-    def from_dict(cls, columns: dict[str, Sequence[Any]]) -> History:
+    def from_dict(cls, columns: Mapping[str, Sequence[Any]], unit: str = "iteration") -> History:
         """Rebuild from :meth:`to_dict` output."""
         names = list(columns)
         lengths = {len(columns[k]) for k in names}
         if len(lengths) > 1:
             raise ValueError(f"history columns have different lengths: {sorted(lengths)}")
         n = lengths.pop() if lengths else 0
-        return cls([{k: columns[k][i] for k in names} for i in range(n)])
+        return cls([{k: columns[k][i] for k in names} for i in range(n)], unit=unit)
 
     @property
     def columns(self) -> list[str]:
@@ -63,7 +66,7 @@ class History(Sequence[dict[str, Any]]):
                 raise KeyError(f"no column {key!r} in history; columns: {self.columns}")
             return np.array([r[key] for r in self._records])
         if isinstance(key, slice):
-            return History(self._records[key])
+            return History(self._records[key], unit=self.unit)
         return dict(self._records[key])
 
     def __iter__(self) -> Iterator[dict[str, Any]]:

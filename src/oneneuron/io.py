@@ -39,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._files import atomic_write_bytes, looks_like_pickle
 from ._version import __version__
+from .history import History
 
 if TYPE_CHECKING:
     from .estimator import LogisticRegression
@@ -442,9 +443,6 @@ def _from_payload(obj: dict[str, Any]) -> LogisticRegression:
     if reason is not None:
         model.stop_reason_ = reason
     if training["history"] is not None:
-        from . import history
-
-        from_dict = getattr(getattr(history, "History", None), "from_dict", None)
-        if from_dict is not None:
-            model.history_ = from_dict(_history(training["history"]))
+        unit = "epoch" if solver == "sgd" else "iteration"
+        model.history_ = History.from_dict(_history(training["history"]), unit=unit)
     return model

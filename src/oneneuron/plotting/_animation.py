@@ -21,7 +21,7 @@ from ._common import (
     grid,
     save_atomically,
 )
-from ._curves import history_columns
+from ._curves import history_columns, x_label
 
 __all__ = ["animate_training", "animate_weights", "frame_indices"]
 
@@ -74,14 +74,7 @@ def animate_training(
     matplotlib.animation.FuncAnimation
         Each frame is titled ``"iteration k, loss L"``.
     """
-    target = None if path is None else Path(path)
-    suffix = None if target is None else target.suffix.lower()
-    if target is not None and suffix not in _WRITERS:
-        raise ValueError(f"cannot write an animation to {str(target)!r}; use a .gif or .mp4 path")
-    if suffix == ".mp4" and not animation.writers.is_available("ffmpeg"):
-        raise RuntimeError(
-            "saving .mp4 needs ffmpeg, which is not installed; save a .gif instead (uses Pillow)"
-        )
+    target = _target(path)
     cols = history_columns(model)
     if "coef" not in cols or "intercept" not in cols:
         raise ValueError(
@@ -108,15 +101,7 @@ def animate_training(
     ax_b.set_ylabel("x2")
     ax_b.legend(handles=handles, loc="upper right", fontsize="small")
     ax_b.set_title("decision boundary")
-    ax_l.plot(its, loss, color="C0", label="train loss")
-    if "val_loss" in cols:
-        ax_l.plot(its, cols["val_loss"], color="C1", ls="--", label="validation loss")
-    (marker,) = ax_l.plot([], [], "o", color="C3", markersize=8, zorder=3)
-    ax_l.set_xlabel("iteration")
-    ax_l.set_ylabel("loss")
-    ax_l.set_title("loss")
-    ax_l.grid(True, alpha=0.3)
-    ax_l.legend(fontsize="small")
+    marker = _loss_panel(ax_l, its, loss, cols, x_label(model))
     suptitle = fig.suptitle("")
     fig.tight_layout()
     drawn: list[Any] = []
@@ -131,28 +116,10 @@ def animate_training(
         )
         drawn.extend(a for a in (shading, line) if a is not None)
         marker.set_data([its[r]], [loss[r]])
-        suptitle.set_text(f"iteration {its[r]}, loss {loss[r]:.4g}")
+        suptitle.set_text(f"{x_label(model)} {its[r]}, loss {loss[r]:.4g}")
         return [*drawn, marker, suptitle]
 
-    anim = animation.FuncAnimation(
-        fig,
-        update,
-        frames=[int(r) for r in frames],
-        interval=1000.0 / fps,
-        blit=False,
-        repeat=True,
-        cache_frame_data=False,
-    )
-    if target is not None:
-        if suffix == ".gif":
-            writer: animation.AbstractMovieWriter = animation.PillowWriter(fps=fps)
-        else:
-            writer = animation.FFMpegWriter(fps=fps)
-        try:
-            save_atomically(target, lambda tmp: anim.save(tmp, writer=writer, dpi=dpi))
-        finally:
-            plt.close(fig)
-    return anim
+    return _animate(fig, update, frames, fps=fps, target=target, dpi=dpi)
 
 
 def animate_weights(
@@ -192,14 +159,7 @@ def animate_weights(
     ``|w_j|`` of any snapshot), so the picture shows the weights growing as well as the
     pattern forming: red pixels push towards ``classes_[1]``, blue towards ``classes_[0]``.
     """
-    target = None if path is None else Path(path)
-    suffix = None if target is None else target.suffix.lower()
-    if target is not None and suffix not in _WRITERS:
-        raise ValueError(f"cannot write an animation to {str(target)!r}; use a .gif or .mp4 path")
-    if suffix == ".mp4" and not animation.writers.is_available("ffmpeg"):
-        raise RuntimeError(
-            "saving .mp4 needs ffmpeg, which is not installed; save a .gif instead (uses Pillow)"
-        )
+    target = _target(path)
     cols = history_columns(model)
     if "coef" not in cols:
         raise ValueError(
@@ -230,24 +190,60 @@ def animate_weights(
     ax_w.set_xticks([])
     ax_w.set_yticks([])
     ax_w.set_title(f"weights: red → {classes[1]}, blue → {classes[0]}")
-    ax_l.plot(its, loss, color="C0", label="train loss")
-    if "val_loss" in cols:
-        ax_l.plot(its, cols["val_loss"], color="C1", ls="--", label="validation loss")
-    (marker,) = ax_l.plot([], [], "o", color="C3", markersize=8, zorder=3)
-    ax_l.set_xlabel("iteration")
-    ax_l.set_ylabel("loss")
-    ax_l.set_title("loss")
-    ax_l.grid(True, alpha=0.3)
-    ax_l.legend(fontsize="small")
+    marker = _loss_panel(ax_l, its, loss, cols, x_label(model))
     suptitle = fig.suptitle("")
     fig.tight_layout()
 
     def update(r: int) -> list[Any]:
         image.set_data(coefs[r].reshape(shape))
         marker.set_data([its[r]], [loss[r]])
-        suptitle.set_text(f"iteration {its[r]}, loss {loss[r]:.4g}")
+        suptitle.set_text(f"{x_label(model)} {its[r]}, loss {loss[r]:.4g}")
         return [image, marker, suptitle]
 
+    return _animate(fig, update, frames, fps=fps, target=target, dpi=dpi)
+
+
+def _target(path: str | os.PathLike[str] | None) -> Path | None:
+    """The output path, checked before any drawing: .gif always, .mp4 only with ffmpeg."""
+    if path is None:
+        return None
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in _WRITERS:
+        raise ValueError(f"cannot write an animation to {str(target)!r}; use a .gif or .mp4 path")
+    if suffix == ".mp4" and not animation.writers.is_available("ffmpeg"):
+        raise RuntimeError(
+            "saving .mp4 needs ffmpeg, which is not installed; save a .gif instead (uses Pillow)"
+        )
+    return target
+
+
+def _loss_panel(
+    ax: Any, its: NDArray[Any], loss: NDArray[Any], cols: dict[str, Any], xlabel: str
+) -> Any:
+    """The loss curve (and validation loss) with the marker that moves frame by frame."""
+    ax.plot(its, loss, color="C0", label="train loss")
+    if "val_loss" in cols:
+        ax.plot(its, cols["val_loss"], color="C1", ls="--", label="validation loss")
+    (marker,) = ax.plot([], [], "o", color="C3", markersize=8, zorder=3)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss")
+    ax.set_title("loss")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return marker
+
+
+def _animate(
+    fig: Any,
+    update: Any,
+    frames: NDArray[np.intp],
+    *,
+    fps: int,
+    target: Path | None,
+    dpi: float,
+) -> animation.FuncAnimation:
+    """Build the animation and, with a target, save it atomically and close the figure."""
     anim = animation.FuncAnimation(
         fig,
         update,
@@ -258,8 +254,9 @@ def animate_weights(
         cache_frame_data=False,
     )
     if target is not None:
-        if suffix == ".gif":
-            writer: animation.AbstractMovieWriter = animation.PillowWriter(fps=fps)
+        writer: animation.AbstractMovieWriter
+        if target.suffix.lower() == ".gif":
+            writer = animation.PillowWriter(fps=fps)
         else:
             writer = animation.FFMpegWriter(fps=fps)
         try:

@@ -38,6 +38,13 @@ def history_columns(history: Any) -> dict[str, NDArray[Any]]:
     )
 
 
+def x_label(history: Any) -> str:
+    """``"epoch"`` when each record is an epoch of mini-batches, else ``"iteration"``."""
+    if not isinstance(history, (History, Mapping)) and hasattr(history, "history_"):
+        history = history.history_
+    return str(getattr(history, "unit", "iteration"))
+
+
 def plot_training_curves(
     history: Any,
     *,
@@ -83,13 +90,13 @@ def plot_training_curves(
             raise ValueError(f"got {len(ax_list)} axes for {len(names)} metrics {names}")
         fig = figure_of(ax_list[0])
     for ax, name in zip(ax_list, names, strict=True):
-        _draw_metric(ax, cols, name)
+        _draw_metric(ax, cols, name, x_label(history))
     if axes is None:
         fig.tight_layout()
     return fig
 
 
-def _draw_metric(ax: Axes, cols: dict[str, NDArray[Any]], name: str) -> None:
+def _draw_metric(ax: Axes, cols: dict[str, NDArray[Any]], name: str, xlabel: str) -> None:
     train = np.asarray(cols[name], dtype=np.float64)
     x = _x_for(cols, len(train))
     marker = "o" if len(train) <= 50 else None
@@ -105,7 +112,7 @@ def _draw_metric(ax: Axes, cols: dict[str, NDArray[Any]], name: str) -> None:
             linestyle="--",
             label="validation",
         )
-    ax.set_xlabel("iteration")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(_YLABELS.get(name, name))
     ax.set_title(name.replace("_", " "))
     ax.grid(True, alpha=0.3)
