@@ -59,7 +59,7 @@ def check_finite(X: NDArray[Any], name: str = "X") -> None:
     """
     if X.dtype.kind not in "fc" or X.size == 0:
         return
-    if np.isfinite(X.sum()):  # one cheap pass in the common case
+    if np.isfinite(X.sum(axis=0)).all():  # one cheap pass in the common case
         return
     bad = ~np.isfinite(X)
     cols = np.flatnonzero(bad.any(axis=0))

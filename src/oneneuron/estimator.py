@@ -50,7 +50,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     solver : {"auto", "newton", "lbfgs", "gd", "sgd"}, default="auto"
-        "auto" picks the fastest exact solver for the shape: "newton" for up to 500
+        "auto" picks the fastest exact solver for the shape: "newton" for up to 200
         parameters, else "lbfgs". "gd" is the seeds' full-batch gradient descent,
         "sgd" random mini-batches.
     alpha : float, default=1e-4

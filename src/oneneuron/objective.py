@@ -18,26 +18,81 @@ Every quantity is a sum over rows, so X is visited in row blocks (:func:`block_t
 and the partial sums are added: one pass over X per evaluation, with temporaries the
 size of one block, never n x d. The same block function serves arrays in memory, file
 streams and Dask chunks.
+
+Speed (see ``docs/benchmarks.md``): the per-sample terms are computed from one
+``e = exp(-|s z|)`` with SIMD ufuncs into buffers that live as long as the Objective
+(``log1pexp(t) = max(t, 0) + log1p(e)``, ``sigmoid(|t|) = 1 / (1 + e)``,
+``sigmoid(-|t|) = e sigmoid(|t|)``: the same exact formulas as :mod:`oneneuron.loss`);
+the block is read twice while it is still in cache (``X_b w``, then ``X_b^T r``); the
+Hessian is a symmetric rank-k update (BLAS ``syrk``) of ``sqrt(h) X_b``; and a large X
+is split into one contiguous run of blocks per CPU core, each worked by its own thread
+with one BLAS thread (NumPy releases the GIL), the partial sums added in a fixed order.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.linalg.blas import dsyrk, ssyrk
 
 from ._numerics import logit
-from .loss import label_sign, loss_gradient, loss_gradient_hessian
+from .loss import label_sign, loss_gradient_hessian
 
 __all__ = ["BlockTerms", "Evaluation", "Objective", "block_terms", "standardise"]
 
 Array = NDArray[np.floating]
 
 #: Target size of one row block in bytes: big enough that Python overhead per block is
-#: negligible, small enough that the block is still in cache for its second use (X^T r).
-BLOCK_BYTES = 2 * 1024 * 1024
+#: negligible, small enough that the block is still in cache (L2/L3) for its second use
+#: (X^T r). Measured on the benchmark machine: see docs/benchmarks.md.
+BLOCK_BYTES = 4 * 1024 * 1024
+
+#: An X of at least this many bytes is split over :func:`num_threads` threads.
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+
+
+def num_threads() -> int:
+    """Threads for one pass over a large X: ``ONENEURON_NUM_THREADS`` or the usable cores."""
+    env = os.environ.get("ONENEURON_NUM_THREADS")
+    if env:
+        return max(1, int(env))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_SIZE = 0
+_POOL_LOCK = threading.Lock()
+_CONTROLLER: Any = None
+
+
+def _pool(n: int) -> ThreadPoolExecutor:
+    global _POOL, _POOL_SIZE
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_SIZE < n:
+            _POOL = ThreadPoolExecutor(max_workers=n, thread_name_prefix="oneneuron")
+            _POOL_SIZE = n
+        return _POOL
+
+
+def _one_blas_thread() -> AbstractContextManager[Any]:
+    """BLAS limited to one thread while our own threads share the cores."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -92,6 +147,127 @@ def standardise(X: Array, offset: Array | None, scale: Array | None) -> Array:
     return X
 
 
+class _Workspace:
+    """Buffers for one block and the running sums of one thread, reused across passes."""
+
+    def __init__(self, rows: int, k: int, dtype: np.dtype[Any]) -> None:
+        self.rows, self.k, self.dtype = rows, k, dtype
+        self.z, self.t, self.e, self.q, self.u, self.h = (np.empty(rows, dtype) for _ in range(6))
+        self.mask = np.empty(rows, bool)
+        self.gtmp = np.empty(k, dtype)
+        self.xt: Array | None = None  # the standardised block
+        self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
+        self.reset(False)
+
+    def reset(self, hessian: bool) -> None:
+        self.loss = 0.0
+        self.grad_b = 0.0
+        self.n_correct = 0
+        self.grad_w = np.zeros(self.k)
+        self.hess: Array | None = None
+        if hessian:
+            # [X 1]^T diag(h) [X 1]: upper triangle from syrk, in Fortran order
+            self.hess = np.zeros((self.k + 1, self.k + 1), order="F")
+            self.hweight = 0.0  # weight of the rows in the Hessian (all rows by default)
+            self.weight = 0.0
+
+    def block(self, name: str, m: int, extra: int = 0) -> Array:
+        buf = getattr(self, name)
+        if buf is None:
+            buf = np.empty((self.rows, self.k + extra), self.dtype)
+            setattr(self, name, buf)
+        return buf[:m]  # type: ignore[no-any-return]
+
+    def terms(self) -> BlockTerms:
+        """The sums so far as BlockTerms, the Hessian completed to ``(k + 1, k + 1)``."""
+        hess = None
+        if self.hess is not None:
+            # syrk filled the upper triangle; the lower one is still zero
+            hess = self.hess + self.hess.T
+            hess.flat[:: self.k + 2] = self.hess.flat[:: self.k + 2]
+            if 0.0 < self.hweight < self.weight:
+                hess *= self.weight / self.hweight
+        return BlockTerms(self.loss, self.grad_w, self.grad_b, self.n_correct, hess)
+
+
+def _accumulate(
+    ws: _Workspace,
+    X: Array,
+    sign: Array,
+    positive: NDArray[np.bool_],
+    sw: Array | None,
+    w: Array,
+    b: float,
+    offset: Array | None,
+    scale: Array | None,
+    z_threshold: float,
+    hessian: bool,
+    hessian_rows: int | None = None,
+) -> None:
+    """Add one block's loss, gradient (and Hessian) sums into ``ws``, allocating nothing.
+
+    With ``hessian_rows = r``, only the block's first r rows enter the Hessian (a
+    subsample; :meth:`_Workspace.terms` rescales it by the weights).
+    """
+    m = X.shape[0]
+    if offset is not None or scale is not None:
+        Xt = ws.block("xt", m)
+        if offset is not None:
+            np.subtract(X, offset, out=Xt)
+        else:
+            np.copyto(Xt, X)
+        if scale is not None:
+            np.divide(Xt, scale, out=Xt)
+        X = Xt
+    z, t, e, q, u = ws.z[:m], ws.t[:m], ws.e[:m], ws.q[:m], ws.u[:m]
+    mask = ws.mask[:m]
+    np.matmul(X, w, out=z)
+    if b:
+        z += b
+    np.multiply(sign, z, out=t)  # t = s z: the loss is log1pexp(t)
+    np.abs(t, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e = exp(-|t|) in (0, 1]
+    np.log1p(e, out=u)
+    np.maximum(t, 0.0, out=q)
+    u += q  # log1pexp(t) = max(t, 0) + log1p(exp(-|t|)), exact
+    ws.loss += float(u.sum() if sw is None else u @ sw)
+    np.add(e, 1.0, out=q)
+    np.divide(1.0, q, out=q)  # q = sigmoid(|t|)
+    np.multiply(e, q, out=u)  # u = sigmoid(-|t|) = e / (1 + e), no cancellation
+    if hessian:
+        h = ws.h[:m]
+        np.multiply(q, u, out=h)  # sigmoid(t) sigmoid(-t)
+    np.greater_equal(t, 0.0, out=mask)
+    np.copyto(u, q, where=mask)  # u = sigmoid(t)
+    u *= sign  # dl/dz = s sigmoid(s z)
+    if sw is not None:
+        u *= sw
+    np.matmul(X.T, u, out=ws.gtmp)
+    ws.grad_w += ws.gtmp
+    ws.grad_b += float(u.sum())
+    np.greater_equal(z, z_threshold, out=mask)
+    np.equal(mask, positive, out=mask)
+    ws.n_correct += int(np.count_nonzero(mask))
+    if hessian:
+        assert ws.hess is not None
+        if sw is not None:
+            h *= sw
+        r = m if hessian_rows is None else min(m, hessian_rows)
+        ws.weight += float(m if sw is None else sw.sum())
+        ws.hweight += float(r if sw is None else sw[:r].sum())
+        if r < m:
+            X, h = X[:r], h[:r]
+        # sqrt(h) [X 1]: one symmetric rank-r update gives the whole (k+1)^2 block
+        S = ws.block("sx", r, 1)
+        np.sqrt(h, out=S[:, ws.k])
+        np.multiply(X, S[:, ws.k :], out=S[:, : ws.k])
+        if ws.dtype == np.float64:
+            dsyrk(1.0, S.T, beta=1.0, c=ws.hess, trans=0, lower=0, overwrite_c=1)
+        else:
+            ws.hess += ssyrk(1.0, S.T, trans=0, lower=0)
+
+
 def block_terms(
     X: Array,
     sign: Array,
@@ -128,30 +304,28 @@ def block_terms(
     BlockTerms
         Unnormalised sums: divide by S and add the penalty to get J.
     """
-    X = standardise(X, offset, scale)
-    z = X @ w
-    z += b
-    if hessian:
-        value, d, h = loss_gradient_hessian(sign, z)
-    else:
-        value, d = loss_gradient(sign, z)
-    if sw is not None:
-        value *= sw
-        d *= sw
-    n_correct = int(np.count_nonzero((z >= z_threshold) == (sign < 0)))
-    grad_w = X.T @ d
-    hess = None
-    if hessian:
-        if sw is not None:
-            h *= sw
-        _m, k = X.shape
-        hess = np.empty((k + 1, k + 1), dtype=np.float64)
-        hess[:k, :k] = X.T @ (X * h[:, None])
-        hx = X.T @ h
-        hess[:k, k] = hx
-        hess[k, :k] = hx
-        hess[k, k] = h.sum()
-    return BlockTerms(float(value.sum()), grad_w, float(d.sum()), n_correct, hess)
+    X = np.asarray(X)
+    dtype = X.dtype if X.dtype == np.float32 else np.dtype(np.float64)
+    X = X.astype(dtype, copy=False)
+    m, k = X.shape
+    ws = _Workspace(m, k, dtype)
+    ws.reset(hessian)
+    sign = np.asarray(sign, dtype=dtype)
+    sw = None if sw is None else np.asarray(sw, dtype=dtype)
+    _accumulate(
+        ws,
+        X,
+        sign,
+        sign < 0,
+        sw,
+        np.asarray(w, dtype=dtype),
+        float(b),
+        offset,
+        scale,
+        z_threshold,
+        hessian,
+    )
+    return ws.terms()
 
 
 class Objective:
@@ -175,6 +349,9 @@ class Objective:
         Probability threshold for the accuracy that comes with each evaluation.
     block_rows : int, optional
         Rows per block; by default about ``BLOCK_BYTES`` of X.
+    n_threads : int, optional
+        Threads for one pass; by default :func:`num_threads` when X has at least
+        ``PARALLEL_MIN_BYTES``, else 1.
     """
 
     def __init__(
@@ -189,11 +366,17 @@ class Objective:
         scale: Array | None = None,
         threshold: float = 0.5,
         block_rows: int | None = None,
+        n_threads: int | None = None,
     ) -> None:
         self.X = X
         self.n_samples, self.n_features = X.shape
-        self.sign = label_sign(y, dtype=X.dtype if X.dtype == np.float32 else np.float64)
+        self._dtype = np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
+        self.sign = label_sign(y, dtype=self._dtype.type)
+        self._positive = self.sign < 0
         self.sample_weight = None if sample_weight is None else np.asarray(sample_weight, float)
+        self._sw: Array | None = (
+            None if self.sample_weight is None else self.sample_weight.astype(self._dtype)
+        )
         self.weight_sum = (
             float(self.n_samples) if sample_weight is None else float(np.sum(sample_weight))
         )
@@ -204,8 +387,14 @@ class Objective:
         self.z_threshold = logit(threshold)
         if block_rows is None:
             row_bytes = max(1, self.n_features) * X.dtype.itemsize
-            block_rows = max(256, BLOCK_BYTES // row_bytes)
+            block_rows = max(16, BLOCK_BYTES // row_bytes)
         self.block_rows = int(block_rows)
+        if n_threads is None:
+            n_threads = num_threads() if X.nbytes >= PARALLEL_MIN_BYTES else 1
+        n_blocks = -(-self.n_samples // self.block_rows) if self.n_samples else 0
+        self.n_threads = max(1, min(int(n_threads), n_blocks))
+        self._workspaces: list[_Workspace] = []
+        self._lock = threading.Lock()
 
     @property
     def n_params(self) -> int:
@@ -231,30 +420,86 @@ class Objective:
             sw = None if self.sample_weight is None else self.sample_weight[start:stop]
             yield self.X[start:stop], self.sign[start:stop], sw
 
-    def _sum(self, theta: Array, hessian: bool, rows: NDArray[np.intp] | None = None) -> BlockTerms:
-        w, b = self.split(theta)
-        w = w.astype(self.X.dtype, copy=False)
-        k = self.n_features
-        total = BlockTerms(0.0, np.zeros(k), 0.0, 0, np.zeros((k + 1, k + 1)) if hessian else None)
-        for Xb, sb, wb in self._blocks(rows):
-            t = block_terms(
-                Xb,
-                sb,
-                wb,
-                w,
-                b,
-                offset=self.offset,
-                scale=self.scale,
-                z_threshold=self.z_threshold,
-                hessian=hessian,
+    def _workspace(self, i: int, rows: int) -> _Workspace:
+        while len(self._workspaces) <= i:
+            self._workspaces.append(_Workspace(0, self.n_features, self._dtype))
+        ws = self._workspaces[i]
+        if ws.rows < rows:
+            ws = self._workspaces[i] = _Workspace(rows, self.n_features, self._dtype)
+        return ws
+
+    def _run(
+        self,
+        ws: _Workspace,
+        start: int,
+        stop: int,
+        w: Array,
+        b: float,
+        hessian: bool,
+        rows: NDArray[np.intp] | None = None,
+        fraction: float = 1.0,
+    ) -> None:
+        """Accumulate rows ``start:stop`` (or the given ``rows``) block by block into ws."""
+        ws.reset(hessian)
+        hrows = None if fraction >= 1.0 else max(1, int(np.ceil(self.block_rows * fraction)))
+        args = (self.offset, self.scale, self.z_threshold, hessian)
+        if rows is not None:
+            sw = None if self._sw is None else self._sw[rows]
+            _accumulate(ws, self.X[rows], self.sign[rows], self._positive[rows], sw, w, b, *args)
+            return
+        for lo in range(start, stop, self.block_rows):
+            hi = min(lo + self.block_rows, stop)
+            sw = None if self._sw is None else self._sw[lo:hi]
+            _accumulate(
+                ws, self.X[lo:hi], self.sign[lo:hi], self._positive[lo:hi], sw, w, b, *args, hrows
             )
-            total.loss += t.loss
-            total.grad_w += t.grad_w
-            total.grad_b += t.grad_b
-            total.n_correct += t.n_correct
-            if hessian:
-                total.hess += t.hess  # type: ignore[operator]
-        return total
+
+    def _sum(
+        self,
+        theta: Array,
+        hessian: bool,
+        rows: NDArray[np.intp] | None = None,
+        fraction: float = 1.0,
+    ) -> BlockTerms:
+        w, b = self.split(theta)
+        w = np.ascontiguousarray(w, dtype=self._dtype)
+        with self._lock:
+            if rows is not None:
+                ws = self._workspace(0, len(rows))
+                self._run(ws, 0, 0, w, b, hessian, rows)
+                return ws.terms()
+            n, nt = self.n_samples, self.n_threads
+            rows_per = min(self.block_rows, n)
+            if nt == 1:
+                ws = self._workspace(0, rows_per)
+                # block-sized BLAS calls gain nothing from BLAS threads, and on a busy
+                # machine OpenBLAS's thread hand-off can make them 10x slower
+                with _one_blas_thread() if self.X.nbytes >= 2**20 else nullcontext():
+                    self._run(ws, 0, n, w, b, hessian, None, fraction)
+                return ws.terms()
+            # one contiguous run of whole blocks per thread, summed in a fixed order
+            n_blocks = -(-n // self.block_rows)
+            edges = [min(n, (n_blocks * i // nt) * self.block_rows) for i in range(nt + 1)]
+            spaces = [self._workspace(i, rows_per) for i in range(nt)]
+            with _one_blas_thread():
+                futures = [
+                    _pool(nt).submit(
+                        self._run, spaces[i], edges[i], edges[i + 1], w, b, hessian, None, fraction
+                    )
+                    for i in range(nt)
+                ]
+                for f in futures:
+                    f.result()
+            parts = [ws.terms() for ws in spaces]
+            total = parts[0]
+            for t in parts[1:]:
+                total.loss += t.loss
+                total.grad_w = total.grad_w + t.grad_w
+                total.grad_b += t.grad_b
+                total.n_correct += t.n_correct
+                if hessian:
+                    total.hess = total.hess + t.hess  # type: ignore[operator]
+            return total
 
     def _finish(self, theta: Array, t: BlockTerms, norm: float, n: int) -> Evaluation:
         """Normalise block sums by ``norm`` and add the penalty."""
@@ -269,22 +514,29 @@ class Objective:
         if t.hess is not None:
             p = self.n_params
             hess = t.hess[:p, :p] / norm
-            hess[np.arange(self.n_features), np.arange(self.n_features)] += self.alpha
+            k = self.n_features
+            hess.flat[: k * (p + 1) : p + 1] += self.alpha
         return Evaluation(loss, grad, t.n_correct, n, hess)
 
-    def evaluate(self, theta: Array, hessian: bool = False) -> Evaluation:
+    def evaluate(
+        self, theta: Array, hessian: bool = False, *, hessian_fraction: float = 1.0
+    ) -> Evaluation:
         """J, its gradient, the training accuracy (and the Hessian) at theta, in one pass.
 
         Parameters
         ----------
         theta : ndarray of shape (n_params,)
         hessian : bool
+        hessian_fraction : float in (0, 1]
+            Below 1, the Hessian is estimated from the first ``hessian_fraction`` of the
+            rows of every block (a subsample spread over all of X), rescaled by the weights
+            so that it estimates the full Hessian; loss and gradient stay exact.
 
         Returns
         -------
         Evaluation
         """
-        t = self._sum(np.asarray(theta, dtype=np.float64), hessian)
+        t = self._sum(np.asarray(theta, dtype=np.float64), hessian, None, hessian_fraction)
         return self._finish(theta, t, self.weight_sum, self.n_samples)
 
     def loss(self, theta: Array) -> float:

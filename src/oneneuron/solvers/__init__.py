@@ -36,7 +36,7 @@ SOLVERS: dict[str, type] = {
 }
 
 #: Up to this many parameters, Newton's d x d Hessian is cheaper than L-BFGS's extra passes.
-NEWTON_MAX_PARAMS = 500
+NEWTON_MAX_PARAMS = 200
 
 
 def choose_solver(n_samples: int, n_params: int) -> str:
