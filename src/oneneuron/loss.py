@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._numerics import log1pexp, sigmoid
+from ._numerics import log1pexp
 
-__all__ = ["label_sign", "loss", "loss_gradient", "loss_gradient_hessian"]
+__all__ = ["label_sign", "loss", "loss_gradient", "loss_gradient_hessian", "loss_terms_into"]
 
 Array = NDArray[np.floating]
 
@@ -49,8 +49,64 @@ def loss(sign: Array, z: Array) -> Array:
     return log1pexp(sign * z)
 
 
+def loss_terms_into(
+    sign: Array,
+    z: Array,
+    value: Array,
+    dloss: Array,
+    hess: Array | None,
+    work: tuple[Array, Array, NDArray[np.bool_]],
+) -> None:
+    """Loss, ``dl/dz`` (and ``d2l/dz2``) of every sample, written into given buffers.
+
+    The one implementation of the derivatives: :func:`loss_gradient`,
+    :func:`loss_gradient_hessian` and the objective's block loop all call it; the
+    objective passes buffers it reuses, so the hot path allocates nothing.
+
+    Parameters
+    ----------
+    sign, z : ndarray of shape (n,)
+    value, dloss : ndarray of shape (n,)
+        Outputs: ``log1pexp(s z)`` and ``s sigmoid(s z)``.
+    hess : ndarray of shape (n,) or None
+        Output ``sigmoid(z) sigmoid(-z)`` when given.
+    work : (ndarray (n,), ndarray (n,), bool ndarray (n,))
+        Scratch space.
+
+    Notes
+    -----
+    With t = s z and e = exp(-|t|) in (0, 1]: ``log1pexp(t) = max(t, 0) + log1p(e)``,
+    ``sigmoid(|t|) = 1 / (1 + e)`` and ``sigmoid(-|t|) = e / (1 + e)``. No exp of a
+    positive number, no subtraction of nearly equal numbers.
+    """
+    t, e, mask = work
+    np.multiply(sign, z, out=t)
+    np.abs(t, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    np.log1p(e, out=value)
+    np.maximum(t, 0.0, out=dloss)
+    value += dloss
+    np.add(e, 1.0, out=dloss)
+    np.divide(1.0, dloss, out=dloss)  # sigmoid(|t|)
+    np.multiply(e, dloss, out=e)  # sigmoid(-|t|)
+    if hess is not None:
+        np.multiply(dloss, e, out=hess)
+    np.greater_equal(t, 0.0, out=mask)
+    np.copyto(e, dloss, where=mask)  # sigmoid(t)
+    np.multiply(e, sign, out=dloss)
+
+
+def _terms(sign: Array, z: Array, hessian: bool) -> tuple[Array, Array, Array | None]:
+    sign, z = np.broadcast_arrays(np.asarray(sign, dtype=float), np.asarray(z, dtype=float))
+    value, dloss, t, e = (np.empty(z.shape) for _ in range(4))
+    hess = np.empty(z.shape) if hessian else None
+    loss_terms_into(sign, z, value, dloss, hess, (t, e, np.empty(z.shape, dtype=bool)))
+    return value, dloss, hess
+
+
 def loss_gradient(sign: Array, z: Array) -> tuple[Array, Array]:
-    """Per-sample loss and its derivative ``dl/dz = sigmoid(z) - y``.
+    """Per-sample loss and its derivative ``dl/dz = sigmoid(z) - y = s sigmoid(s z)``.
 
     Parameters
     ----------
@@ -62,12 +118,8 @@ def loss_gradient(sign: Array, z: Array) -> tuple[Array, Array]:
     loss : ndarray of shape (n,)
     dloss : ndarray of shape (n,)
     """
-    t = sign * z
-    value = log1pexp(t)
-    # s * sigmoid(s z): equals sigmoid(z) - y without cancellation.
-    d = sigmoid(t)
-    d *= sign
-    return value, d
+    value, dloss, _ = _terms(sign, z, hessian=False)
+    return value, dloss
 
 
 def loss_gradient_hessian(sign: Array, z: Array) -> tuple[Array, Array, Array]:
@@ -84,11 +136,9 @@ def loss_gradient_hessian(sign: Array, z: Array) -> tuple[Array, Array, Array]:
 
     Notes
     -----
-    With q = sigmoid(s z), p (1 - p) = q (1 - q) for either sign, computed as
-    ``q * sigmoid(-s z)`` so that neither factor suffers cancellation.
+    ``p (1 - p) = sigmoid(|t|) sigmoid(-|t|)`` for either sign, so that neither factor
+    suffers cancellation (see :func:`loss_terms_into`).
     """
-    t = sign * z
-    value = log1pexp(t)
-    q = sigmoid(t)
-    h = q * sigmoid(-t)
-    return value, q * sign, h
+    value, dloss, hess = _terms(sign, z, hessian=True)
+    assert hess is not None
+    return value, dloss, hess

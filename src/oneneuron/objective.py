@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from scipy.linalg.blas import dsyrk, ssyrk
 
 from ._numerics import logit
-from .loss import label_sign, loss_gradient_hessian
+from .loss import label_sign, loss_gradient_hessian, loss_terms_into
 
 __all__ = ["BlockTerms", "Evaluation", "Objective", "block_terms", "standardise"]
 
@@ -224,23 +224,9 @@ def _accumulate(
     np.matmul(X, w, out=z)
     if b:
         z += b
-    np.multiply(sign, z, out=t)  # t = s z: the loss is log1pexp(t)
-    np.abs(t, out=e)
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # e = exp(-|t|) in (0, 1]
-    np.log1p(e, out=u)
-    np.maximum(t, 0.0, out=q)
-    u += q  # log1pexp(t) = max(t, 0) + log1p(exp(-|t|)), exact
-    ws.loss += float(u.sum() if sw is None else u @ sw)
-    np.add(e, 1.0, out=q)
-    np.divide(1.0, q, out=q)  # q = sigmoid(|t|)
-    np.multiply(e, q, out=u)  # u = sigmoid(-|t|) = e / (1 + e), no cancellation
-    if hessian:
-        h = ws.h[:m]
-        np.multiply(q, u, out=h)  # sigmoid(t) sigmoid(-t)
-    np.greater_equal(t, 0.0, out=mask)
-    np.copyto(u, q, where=mask)  # u = sigmoid(t)
-    u *= sign  # dl/dz = s sigmoid(s z)
+    h = ws.h[:m] if hessian else None
+    loss_terms_into(sign, z, q, u, h, (t, e, mask))  # q: losses, u: dl/dz
+    ws.loss += float(q.sum() if sw is None else q @ sw)
     if sw is not None:
         u *= sw
     np.matmul(X.T, u, out=ws.gtmp)
@@ -250,7 +236,7 @@ def _accumulate(
     np.equal(mask, positive, out=mask)
     ws.n_correct += int(np.count_nonzero(mask))
     if hessian:
-        assert ws.hess is not None
+        assert ws.hess is not None and h is not None
         if sw is not None:
             h *= sw
         r = m if hessian_rows is None else min(m, hessian_rows)
