@@ -10,7 +10,7 @@ JOBS ?= 2
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[test,lint,parquet]"
+	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[test,lint,parquet,fast]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -23,6 +23,10 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) -q
+	# again without the compiled kernel: the NumPy path is what users without Numba run
+	ONENEURON_ACCELERATOR=numpy MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) -q \
+		tests/test_objective.py tests/test_solvers.py tests/test_estimator.py \
+		tests/test_sklearn_checks.py tests/test_properties.py
 
 test: lint unit
 

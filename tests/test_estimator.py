@@ -311,3 +311,34 @@ def test_tol_none_is_a_fixed_budget(small):
         warnings.simplefilter("error", ConvergenceWarning)
         m = LogisticRegression(solver="newton", tol=None, max_iter=4).fit(X, y)
     assert m.n_iter_ == 4 and not m.converged_ and m.stop_reason_ == "max_iter"
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array([3, 7, 7, 3, 7], dtype=np.int8),
+        np.array([True, False, True]),
+        np.array([-1.0, 1.0, 1.0]),
+        np.array([2**40, 5, 5], dtype=np.uint64),
+        np.array(["b", "a", "b"]),
+        np.array([1, 2, 3]),
+        np.array([4, 4, 4]),
+    ],
+    ids=["int8", "bool", "float", "uint64", "str", "three", "one"],
+)
+def test_label_encoding_agrees_with_unique(y):
+    """The fast path for numeric labels gives what np.unique gives, or the same error."""
+    from oneneuron._validation import encode_binary_labels
+
+    found = np.unique(y)
+    if len(found) != 2:
+        with pytest.raises(ValueError):
+            encode_binary_labels(y)
+        return
+    classes, y01 = encode_binary_labels(y)
+    np.testing.assert_array_equal(classes, found)
+    assert classes.dtype == found.dtype
+    np.testing.assert_array_equal(y01, (y == found[1]).astype(float))
+    np.testing.assert_array_equal(encode_binary_labels(y[:1], classes)[0], classes)
+    with pytest.raises(ValueError, match="not among the classes"):
+        encode_binary_labels(y, np.array([found[0], found[0]]))

@@ -8,12 +8,15 @@ import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
 
+from oneneuron import _kernels
 from oneneuron.objective import Objective
 
 OPTIONS = list(itertools.product([True, False], [0.0, 0.3], [False, True], [False, True]))
+#: The compiled kernel (when Numba is installed) and the NumPy path.
+ACCELERATE = [False, *([True] if _kernels.available() else [])]
 
 
-def make(fit_intercept, alpha, weighted, standardised, block_rows=None, seed=0):
+def make(fit_intercept, alpha, weighted, standardised, block_rows=None, seed=0, accelerate=None):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(60, 4)) * [1.0, 3.0, 0.2, 5.0] + [0.0, 2.0, -1.0, 10.0]
     y = (rng.uniform(size=60) < 0.4).astype(float)
@@ -21,7 +24,16 @@ def make(fit_intercept, alpha, weighted, standardised, block_rows=None, seed=0):
     kw = {}
     if standardised:
         kw = dict(offset=X.mean(axis=0), scale=X.std(axis=0))
-    obj = Objective(X, y, sw, alpha=alpha, fit_intercept=fit_intercept, block_rows=block_rows, **kw)
+    obj = Objective(
+        X,
+        y,
+        sw,
+        alpha=alpha,
+        fit_intercept=fit_intercept,
+        block_rows=block_rows,
+        accelerate=accelerate,
+        **kw,
+    )
     theta = rng.normal(scale=0.5, size=obj.n_params)
     return obj, theta, X, y, sw, kw
 
@@ -37,9 +49,12 @@ def reference_loss(theta, X, y, sw, alpha, fit_intercept, kw):
     return (s @ per) / s.sum() + 0.5 * alpha * w @ w
 
 
+@pytest.mark.parametrize("accelerate", ACCELERATE)
 @pytest.mark.parametrize(("fit_intercept", "alpha", "weighted", "standardised"), OPTIONS)
-def test_value_gradient_hessian(fit_intercept, alpha, weighted, standardised):
-    obj, theta, X, y, sw, kw = make(fit_intercept, alpha, weighted, standardised, block_rows=7)
+def test_value_gradient_hessian(fit_intercept, alpha, weighted, standardised, accelerate):
+    obj, theta, X, y, sw, kw = make(
+        fit_intercept, alpha, weighted, standardised, block_rows=7, accelerate=accelerate
+    )
     ev = obj.evaluate(theta, hessian=True)
 
     def f(t):

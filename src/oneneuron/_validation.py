@@ -59,10 +59,13 @@ def check_finite(X: NDArray[Any], name: str = "X") -> None:
     """
     if X.dtype.kind not in "fc" or X.size == 0:
         return
-    if np.isfinite(X.sum(axis=0)).all():  # one cheap pass in the common case
-        return
+    with np.errstate(over="ignore", invalid="ignore"):  # huge finite values may overflow
+        if np.isfinite(X.sum(axis=0)).all():  # one cheap pass in the common case
+            return
     bad = ~np.isfinite(X)
     cols = np.flatnonzero(bad.any(axis=0))
+    if not len(cols):  # finite values whose sum overflowed
+        return
     col = int(cols[0])
     row = int(np.flatnonzero(bad[:, col])[0])
     value = X[row, col]
@@ -93,6 +96,9 @@ def encode_binary_labels(
     y01 : ndarray of shape (n,)
         1.0 where ``y == classes[1]``.
     """
+    found = _two_numeric_labels(y)
+    if found is not None:  # the common case, without sorting or hashing n labels
+        return _encoded(y, found, classes)
     kind = type_of_target(y, input_name="y")
     found = np.unique(y)
     if kind == "continuous" and len(found) <= 2:
@@ -113,6 +119,30 @@ def encode_binary_labels(
                 f"Only binary classification is supported. y has {len(found)} classes "
                 f"({shown}); one neuron separates exactly two"
             )
+    return _encoded(y, found, classes)
+
+
+def _two_numeric_labels(y: NDArray[Any]) -> NDArray[Any] | None:
+    """The sorted distinct labels of a numeric y holding exactly two values, else None.
+
+    Two O(n) reductions and one comparison pass; anything else (strings, NaN, one or
+    more than two values) returns None and goes through the general path, which also
+    words the errors.
+    """
+    if y.ndim != 1 or y.size == 0 or y.dtype.kind not in "biuf":
+        return None
+    lo, hi = y.min(), y.max()
+    if lo == hi or not (np.isfinite(lo) and np.isfinite(hi)):
+        return None
+    if np.count_nonzero(y == lo) + np.count_nonzero(y == hi) != y.size:
+        return None
+    return np.array([lo, hi], dtype=y.dtype)
+
+
+def _encoded(
+    y: NDArray[Any], found: NDArray[Any], classes: NDArray[Any] | None
+) -> tuple[NDArray[Any], NDArray[np.floating]]:
+    if classes is None:
         classes = found
     else:
         unknown = np.setdiff1d(found, classes)

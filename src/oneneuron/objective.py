@@ -23,7 +23,8 @@ Speed (see ``docs/benchmarks.md``): the per-sample terms are computed from one
 ``e = exp(-|s z|)`` with SIMD ufuncs into buffers that live as long as the Objective
 (``log1pexp(t) = max(t, 0) + log1p(e)``, ``sigmoid(|t|) = 1 / (1 + e)``,
 ``sigmoid(-|t|) = e sigmoid(|t|)``: the same exact formulas as :mod:`oneneuron.loss`);
-the block is read twice while it is still in cache (``X_b w``, then ``X_b^T r``); the
+the block is read twice while it is still in cache (``X_b w``, then ``X_b^T r``), or
+once when Numba is installed (:mod:`oneneuron._kernels`, the same sums tile by tile); the
 Hessian is a symmetric rank-k update (BLAS ``syrk``) of ``sqrt(h) X_b``; and a large X
 is split into one contiguous run of blocks per CPU core, each worked by its own thread
 with one BLAS thread (NumPy releases the GIL), the partial sums added in a fixed order.
@@ -43,7 +44,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg.blas import dsyrk, ssyrk
 
+from . import _kernels
 from ._numerics import logit
+from ._validation import check_finite as _check_finite
 from .loss import label_sign, loss_gradient_hessian, loss_terms_into
 
 __all__ = ["BlockTerms", "Evaluation", "Objective", "block_terms", "standardise"]
@@ -155,6 +158,8 @@ class _Workspace:
         self.z, self.t, self.e, self.q, self.u, self.h = (np.empty(rows, dtype) for _ in range(6))
         self.mask = np.empty(rows, bool)
         self.gtmp = np.empty(k, dtype)
+        self.gsum = np.empty(k)  # the kernel's gradient, summed in float64
+        self.no_weights = np.empty(0, dtype)
         self.xt: Array | None = None  # the standardised block
         self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
         self.reset(False)
@@ -203,13 +208,36 @@ def _accumulate(
     z_threshold: float,
     hessian: bool,
     hessian_rows: int | None = None,
+    kernel: Callable[..., tuple[float, float, int]] | None = None,
 ) -> None:
     """Add one block's loss, gradient (and Hessian) sums into ``ws``, allocating nothing.
 
     With ``hessian_rows = r``, only the block's first r rows enter the Hessian (a
-    subsample; :meth:`_Workspace.terms` rescales it by the weights).
+    subsample; :meth:`_Workspace.terms` rescales it by the weights). ``kernel`` is the
+    compiled one-read version of the loss and gradient sums (:mod:`oneneuron._kernels`),
+    used for raw (unstandardised) C-ordered blocks.
     """
     m = X.shape[0]
+    r = m if hessian_rows is None else min(m, hessian_rows)
+    if kernel is not None and offset is None and scale is None:
+        e = ws.e[:m]
+        zero = X.dtype.type(0)
+        part, grad_b, n_correct = kernel(
+            X, sign, ws.no_weights if sw is None else sw, w, X.dtype.type(b), zero,
+            z_threshold, ws.gsum, e,
+        )  # fmt: skip
+        ws.grad_w += ws.gsum
+        ws.grad_b += grad_b
+        ws.n_correct += n_correct
+        if hessian:  # d2l/dz2 = sigmoid(|t|) sigmoid(-|t|) = e / (1 + e)^2
+            h, er = ws.h[:r], e[:r]
+            np.add(er, 1.0, out=h)
+            np.square(h, out=h)
+            np.divide(er, h, out=h)
+            _add_hessian(ws, X, h, sw, m, r)
+        np.log1p(e, out=e)  # the rest of the loss: log1pexp(t) = max(t, 0) + log1p(e)
+        ws.loss += part + float(e.sum() if sw is None else e @ sw)
+        return
     if offset is not None or scale is not None:
         Xt = ws.block("xt", m)
         if offset is not None:
@@ -224,8 +252,8 @@ def _accumulate(
     np.matmul(X, w, out=z)
     if b:
         z += b
-    h = ws.h[:m] if hessian else None
-    loss_terms_into(sign, z, q, u, h, (t, e, mask))  # q: losses, u: dl/dz
+    hm = ws.h[:m] if hessian else None
+    loss_terms_into(sign, z, q, u, hm, (t, e, mask))  # q: losses, u: dl/dz
     ws.loss += float(q.sum() if sw is None else q @ sw)
     if sw is not None:
         u *= sw
@@ -235,23 +263,25 @@ def _accumulate(
     np.greater_equal(z, z_threshold, out=mask)
     np.equal(mask, positive, out=mask)
     ws.n_correct += int(np.count_nonzero(mask))
-    if hessian:
-        assert ws.hess is not None and h is not None
-        if sw is not None:
-            h *= sw
-        r = m if hessian_rows is None else min(m, hessian_rows)
-        ws.weight += float(m if sw is None else sw.sum())
-        ws.hweight += float(r if sw is None else sw[:r].sum())
-        if r < m:
-            X, h = X[:r], h[:r]
-        # sqrt(h) [X 1]: one symmetric rank-r update gives the whole (k+1)^2 block
-        S = ws.block("sx", r, 1)
-        np.sqrt(h, out=S[:, ws.k])
-        np.multiply(X, S[:, ws.k :], out=S[:, : ws.k])
-        if ws.dtype == np.float64:
-            dsyrk(1.0, S.T, beta=1.0, c=ws.hess, trans=0, lower=0, overwrite_c=1)
-        else:
-            ws.hess += ssyrk(1.0, S.T, trans=0, lower=0)
+    if hm is not None:
+        _add_hessian(ws, X, hm[:r], sw, m, r)
+
+
+def _add_hessian(ws: _Workspace, X: Array, h: Array, sw: Array | None, m: int, r: int) -> None:
+    """Add ``[X 1]^T diag(s h) [X 1]`` over the block's first r rows (h: their d2l/dz2)."""
+    assert ws.hess is not None
+    if sw is not None:
+        h *= sw[:r]
+    ws.weight += float(m if sw is None else sw.sum())
+    ws.hweight += float(r if sw is None else sw[:r].sum())
+    # sqrt(h) [X 1]: one symmetric rank-r update gives the whole (k+1)^2 block
+    S = ws.block("sx", r, 1)
+    np.sqrt(h, out=S[:, ws.k])
+    np.multiply(X[:r], S[:, ws.k :], out=S[:, : ws.k])
+    if ws.dtype == np.float64:
+        dsyrk(1.0, S.T, beta=1.0, c=ws.hess, trans=0, lower=0, overwrite_c=1)
+    else:
+        ws.hess += ssyrk(1.0, S.T, trans=0, lower=0)
 
 
 def block_terms(
@@ -338,6 +368,15 @@ class Objective:
     n_threads : int, optional
         Threads for one pass; by default :func:`num_threads` when X has at least
         ``PARALLEL_MIN_BYTES``, else 1.
+    accelerate : bool, optional
+        Use the compiled one-read kernel of :mod:`oneneuron._kernels` for loss and
+        gradient (raw, C-ordered X only). By default: when Numba is installed, unless
+        ``ONENEURON_ACCELERATOR=numpy``. False is the NumPy path.
+    check_finite : bool
+        Raise ValueError naming the column if X holds NaN or inf. With the kernel the
+        check rides on the first full evaluation (any NaN or inf in X makes J or its
+        gradient non-finite there; only then is X searched for the culprit), which
+        saves a pass over X; otherwise X is checked here.
     """
 
     def __init__(
@@ -353,6 +392,8 @@ class Objective:
         threshold: float = 0.5,
         block_rows: int | None = None,
         n_threads: int | None = None,
+        accelerate: bool | None = None,
+        check_finite: bool = False,
     ) -> None:
         self.X = X
         self.n_samples, self.n_features = X.shape
@@ -381,11 +422,40 @@ class Objective:
         self.n_threads = max(1, min(int(n_threads), n_blocks))
         self._workspaces: list[_Workspace] = []
         self._lock = threading.Lock()
+        if accelerate is None:
+            accelerate = _kernels.wanted()
+        elif accelerate and not _kernels.available():
+            raise ImportError("accelerate=True needs Numba: pip install 'oneneuron[fast]'")
+        raw = offset is None and scale is None and X.flags.c_contiguous
+        self._kernel = _kernels.block_pass if accelerate and raw else None
+        self._unchecked = check_finite and self._kernel is not None
+        if check_finite and not self._unchecked:
+            _check_finite(X)
+
+    def _ensure_checked(self, evaluation: Evaluation | None = None) -> None:
+        """The deferred NaN/inf check: free when a full evaluation came out finite."""
+        if not self._unchecked:
+            return
+        self._unchecked = False
+        finite = evaluation is not None and np.isfinite(evaluation.loss)
+        if not (finite and np.all(np.isfinite(evaluation.grad))):  # type: ignore[union-attr]
+            _check_finite(self.X)
 
     @property
     def n_params(self) -> int:
         """Length of theta: d weights and, with an intercept, one bias."""
         return self.n_features + int(self.fit_intercept)
+
+    def single_blas(self) -> AbstractContextManager[Any]:
+        """BLAS limited to one thread for a large X (a no-op for a small one).
+
+        Block-sized BLAS calls gain nothing from BLAS threads, and on a busy machine
+        OpenBLAS's thread hand-off can make them 10x slower. Solvers run their whole
+        loop under it (:func:`oneneuron.solvers.run`): an OpenBLAS thread left spinning
+        after a small multi-threaded call elsewhere (a Cholesky solve, a subsample
+        product) would otherwise steal a core from the next pass over X.
+        """
+        return _one_blas_thread() if self.X.nbytes >= 2**20 else nullcontext()
 
     def split(self, theta: Array) -> tuple[Array, float]:
         """``(w, b)`` from theta; b is 0 without an intercept."""
@@ -431,13 +501,25 @@ class Objective:
         args = (self.offset, self.scale, self.z_threshold, hessian)
         if rows is not None:
             sw = None if self._sw is None else self._sw[rows]
-            _accumulate(ws, self.X[rows], self.sign[rows], self._positive[rows], sw, w, b, *args)
+            X = self.X[rows]
+            _accumulate(
+                ws, X, self.sign[rows], self._positive[rows], sw, w, b, *args, None, self._kernel
+            )
             return
         for lo in range(start, stop, self.block_rows):
             hi = min(lo + self.block_rows, stop)
             sw = None if self._sw is None else self._sw[lo:hi]
             _accumulate(
-                ws, self.X[lo:hi], self.sign[lo:hi], self._positive[lo:hi], sw, w, b, *args, hrows
+                ws,
+                self.X[lo:hi],
+                self.sign[lo:hi],
+                self._positive[lo:hi],
+                sw,
+                w,
+                b,
+                *args,
+                hrows,
+                self._kernel,
             )
 
     def _sum(
@@ -458,9 +540,7 @@ class Objective:
             rows_per = min(self.block_rows, n)
             if nt == 1:
                 ws = self._workspace(0, rows_per)
-                # block-sized BLAS calls gain nothing from BLAS threads, and on a busy
-                # machine OpenBLAS's thread hand-off can make them 10x slower
-                with _one_blas_thread() if self.X.nbytes >= 2**20 else nullcontext():
+                with self.single_blas():
                     self._run(ws, 0, n, w, b, hessian, None, fraction)
                 return ws.terms()
             # one contiguous run of whole blocks per thread, summed in a fixed order
@@ -523,7 +603,9 @@ class Objective:
         Evaluation
         """
         t = self._sum(np.asarray(theta, dtype=np.float64), hessian, None, hessian_fraction)
-        return self._finish(theta, t, self.weight_sum, self.n_samples)
+        evaluation = self._finish(theta, t, self.weight_sum, self.n_samples)
+        self._ensure_checked(evaluation)
+        return evaluation
 
     def loss(self, theta: Array) -> float:
         """J(theta)."""
@@ -539,15 +621,38 @@ class Objective:
         The batch sum is scaled by ``n / (len(rows) S)``, so that its expectation over
         uniformly drawn rows is the full objective.
         """
+        self._ensure_checked()
         t = self._sum(np.asarray(theta, dtype=np.float64), False, rows)
         norm = self.weight_sum * len(rows) / self.n_samples
         return self._finish(theta, t, norm, len(rows))
+
+    def curvature(self, theta: Array, v: Array, max_rows: int = 4096) -> float:
+        """An estimate of ``v^T H(theta) v`` from at most ``max_rows`` rows spread over X.
+
+        Exact when X has at most ``max_rows`` rows; otherwise every k-th row is used (no
+        pass over X). Used to size a first step along v, where no curvature is known yet.
+        """
+        self._ensure_checked()
+        theta = np.asarray(theta, dtype=np.float64)
+        v = np.asarray(v, dtype=np.float64)
+        w, b = self.split(theta)
+        vw, vb = self.split(v)
+        step = max(1, -(-self.n_samples // max_rows))
+        X = standardise(np.asarray(self.X[::step], dtype=np.float64), self.offset, self.scale)
+        _, _, h = loss_gradient_hessian(self.sign[::step], X @ w + b)
+        weight = float(h.size)
+        if self.sample_weight is not None:
+            h = h * self.sample_weight[::step]
+            weight = float(np.sum(self.sample_weight[::step]))
+        u = X @ vw + vb
+        return float(h @ (u * u)) / max(weight, 1e-300) + self.alpha * float(vw @ vw)
 
     def hessian_product(self, theta: Array) -> Callable[[Array], Array]:
         """A function ``v -> H(theta) v``; each call is one pass over X.
 
         Stores the n curvature weights ``s_i d2l/dz2`` (a vector, not a matrix).
         """
+        self._ensure_checked()
         theta = np.asarray(theta, dtype=np.float64)
         w, b = self.split(theta)
         hs = []

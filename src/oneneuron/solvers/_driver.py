@@ -104,6 +104,23 @@ def run(
     Result
         The history holds ``n_iter + 1`` records: the start and one per step.
     """
+    with objective.single_blas():
+        return _run(
+            solver, objective, theta0, tol, max_iter, monitor, callbacks, verbose, print_every
+        )
+
+
+def _run(
+    solver: Solver,
+    objective: Objective,
+    theta0: Array,
+    tol: float | None,
+    max_iter: int,
+    monitor: Callable[[Array], dict[str, Any]] | None,
+    callbacks: Sequence[Callback],
+    verbose: int,
+    print_every: int,
+) -> Result:
     theta: Array = np.array(theta0, dtype=np.float64)
     start = time.perf_counter()
     evaluation = solver.start(objective, theta)
@@ -167,7 +184,7 @@ def run(
             f"solver {solver.name!r} {why} before max |gradient| <= tol={tol:g} "
             f"(it is {evaluation.grad_max:.3g}); {HINTS.get(solver.name, 'raise max_iter')}",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     return Result(theta, evaluation, n_iter, converged, stop_reason, records)
 

@@ -53,13 +53,28 @@ class LBFGS:
         self, objective: Objective, theta: Array, evaluation: Evaluation
     ) -> tuple[Array, Evaluation]:
         p = self.direction(evaluation.grad)
-        first = 1.0 if self._pairs else min(1.0, 1.0 / max(float(np.abs(p).sum()), 1e-300))
+        first = 1.0 if self._pairs else self._first_step(objective, theta, evaluation, p)
         new_theta, new_ev = armijo(objective, theta, evaluation, p, step=first)
         s, y = new_theta - theta, new_ev.grad - evaluation.grad
         sy = float(s @ y)
         if sy > 1e-12 * float(np.sqrt((s @ s) * (y @ y))):  # keep H positive definite
             self._pairs.append((s, y, 1.0 / sy))
         return new_theta, new_ev
+
+    def _first_step(
+        self, objective: Objective, theta: Array, evaluation: Evaluation, p: Array
+    ) -> float:
+        """Step along ``p = -g`` that minimises the quadratic model ``g.p t + p.H.p t^2/2``.
+
+        ``p.H.p`` is estimated from a few thousand rows (:meth:`Objective.curvature`), so
+        the first iteration is a real step instead of a guess; the line search still
+        checks it.
+        """
+        curv = objective.curvature(theta, p)
+        slope = -float(evaluation.grad @ p)
+        if curv > 0 and np.isfinite(curv) and slope > 0:
+            return slope / curv
+        return min(1.0, 1.0 / max(float(np.abs(p).sum()), 1e-300))
 
     def converged(self, evaluation: Evaluation, tol: float) -> bool:
         return evaluation.grad_max <= tol

@@ -1,0 +1,159 @@
+"""Optional compiled kernel: one block's loss and gradient sums in one read of the rows.
+
+The NumPy block loop in :mod:`oneneuron.objective` reads every block of X twice (``X_b w``
+from memory, then ``X_b^T r`` from cache) with a dozen ufunc passes in between. This
+kernel, compiled by Numba when it is installed (``pip install oneneuron[fast]``), walks
+the block in tiles of :data:`TILE` rows: the tile's logits, then each sample's terms,
+then the tile's share of the gradient while the rows are still in L1. Nothing else
+changes: same blocks, same threads, same sums, and the NumPy path is the fallback (and
+the reference the tests hold this kernel to, within rounding).
+
+The per-sample formulas are those of :func:`oneneuron.loss.loss_terms_into`, written for
+one sample: with ``t = s z`` and ``e = exp(-|t|)``::
+
+    loss   = max(t, 0) + log1p(e)        (the log1p is left to NumPy: it vectorises)
+    dl/dz  = s sigmoid(t),  sigmoid(t) = 1 / (1 + e) if t >= 0 else e / (1 + e)
+
+``ONENEURON_ACCELERATOR=numpy`` turns the kernel off; ``=numba`` makes a missing Numba
+an error instead of a silent fallback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["TILE", "available", "block_pass", "wanted"]
+
+#: Rows per tile: their logits, terms and gradient share are computed while the rows
+#: are in L1/L2 (64 rows of 500 float64 features = 256 KB).
+TILE = 64
+
+try:  # pragma: no cover - depends on the environment
+    import numba
+except ImportError:  # pragma: no cover
+    numba = None  # type: ignore[assignment]
+
+
+def available() -> bool:
+    """Whether Numba is importable."""
+    return numba is not None
+
+
+def wanted() -> bool:
+    """Whether to use the kernel: Numba present, unless ``ONENEURON_ACCELERATOR=numpy``."""
+    choice = os.environ.get("ONENEURON_ACCELERATOR", "auto").strip().lower()
+    if choice not in ("auto", "numba", "numpy"):
+        raise ValueError(f"ONENEURON_ACCELERATOR={choice!r}; expected 'auto', 'numba' or 'numpy'")
+    if choice == "numba" and not available():
+        raise ImportError("ONENEURON_ACCELERATOR=numba but Numba is not installed")
+    return choice != "numpy" and available()
+
+
+def _block_pass(
+    X: Any,
+    sign: Any,
+    sw: Any,
+    w: Any,
+    b: Any,
+    zero: Any,
+    z_threshold: float,
+    grad: Any,
+    e_out: Any,
+) -> tuple[float, float, int]:
+    """Sums over the rows of X (the maths of :func:`oneneuron.loss.loss_terms_into`).
+
+    Writes ``grad = sum_i r_i x_i`` with ``r_i = sw_i s_i sigmoid(s_i z_i)`` and
+    ``e_out[i] = exp(-|s_i z_i|)``; returns ``(sum_i sw_i max(t_i, 0), sum_i r_i,
+    n_correct)``. ``sw`` of length 0 means unit weights; ``b`` and ``zero`` are scalars
+    of X's dtype (the logits are summed in that dtype, as BLAS does).
+    """
+    m, d = X.shape
+    weighted = sw.shape[0] > 0
+    part = 0.0
+    grad_b = 0.0
+    n_correct = 0
+    for j in range(d):
+        grad[j] = 0.0
+    r = np.empty(TILE, dtype=X.dtype)
+    for i0 in range(0, m, TILE):
+        rows = min(TILE, m - i0)
+        # 1. logits of the tile, four rows at a time (w is loaded once for four rows)
+        q = 0
+        while q + 4 <= rows:
+            x0, x1, x2, x3 = X[i0 + q], X[i0 + q + 1], X[i0 + q + 2], X[i0 + q + 3]
+            z0 = zero
+            z1 = z0
+            z2 = z0
+            z3 = z0
+            for j in range(d):
+                wj = w[j]
+                z0 += x0[j] * wj
+                z1 += x1[j] * wj
+                z2 += x2[j] * wj
+                z3 += x3[j] * wj
+            r[q] = z0 + b
+            r[q + 1] = z1 + b
+            r[q + 2] = z2 + b
+            r[q + 3] = z3 + b
+            q += 4
+        while q < rows:
+            x0 = X[i0 + q]
+            z0 = zero
+            for j in range(d):
+                z0 += x0[j] * w[j]
+            r[q] = z0 + b
+            q += 1
+        # 2. per-sample terms: r[q] turns from the logit into s sigmoid(s z) (times sw)
+        for q in range(rows):
+            i = i0 + q
+            z = r[q]
+            if (z >= z_threshold) == (sign[i] < 0):
+                n_correct += 1
+            t = sign[i] * z
+            e = np.exp(-abs(t))
+            e_out[i] = e
+            p = 1 / (1 + e)  # sigmoid(|t|)
+            if t >= 0:
+                part_i = t
+            else:
+                part_i = zero
+                p = e * p  # sigmoid(-|t|)
+            ri = sign[i] * p
+            if weighted:
+                ri = ri * sw[i]
+                part_i = part_i * sw[i]
+            part += part_i
+            grad_b += ri
+            r[q] = ri
+        # 3. the tile's gradient share, four rows at a time (grad read/written once)
+        q = 0
+        while q + 4 <= rows:
+            x0, x1, x2, x3 = X[i0 + q], X[i0 + q + 1], X[i0 + q + 2], X[i0 + q + 3]
+            a0, a1, a2, a3 = r[q], r[q + 1], r[q + 2], r[q + 3]
+            for j in range(d):
+                grad[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j]
+            q += 4
+        while q < rows:
+            x0 = X[i0 + q]
+            a0 = r[q]
+            for j in range(d):
+                grad[j] += a0 * x0[j]
+            q += 1
+    return part, grad_b, n_correct
+
+
+def _compile() -> Callable[..., tuple[float, float, int]] | None:
+    if numba is None:  # pragma: no cover
+        return None
+    # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf assumptions,
+    # so NaN and inf propagate exactly as in the NumPy path
+    return numba.njit(  # type: ignore[no-any-return]
+        fastmath={"reassoc", "contract"}, nogil=True, cache=True
+    )(_block_pass)
+
+
+block_pass = _compile()
