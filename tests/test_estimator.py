@@ -342,3 +342,20 @@ def test_label_encoding_agrees_with_unique(y):
     np.testing.assert_array_equal(encode_binary_labels(y[:1], classes)[0], classes)
     with pytest.raises(ValueError, match="not among the classes"):
         encode_binary_labels(y, np.array([found[0], found[0]]))
+
+
+def test_plain_arrays_skip_nothing_that_validation_does(small):
+    """The fast path for float ndarrays gives what scikit-learn's validation gives."""
+    X, y = small
+    a = LogisticRegression().fit(X, y)
+    b = LogisticRegression().fit(X.tolist(), y.tolist())  # through validate_data
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert a.n_features_in_ == b.n_features_in_ == X.shape[1]
+    m = LogisticRegression().fit(pd.DataFrame(X, columns=list("abcde")), y)
+    assert list(m.feature_names_in_) == list("abcde")
+    m.fit(X, y)  # refit on an ndarray forgets the names
+    assert not hasattr(m, "feature_names_in_")
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        LogisticRegression().fit(X, np.where(y == 1, np.nan, 0.0))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        LogisticRegression().fit(X, y[:-1])

@@ -121,3 +121,20 @@ def test_zero_weights_equal_dropping_rows():
     assert a.loss == pytest.approx(b.loss, rel=1e-14)
     np.testing.assert_allclose(a.grad, b.grad, rtol=1e-12)
     np.testing.assert_allclose(a.hess, b.hess, rtol=1e-12)
+
+
+@pytest.mark.parametrize("accelerate", ACCELERATE)
+@pytest.mark.parametrize(("fit_intercept", "alpha", "weighted", "standardised"), OPTIONS)
+def test_line_minimum_against_scipy(fit_intercept, alpha, weighted, standardised, accelerate):
+    """The exact step along a direction, against SciPy's bounded scalar minimiser."""
+    from scipy.optimize import minimize_scalar
+
+    obj, theta, *_ = make(
+        fit_intercept, alpha, weighted, standardised, block_rows=7, accelerate=accelerate
+    )
+    p = -obj.gradient(theta) * 3.0
+    t = obj.line_minimum(theta, p)
+    ref = minimize_scalar(lambda s: obj.loss(theta + s * p), bounds=(0, 50), method="bounded")
+    # t is found to about 1% (the next Newton direction corrects the rest)
+    assert t == pytest.approx(ref.x, rel=0.03)
+    assert obj.loss(theta + t * p) <= ref.fun + 1e-5 * abs(ref.fun)
