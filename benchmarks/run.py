@@ -336,6 +336,13 @@ def machine() -> dict[str, Any]:
         "scikit-learn": sklearn.__version__,
         "oneneuron": oneneuron.__version__,
     }
+    from oneneuron import _kernels
+
+    info["kernel"] = (
+        f"Numba {_kernels.numba.__version__} one-read kernel"
+        if _kernels.wanted()
+        else "NumPy block loop (no Numba)"
+    )
     info["threadpools"] = [
         {k: p.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
         for p in threadpool_info()
@@ -349,6 +356,7 @@ def machine() -> dict[str, Any]:
             "OPENBLAS_L2_SIZE",
             "OMP_NUM_THREADS",
             "ONENEURON_NUM_THREADS",
+            "ONENEURON_ACCELERATOR",
             "ONENEURON_BENCH_UNSET",
         )
     }
@@ -383,7 +391,7 @@ def report(results: dict[str, Any]) -> str:
         f"{m.get('CPU(s)')} cores, L2 {m.get('L2 cache')}, L3 {m.get('L3 cache')}, "
         f"{m['RAM_GiB']} GiB RAM; Python {m['python']}, "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
-        + f"; BLAS: {pools}."
+        + f"; oneneuron's objective: {m.get('kernel', 'NumPy block loop')}; BLAS: {pools}."
     )
     lines.append("")
     lines.append("### Time to 1e-6 relative suboptimality (summary)")

@@ -29,7 +29,7 @@ from ._validation import (
     holdout_split,
 )
 from .history import History
-from .objective import Objective
+from .objective import Evaluation, Objective
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, choose_solver, run
 from .solvers.callbacks import EarlyStopping
 from .solvers.schedules import SCHEDULES
@@ -296,7 +296,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.history_ = History(result.records, unit="epoch" if name == "sgd" else "iteration")
         self._sgd_state: StochasticGradientDescent | None = None
         if self.alpha == 0:
-            self._warn_if_separable(X, y01)
+            final = result.evaluation if theta is result.theta else objective.evaluate(theta)
+            self._warn_if_separable(final)
         return self
 
     def partial_fit(
@@ -506,9 +507,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         return monitor
 
-    def _warn_if_separable(self, X: Array, y01: Array) -> None:
-        z = X @ self.coef_[0].astype(X.dtype) + self.intercept_[0]
-        if np.all((z > 0) == (y01 == 1)):
+    def _warn_if_separable(self, final: Evaluation) -> None:
+        """Warn when every training sample is classified correctly (at the threshold).
+
+        That is linear separability (the threshold only shifts the intercept): with
+        alpha = 0 the loss then has no minimum. Read from the final evaluation, so it
+        costs no pass over X.
+        """
+        if final.n_correct == final.n_samples:
             warnings.warn(
                 "the training data are linearly separable: with alpha=0 the loss has no "
                 "minimum (it tends to 0 as the weights grow without bound), so the weights "
