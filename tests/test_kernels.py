@@ -96,7 +96,7 @@ def test_overflow_from_finite_X_is_not_reported_as_nan():
 
 @pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd", "sgd"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_fit_names_the_bad_column(solver, bad, monkeypatch):
+def test_fit_names_the_bad_column(solver, bad):
     X, y, _ = _data(120, 4)
     X[77, 2] = bad
     word = "NaN" if np.isnan(bad) else "inf"

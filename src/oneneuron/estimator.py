@@ -252,8 +252,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         sw = self._weights(y, y01, sample_weight)
         rng = as_generator(self.random_state) if self._needs_rng() else None
         held_out = None if eval_set is None else self._check_eval_set(*eval_set)
-        checked = self.early_stopping or self.standardize
-        if checked:  # before the split and the statistics, so the error names rows of X
+        if self.early_stopping:  # before the split, so the error names rows of X
             check_finite(X)
         if self.early_stopping:
             assert rng is not None
@@ -265,7 +264,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             validation = Objective(
                 *held_out, offset=self.x_mean_, scale=self.x_scale_, threshold=self.threshold
             )
-        objective = self._objective(X, y01, sw, check=not checked)
+        # X was checked already when split or standardised
+        objective = self._objective(X, y01, sw, check=not (self.early_stopping or self.standardize))
         theta0 = self._to_theta(coef_init, intercept_init, X.shape[1])
         name = self.solver if self.solver != "auto" else choose_solver(*X.shape)
         solver = self._make_solver(name, rng)
@@ -328,14 +328,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             self.classes_ = classes
         _, y01 = encode_binary_labels(y, self.classes_)
         sw = self._weights(y, y01, sample_weight)
-        if first and self.standardize:
-            check_finite(X)
         if first:
             self._set_scaling(X, sw)
             self._sgd_state = None
             self.history_ = History(unit="epoch")
             self.n_iter_ = 0
-        objective = self._objective(X, y01, sw)
+        objective = self._objective(X, y01, sw, check=not (first and self.standardize))
         if hasattr(self, "coef_"):
             theta = self._to_theta(self.coef_, self.intercept_, X.shape[1])
         else:
@@ -461,6 +459,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.x_mean_: Array | None = None
         self.x_scale_: Array | None = None
         if self.standardize:
+            check_finite(X)  # the statistics of a column with NaN would be NaN
             mean = np.average(X, axis=0, weights=sw)
             std = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=sw))
             self.x_mean_ = mean

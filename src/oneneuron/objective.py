@@ -214,12 +214,12 @@ def _accumulate(
 
     With ``hessian_rows = r``, only the block's first r rows enter the Hessian (a
     subsample; :meth:`_Workspace.terms` rescales it by the weights). ``kernel`` is the
-    compiled one-read version of the loss and gradient sums (:mod:`oneneuron._kernels`),
-    used for raw (unstandardised) C-ordered blocks.
+    compiled one-read version of the loss and gradient sums (:mod:`oneneuron._kernels`);
+    the Objective passes it only for raw (unstandardised) C-ordered X.
     """
     m = X.shape[0]
     r = m if hessian_rows is None else min(m, hessian_rows)
-    if kernel is not None and offset is None and scale is None:
+    if kernel is not None:
         e = ws.e[:m]
         zero = X.dtype.type(0)
         part, grad_b, n_correct = kernel(
@@ -640,12 +640,10 @@ class Objective:
         self._ensure_checked()
         w, b = self.split(np.asarray(theta, dtype=np.float64))
         pw, pb = self.split(np.asarray(p, dtype=np.float64))
-        z, u = np.empty(self.n_samples), np.empty(self.n_samples)
-        for lo in range(0, self.n_samples, self.block_rows):
-            hi = min(lo + self.block_rows, self.n_samples)
-            Xt = standardise(self.X[lo:hi], self.offset, self.scale)
-            np.add(Xt @ w, b, out=z[lo:hi])
-            np.add(Xt @ pw, pb, out=u[lo:hi])
+        blocks = (standardise(Xb, self.offset, self.scale) for Xb, _, _ in self._blocks())
+        zu = [(Xt @ w + b, Xt @ pw + pb) for Xt in blocks]  # one block copy at a time
+        z = np.concatenate([zb for zb, _ in zu])
+        u = np.concatenate([ub for _, ub in zu])
         su = u if self.sample_weight is None else self.sample_weight * u
         suu = su * u
         sign = self.sign.astype(np.float64, copy=False)
