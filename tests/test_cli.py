@@ -20,6 +20,7 @@ from sklearn.datasets import make_blobs
 
 import oneneuron
 from oneneuron import LogisticRegression, plotting
+from oneneuron._files import REPORT_MARKER
 from oneneuron.cli import main
 
 IMAGES = (
@@ -114,6 +115,7 @@ def test_demo_blobs_writes_every_file(blobs_report):
         "roc.png",
         "boundary.png",
         "training.gif",
+        REPORT_MARKER,  # marks the directory as a report oneneuron may replace
     }
     assert {p.name for p in out_dir.iterdir()} == expected
     assert out.splitlines()[-1] == str(out_dir / "index.html")
@@ -181,12 +183,25 @@ def test_failed_demo_leaves_nothing(tmp_path, monkeypatch):
 
 def test_demo_replaces_an_earlier_report_but_not_other_directories(tmp_path):
     report = tmp_path / "report"
-    report.mkdir()
-    (report / "index.html").write_text("old")
+    status, _, err = run(["demo", "blobs", "--out", report, "--epochs", "2", "--quiet"])
+    assert status == 0, err
+    (report / "my-notes.txt").write_text("mine")  # a user's file inside the report
+    old_index = (report / "index.html").read_text()
     status, _, err = run(["demo", "xor", "--out", report, "--epochs", "2", "--quiet"])
     assert status == 0, err
     assert "One neuron draws a straight boundary" in (report / "report.md").read_text()
-    assert (report / "index.html").read_text() != "old"
+    assert (report / "index.html").read_text() != old_index
+    assert (report / "my-notes.txt").read_text() == "mine"
+    assert not [p for p in report.iterdir() if p.name.endswith(".tmp")]
+    # a directory that merely holds an index.html is not a report oneneuron wrote
+    lookalike = tmp_path / "site"
+    lookalike.mkdir()
+    (lookalike / "index.html").write_text("my home page")
+    (lookalike / "photo.jpg").write_text("precious")
+    status, out, err = run(["demo", "--out", lookalike, "--quiet"])
+    assert_user_error(status, out, err, "not a report written by oneneuron")
+    assert sorted(p.name for p in lookalike.iterdir()) == ["index.html", "photo.jpg"]
+    assert (lookalike / "index.html").read_text() == "my home page"
     other = tmp_path / "photos"
     other.mkdir()
     (other / "cat.jpg").write_text("precious")

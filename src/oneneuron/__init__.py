@@ -1,13 +1,37 @@
 """oneneuron: logistic regression as one neuron, from the maths up.
 
 >>> from oneneuron import LogisticRegression, load
+
+The names below are imported on first use (PEP 562), so ``import oneneuron`` and the
+command line's ``--help`` start without loading NumPy, SciPy or scikit-learn.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .estimator import LogisticRegression
-from .history import History
+
+if TYPE_CHECKING:
+    from .estimator import LogisticRegression
+    from .history import History
 
 __all__ = ["History", "LogisticRegression", "__version__", "load"]
+
+_LAZY = {"LogisticRegression": ".estimator", "History": ".history"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'oneneuron' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def load(path):  # type: ignore[no-untyped-def]

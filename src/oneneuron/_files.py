@@ -1,66 +1,246 @@
-"""Safe file handling shared by every writer and reader: atomic writes, pickle detection.
+"""Safe file handling shared by every writer and reader: nothing lost, nothing replaced.
 
-A save either completes or leaves the old file exactly as it was: the content goes to a
-temporary file in the same directory, is flushed to disk, and is renamed onto the target
-with :func:`os.replace` (atomic on POSIX and Windows).
+Writing (:func:`atomic_write`): the output path is resolved first, and what it names decides
+how it is written.
+
+* a regular file, or a name that does not exist yet: the content goes to a temporary file in
+  the same directory, is flushed to disk and renamed onto the file with :func:`os.replace`
+  (atomic on POSIX and Windows), so a failed save leaves the old file exactly as it was;
+* a symbolic link: the same, onto the file the link points to (the link stays a link);
+* a character device or a FIFO (``/dev/null``, ``/dev/stdout``, a named pipe): the content
+  is built in a private temporary file and then copied into it, never replacing it;
+* anything else (a directory, a socket, a block device) is refused with a clear error.
+
+Reports (:func:`staged_directory`) are built in a hidden directory and moved into place
+only when complete. A directory is only ever written into when it is new, empty, or an
+earlier report that oneneuron marked as its own; a user's other files are never touched.
+
+Reading (:func:`read_capped`, :func:`capped_stream`): every reader bounds what it reads and
+what it inflates, so a hostile file (a gzip bomb, a huge header) fails with an error that
+names the file instead of exhausting memory.
+
+Errors always name the user's path, never the hidden temporary one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import os
 import pickletools
+import re
 import secrets
+import shutil
+import signal
 import stat
-from collections.abc import Callable
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["atomic_write", "atomic_write_bytes", "looks_like_pickle"]
+__all__ = [
+    "REPORT_MARKER",
+    "atomic_write",
+    "atomic_write_bytes",
+    "capped_stream",
+    "check_output",
+    "looks_like_pickle",
+    "read_capped",
+    "staged_directory",
+    "write_to_stream",
+]
+
+#: Hidden file that marks a directory as a report written by oneneuron (and lists its files).
+REPORT_MARKER = ".oneneuron-report.json"
+_MARKER_FORMAT = "oneneuron-report"
+_MAX_SUFFIX = 16  # a temporary name stays far below NAME_MAX (255) whatever the target's
+#: Names of a descriptor this process already holds (``/dev/stdout`` redirected to a file
+#: must be written through that descriptor, not by replacing or truncating the file).
+_OPEN_FD = re.compile(
+    r"/(?:dev/(?:std(?P<std>in|out|err)|fd/(?P<fd>\d+))|proc/self/fd/(?P<pfd>\d+))"
+)
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` on a fresh file beside ``path``, then rename it onto ``path``.
+# ------------------------------------------------------------------------------ writing
+def _tmp_name(suffix: str) -> str:
+    """A short hidden name; it keeps the target's suffix (writers pick formats from it)."""
+    suffix = suffix if 0 < len(suffix) <= _MAX_SUFFIX else ""
+    return f".oneneuron-{secrets.token_hex(6)}.tmp{suffix}"
 
-    The temporary file keeps ``path``'s suffix (writers such as matplotlib pick the format
-    from it). A replaced file keeps its permissions; a new one gets ``0o666`` minus the
-    umask. On any error the temporary file is removed and ``path`` is left as it was.
+
+def _resolve_output(path: Path) -> tuple[Path, os.stat_result | None]:
+    """The real file behind ``path`` (symlinks followed) and its stat, None when absent.
+
+    Raises ValueError for outputs that must not be written: directories, sockets, block
+    devices, symlink loops.
+    """
+    real = Path(os.path.realpath(path))
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        if not real.parent.is_dir():
+            shown = "" if real == path.absolute() else f" (a link to {real})"
+            raise FileNotFoundError(
+                f"cannot write {path}{shown}: directory {real.parent} does not exist"
+            ) from None
+        return real, None
+    except OSError as exc:  # ELOOP, EACCES, ENAMETOOLONG, ...
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise ValueError(f"cannot write {path}: it is a directory; give a file name")
+    if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        kind = (
+            "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a block device"
+            if stat.S_ISBLK(mode)
+            else ("not a regular file")
+        )
+        raise ValueError(f"cannot write {path}: it is {kind}")
+    return real, st
+
+
+def _open_descriptor(path: Path) -> int | None:
+    """The descriptor behind ``/dev/stdout``, ``/dev/fd/N`` or ``/proc/self/fd/N``, else None."""
+    match = _OPEN_FD.fullmatch(str(path))
+    if match is None:
+        return None
+    std = match["std"]
+    fd = {"in": 0, "out": 1, "err": 2}[std] if std else int(match["fd"] or match["pfd"])
+    try:
+        os.fstat(fd)
+    except OSError:
+        raise ValueError(f"cannot write {path}: no such open file descriptor") from None
+    if fd == 1:
+        import sys
+
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()  # what the program printed so far comes first
+    return fd
+
+
+def check_output(path: str | os.PathLike[str]) -> None:
+    """Raise now, before any work, if :func:`atomic_write` would refuse ``path``."""
+    path = Path(path)
+    if _open_descriptor(path) is None:
+        _resolve_output(path)
+
+
+def _rename_in_error(exc: BaseException, tmp: Path, path: Path) -> None:
+    """Make an exception raised while writing ``tmp`` speak of the user's ``path``."""
+    tmp_text, user = str(tmp), str(path)
+    if isinstance(exc, OSError):
+        if exc.filename is not None and str(exc.filename) == tmp_text:
+            exc.filename = user
+        if exc.filename2 is not None and str(exc.filename2) == tmp_text:
+            exc.filename2 = user
+    exc.args = tuple(
+        a.replace(tmp_text, user).replace(tmp.name, path.name) if isinstance(a, str) else a
+        for a in exc.args
+    )
+
+
+def write_to_stream(
+    write: Callable[[Path], Any], stream: IO[bytes], *, suffix: str = "", name: str = "output"
+) -> None:
+    """Run ``write(tmp)`` on a private temporary file, then copy its bytes into ``stream``.
+
+    For outputs that cannot be renamed onto: standard output, devices and FIFOs. ``suffix``
+    tells format-guessing writers (matplotlib) what to write; ``name`` is what errors call
+    the output.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=".oneneuron-", suffix=".tmp" + suffix[:_MAX_SUFFIX])
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as src:
+            shutil.copyfileobj(src, stream)
+        stream.flush()
+    except BaseException as exc:
+        _rename_in_error(exc, tmp, Path(name))
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[Path], Any], *, suffix: str | None = None
+) -> Path:
+    """Call ``write(tmp)`` on a fresh temporary file, then put its content at ``path``.
+
+    See the module docstring for what each kind of ``path`` gets. A replaced file keeps
+    its permissions and (where allowed) its owner; a new one gets ``0o666`` minus the
+    umask. On any error (or signal turned into an exception) the temporary file is removed
+    and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The user's output file.
+    write : callable
+        ``write(tmp_path)`` writes the whole content to ``tmp_path``.
+    suffix : str, optional
+        Suffix of the temporary file (default: ``path``'s), for writers that pick the
+        format from it.
+
+    Returns
+    -------
+    Path
+        ``path``, as given.
 
     Raises
     ------
     FileNotFoundError
         When the target's directory does not exist (it is not created silently).
+    PermissionError
+        When the target exists but is read-only, or its directory is not writable.
+    ValueError
+        When ``path`` is a directory, a socket or a block device.
     """
     path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"directory {str(path.parent)!r} does not exist")
-    try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
+    suffix = path.suffix if suffix is None else suffix
+    fd = _open_descriptor(path)
+    if fd is not None:
+        with os.fdopen(os.dup(fd), "wb") as stream:
+            write_to_stream(write, stream, suffix=suffix, name=str(path))
+        return path
+    real, st = _resolve_output(path)
+    if st is not None and not stat.S_ISREG(st.st_mode):  # a device or a FIFO
+        with open(real, "wb") as stream:
+            write_to_stream(write, stream, suffix=suffix, name=str(path))
+        return path
+    if st is not None and not os.access(real, os.W_OK):
+        raise PermissionError(f"cannot write {path}: the file is read-only")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        tmp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}.tmp{path.suffix}")
-        with contextlib.suppress(FileExistsError):
+        tmp = real.parent / _tmp_name(suffix)
+        try:
             os.close(os.open(tmp, flags, 0o666))
             break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise type(exc)(exc.errno, f"cannot write {path}: {exc.strerror}") from None
     try:
         write(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
+        if st is not None:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            with contextlib.suppress(OSError, AttributeError):
+                os.chown(tmp, st.st_uid, st.st_gid)
+        os.replace(tmp, real)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        _rename_in_error(exc, tmp, path)
         raise
-    with contextlib.suppress(OSError, AttributeError):  # make the rename durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    _fsync_dir(real.parent)
     return path
 
 
@@ -69,6 +249,174 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
+def _fsync_dir(directory: Path) -> None:
+    """Make renames in ``directory`` durable (POSIX; a no-op where unsupported)."""
+    with contextlib.suppress(OSError, AttributeError):
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+# ---------------------------------------------------------------------------- reports
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _report_files(directory: Path) -> set[str] | None:
+    """The files an earlier report listed in its marker, or None when it has no valid one."""
+    marker = directory / REPORT_MARKER
+    try:
+        if not marker.is_file() or marker.is_symlink() or marker.stat().st_size > 65536:
+            return None
+        doc = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    files = doc.get("files") if isinstance(doc, dict) else None
+    if doc.get("format") != _MARKER_FORMAT or not isinstance(files, list):  # type: ignore[union-attr]
+        return None
+    names = {f for f in files if isinstance(f, str)}
+    return {n for n in names if n and "/" not in n and "\\" not in n and n not in (".", "..")}
+
+
+def _check_report_target(out: Path, shown: Path) -> set[str] | None:
+    """None for a new directory; else the files of the earlier report to be replaced."""
+    if not out.exists():
+        if not out.parent.is_dir():
+            raise FileNotFoundError(f"cannot write {shown}: directory {out.parent} does not exist")
+        return None
+    if not out.is_dir():
+        raise ValueError(f"cannot write a report to {shown}: it exists and is not a directory")
+    entries = {p.name for p in out.iterdir()}
+    if not entries:
+        return set()
+    ours = _report_files(out)
+    if ours is None:
+        raise ValueError(
+            f"{shown} is not empty and is not a report written by oneneuron; "
+            "give a new or empty directory"
+        )
+    return ours & entries
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a few renames complete (main thread, POSIX only)."""
+    sigs = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    can = main and hasattr(signal, "pthread_sigmask")
+    if can:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    try:
+        yield
+    finally:
+        if can:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def staged_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A fresh hidden directory to build a report in, moved into ``target`` on success.
+
+    * ``target`` does not exist: the built directory is renamed onto it (all or nothing).
+    * ``target`` is an empty directory, or a report an earlier run marked as its own
+      (:data:`REPORT_MARKER`): the new files are moved into it one by one, with signals
+      held for those few renames; files of the earlier report that the new one does not
+      have are removed, and any other file in it is left alone. ``target`` itself is
+      never replaced, so ``--out .`` works.
+    * anything else (a file, a directory with other content) is refused with a clear
+      error before anything is written.
+
+    On any error, or a signal turned into an exception, the hidden directory is removed
+    and ``target`` is left as it was. A symlink to a directory is written through.
+    """
+    shown = Path(target)
+    out = Path(os.path.realpath(target))
+    old_files = _check_report_target(out, shown)
+    parent = out if old_files is not None else out.parent
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".oneneuron-", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise type(exc)(exc.errno, f"cannot write {shown}: {exc.strerror}") from None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        new_files = sorted(p.name for p in tmp.iterdir())
+        if any((tmp / n).is_dir() for n in new_files):
+            raise RuntimeError("a report holds files only")  # pragma: no cover - our bug
+        marker = json.dumps({"format": _MARKER_FORMAT, "files": new_files}, indent=1)
+        (tmp / REPORT_MARKER).write_text(marker + "\n", encoding="utf-8")
+        with _signals_deferred():
+            if old_files is None:
+                os.replace(tmp, out)
+            else:
+                _move_into(tmp, out, new_files, old_files)
+        _fsync_dir(out.parent if old_files is None else out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _move_into(tmp: Path, out: Path, new_files: list[str], old_files: set[str]) -> None:
+    """Move the built files into the existing report directory ``out`` (marker last)."""
+    for name in new_files:
+        os.replace(tmp / name, out / name)
+    for name in sorted(old_files - set(new_files) - {REPORT_MARKER}):
+        old = out / name
+        if old.is_file() and not old.is_symlink():
+            with contextlib.suppress(OSError):
+                old.unlink()
+    os.replace(tmp / REPORT_MARKER, out / REPORT_MARKER)
+    tmp.rmdir()
+
+
+# ---------------------------------------------------------------------------- reading
+def read_capped(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a ValueError naming it."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a directory, not a {what}")
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path}: the {what} is larger than {limit:,} bytes; refusing to read it")
+    return data
+
+
+class _CappedReader(io.RawIOBase):
+    """A read-only binary stream that raises ValueError once more than ``limit`` bytes pass."""
+
+    def __init__(self, raw: IO[bytes], limit: int, message: str) -> None:
+        self._raw, self._left, self._message = raw, limit, message
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._raw.read(min(len(view), self._left + 1))
+        if len(data) > self._left:
+            raise ValueError(self._message)
+        self._left -= len(data)
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._raw.close()
+        super().close()
+
+
+def capped_stream(raw: Any, limit: int, message: str) -> io.BufferedReader:
+    """Wrap ``raw`` (e.g. a gzip stream) so that reading past ``limit`` bytes raises
+    ``ValueError(message)``: a decompression bomb stops at the cap."""
+    return io.BufferedReader(_CappedReader(raw, limit, message))
+
+
+# ---------------------------------------------------------------------------- pickles
 def looks_like_pickle(data: bytes) -> bool:
     """True if ``data`` is a Python pickle, found without unpickling it.
 

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import xlogy
 
-from ._files import atomic_write_bytes, looks_like_pickle
+from ._files import atomic_write_bytes, looks_like_pickle, read_capped
 from ._numerics import sigmoid as _stable_sigmoid
 from .loss import label_sign, loss
 
@@ -312,16 +312,31 @@ def save_parameters(parameters: Parameters, filename: str | os.PathLike[str]) ->
     atomic_write_bytes(filename, (text + "\n").encode("utf-8"))
 
 
+#: Largest parameter file :func:`load_parameters` reads (a 784-pixel model takes 16 KB).
+MAX_PARAMETER_BYTES = 16 * 2**20
+
+
+class _NonFinite(ValueError):
+    """A NaN or Infinity literal in a parameter file."""
+
+
+def _no_constant(name: str) -> float:
+    raise _NonFinite(f"the file holds {name}; parameters must be finite numbers")
+
+
 def load_parameters(filename: str | os.PathLike[str]) -> Parameters:
     """Read ``{"W": ndarray (n, 1), "b": float}`` written by :func:`save_parameters`.
 
     Raises a ValueError naming the file when it is not this format (or is a pickle).
     """
     name = os.fspath(filename)
-    with open(filename, "rb") as f:
-        data = f.read()
+    data = read_capped(filename, MAX_PARAMETER_BYTES, what="parameter file")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+    except _NonFinite as exc:
+        raise ValueError(f"{name!r}: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{name!r} is not a {FORMAT} JSON file (nested too deeply)") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         if looks_like_pickle(data):
             msg = "oneneuron refuses pickles because loading one runs code; use save_parameters"

@@ -5,22 +5,68 @@ to stdout, progress and messages to stderr. A user error (bad option, missing fi
 column, bad value, corrupt model, wrong feature count) prints one line
 ``oneneuron: error: <message>`` and returns 2; any other exception propagates with its
 traceback.
+
+Signals and pipes: Ctrl-C (at any moment, start-up included) prints
+``oneneuron: interrupted`` and returns 130; SIGTERM prints ``oneneuron: terminated`` and
+returns 143; both unwind normally first, so half-built output is removed. A reader that
+closes the pipe early (``oneneuron predict ... | head``) ends the command quietly with
+status 141, as other Unix tools do. This module imports nothing heavy at import time, so
+the handlers are in place before NumPy and scikit-learn load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["main"]
+__all__ = ["Terminated", "main"]
 
 USER_ERRORS = (ValueError, FileNotFoundError, OSError, KeyError, FloatingPointError)
 
 
+class Terminated(BaseException):
+    """Raised in the main thread when the process receives SIGTERM (so cleanup runs)."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _termination_raises() -> Iterator[None]:
+    """While the command runs, SIGTERM raises :class:`Terminated`; restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``oneneuron`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    try:
+        with _termination_raises():
+            return _main(argv)
+    except KeyboardInterrupt:
+        _quiet_stderr("\noneneuron: interrupted\n")
+        return 130
+    except Terminated:
+        _quiet_stderr("\noneneuron: terminated\n")
+        return 143
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from ._parser import UsageError, build_parser, join_negative_points
 
     if argv is None:  # the real command line: draw off-screen, never open a window
@@ -30,16 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = build_parser().parse_args(args_list)
         except SystemExit as exc:  # --help, --version
+            sys.stdout.flush()
             return exc.code if isinstance(exc.code, int) else 0
         return _command(args.command)(args, sys.stdout, sys.stderr)
     except UsageError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:
+        raise
     except USER_ERRORS as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         return _fail(str(message))
-    except KeyboardInterrupt:
-        sys.stderr.write("\noneneuron: interrupted\n")
-        return 130
 
 
 def _fail(message: str) -> int:
@@ -47,6 +93,20 @@ def _fail(message: str) -> int:
     one_line = " ".join(message.split()) or "unknown error"
     sys.stderr.write(f"oneneuron: error: {one_line}\n")
     return 2
+
+
+def _quiet_stderr(text: str) -> None:
+    with contextlib.suppress(Exception):
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the exit flush cannot fail."""
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _command(name: str) -> Callable[..., int]:

@@ -18,7 +18,16 @@ import pandas as pd
 from ..datasets import load_table
 from ..estimator import DEFAULT_MAX_ITER, LogisticRegression
 from ..solvers import choose_solver
-from ._common import check_out_file, load_model_file, relay_warnings, with_names
+from ._common import (
+    atomic_write,
+    check_out_file,
+    image_format,
+    is_stdout,
+    load_model_file,
+    relay_warnings,
+    save_figure,
+    with_names,
+)
 from ._progress import Progress, fmt_loss
 from ._report import classification_metrics, confusion_lines, metrics_table
 
@@ -56,7 +65,9 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         finally:
             progress.close()
     accuracy = float(model.score(X, ds.y))
-    model.save(target)
+    atomic_write(target, model.save)
+    if is_stdout(target):  # the model went to stdout: the summary goes to stderr
+        out = err
     final = model.history_[-1]
     features = ", ".join(ds.feature_names[:6]) + (", ..." if ds.n_features > 6 else "")
     rows = [
@@ -73,7 +84,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ]
     if "val_loss" in final:
         rows.append(("validation loss", fmt_loss(float(np.min(model.history_["val_loss"])))))
-    rows.append(("model", str(target)))
+    rows.append(("model", "standard output" if is_stdout(target) else str(target)))
     _table(out, rows)
     return 0
 
@@ -115,15 +126,13 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # ------------------------------------------------------------------------------- plot
 def plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Draw one figure of the model and save it (atomically) to ``--out``."""
-    import matplotlib.pyplot as plt
-
     from .. import plotting
 
     kind = args.kind
     if kind in ("boundary", "roc", "confusion") and (args.data is None or args.target is None):
         raise ValueError(f"plot --kind {kind} needs DATA and --target COL")
     path = check_out_file(args.out)
-    _check_image_suffix(path)
+    image_format(path)
     model = load_model_file(args.model)
     if kind == "curves":
         history = getattr(model, "history_", None)
@@ -153,11 +162,9 @@ def plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fig = plotting.plot_roc(y, proba, pos_label=model.classes_[1]).figure
         else:
             fig = plotting.plot_confusion_matrix(y, model.predict(X), labels=model.classes_).figure
-    try:
-        plotting.save_figure(fig, path)
-    finally:
-        plt.close(fig)
-    out.write(f"{path}\n")
+    save_figure(fig, path)
+    if not is_stdout(path):
+        out.write(f"{path}\n")
     return 0
 
 
@@ -166,17 +173,6 @@ def _square(d: int) -> tuple[int, int]:
     if side * side != d:
         raise ValueError(f"the model's {d} weights are not a square image; pass --shape HxW")
     return side, side
-
-
-def _check_image_suffix(path: Path) -> None:
-    from matplotlib.backend_bases import FigureCanvasBase
-
-    kinds = FigureCanvasBase.get_supported_filetypes()
-    if path.suffix.lower().lstrip(".") not in kinds:
-        raise ValueError(
-            f"cannot save a figure as {path.name!r}: use one of "
-            f"{', '.join('.' + k for k in sorted(kinds))}"
-        )
 
 
 # ------------------------------------------------------------------------------- info

@@ -7,11 +7,11 @@ message; :func:`oneneuron.cli.main` prints it as ``oneneuron: error: <message>``
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
-import shutil
-import tempfile
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,18 +20,22 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from ..datasets import SUPPORTED_TABLE_EXTENSIONS
+from .. import _files
 from ..estimator import LogisticRegression
 
 __all__ = [
     "MAX_LINE",
+    "STDOUT",
     "atomic_write",
     "check_out_file",
     "feature_frame",
+    "is_stdout",
     "load_model_file",
+    "image_format",
     "parse_point",
     "read_frame",
     "relay_warnings",
+    "save_figure",
     "staged_directory",
     "with_names",
 ]
@@ -41,66 +45,92 @@ MAX_LINE = 10_000
 
 
 # ------------------------------------------------------------------------------- output
+STDOUT = "-"
+"""``--out -`` writes to standard output."""
+
+
+def is_stdout(path: str | os.PathLike[str] | None) -> bool:
+    """Whether an ``--out`` value means standard output."""
+    return path is not None and os.fspath(path) == STDOUT
+
+
 def check_out_file(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a Path whose directory exists, or FileNotFoundError saying which is missing."""
+    """``path`` as a Path that :func:`atomic_write` will accept, checked before any work.
+
+    ``-`` (standard output), a new file in an existing directory, a regular file (through
+    symlinks), a device or a FIFO pass; a directory, a socket or a missing directory is a
+    one-line error.
+    """
     out = Path(path)
-    if out.is_dir():
-        raise ValueError(f"{out} is a directory; give a file name")
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {out}: directory {out.parent} does not exist")
+    if not is_stdout(out):
+        _files.check_output(out)
     return out
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` on a temp file beside ``path``, then rename it onto ``path``."""
-    from ..plotting._common import save_atomically
+class _TextSink(io.RawIOBase):
+    """Bytes written to a text stream that has no binary buffer (UTF-8 text only)."""
 
-    return save_atomically(check_out_file(path), write)
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._stream.write(bytes(data).decode("utf-8"))
+        return len(data)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[Path], Any], *, suffix: str | None = None
+) -> Path:
+    """Write an ``--out`` file with :func:`oneneuron._files.atomic_write`; ``-`` is stdout."""
+    out = check_out_file(path)
+    if is_stdout(out):
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        sink: Any = buffer if buffer is not None else _TextSink(sys.stdout)
+        _files.write_to_stream(write, sink, suffix=suffix or "", name="standard output")
+        return out
+    return _files.atomic_write(out, write, suffix=suffix)
 
 
-@contextlib.contextmanager
-def staged_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """A fresh temp directory beside ``target``, moved onto ``target`` when the block succeeds.
+def image_format(path: Path) -> str:
+    """The image format to write at ``path``: its suffix, or PNG for stdout and devices."""
+    from matplotlib.backend_bases import FigureCanvasBase
 
-    On any error the temp directory is removed and ``target`` is left as it was. An
-    existing ``target`` must be empty or an earlier report (it holds ``index.html``); it is
-    replaced as a whole.
-    """
-    out = Path(os.path.abspath(target))
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {out}: directory {out.parent} does not exist")
-    if out.exists() or out.is_symlink():
-        if out.is_symlink() or not out.is_dir():
-            raise ValueError(f"{out} exists and is not a directory")
-        if any(out.iterdir()) and not (out / "index.html").is_file():
-            raise ValueError(
-                f"{out} is not empty and is not an earlier report (no index.html); "
-                "give a new or empty directory"
-            )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt in kinds:
+        return fmt
+    if not fmt and (is_stdout(path) or (path.exists() and not path.is_file())):
+        return "png"
+    raise ValueError(
+        f"cannot save a figure as {path.name!r}: use one of "
+        f"{', '.join('.' + k for k in sorted(kinds))}"
+    )
+
+
+def save_figure(fig: Any, path: Path) -> None:
+    """Save and close ``fig`` at ``path`` (``-``: PNG on stdout)."""
+    import matplotlib.pyplot as plt
+
+    fmt = image_format(path)
     try:
-        os.chmod(tmp, 0o777 & ~_umask())
-        yield tmp
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-            os.replace(out, old)  # onto the empty directory just made
-            try:
-                os.replace(tmp, out)
-            except BaseException:
-                os.replace(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        atomic_write(
+            path,
+            lambda tmp: fig.savefig(tmp, dpi=100, format=fmt, bbox_inches="tight"),
+            suffix="." + fmt,
+        )
+    finally:
+        plt.close(fig)
+
+
+def staged_directory(target: str | os.PathLike[str]) -> contextlib.AbstractContextManager[Path]:
+    """The report directory being built (see :func:`oneneuron._files.staged_directory`)."""
+    if is_stdout(target):
+        raise ValueError("a report is a directory of files; give --out DIR, not -")
+    return _files.staged_directory(target)
 
 
 # -------------------------------------------------------------------------------- input
@@ -118,24 +148,10 @@ def load_model_file(path: str | os.PathLike[str]) -> LogisticRegression:
 
 
 def read_frame(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """A CSV/TSV (optionally gzipped) or Parquet table, chosen by extension."""
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"data file not found: {p}")
-    name = p.name.lower()
-    if not name.endswith(SUPPORTED_TABLE_EXTENSIONS):
-        raise ValueError(
-            f"{p}: unsupported file extension; supported: {', '.join(SUPPORTED_TABLE_EXTENSIONS)}"
-        )
-    if name.endswith((".parquet", ".pq")):
-        frame = pd.read_parquet(p)
-    else:
-        try:
-            frame = pd.read_csv(p, sep="\t" if ".tsv" in name else ",")
-        except pd.errors.EmptyDataError:
-            raise ValueError(f"{p}: the table is empty (no columns)") from None
-    frame.columns = pd.Index([str(c) for c in frame.columns])
-    return frame
+    """A CSV/TSV (optionally gzipped) or Parquet table (:func:`oneneuron.datasets.read_table`)."""
+    from ..datasets import read_table
+
+    return read_table(path)
 
 
 def feature_frame(

@@ -12,11 +12,12 @@ import re
 from typing import Any, NoReturn
 
 from .._version import __version__
-from ..datasets import DATASETS
 
 __all__ = ["DEMO_DATASETS", "PLOT_KINDS", "UsageError", "build_parser", "join_negative_points"]
 
-DEMO_DATASETS = list(DATASETS)
+#: The names of :data:`oneneuron.datasets.DATASETS`, spelled out so that ``--help`` does not
+#: import NumPy (a test holds the two equal).
+DEMO_DATASETS = ["blobs", "moons", "circles", "xor", "digits", "breast-cancer", "mnist"]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
 SOLVER_CHOICES = ["auto", "newton", "lbfgs", "gd", "sgd"]
 
@@ -129,7 +130,8 @@ def _demo(sub: Any) -> None:
         "--out",
         required=True,
         metavar="DIR",
-        help="report directory; created, or replaced when it holds an earlier report",
+        help="report directory: a new or empty one, or an earlier oneneuron report "
+        "(its files are replaced; nothing else in it is touched)",
     )
     p.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default 0)")
     p.add_argument(
@@ -147,7 +149,9 @@ def _train(sub: Any) -> None:
     )
     p.add_argument("data", metavar="DATA", help="table file (.csv, .tsv, .parquet, ...)")
     p.add_argument("--target", required=True, metavar="COL", help="label column")
-    p.add_argument("--out", required=True, metavar="MODEL", help="model file to write (.json)")
+    p.add_argument(
+        "--out", required=True, metavar="MODEL", help="model file to write (.json); - for stdout"
+    )
     p.add_argument("--solver", choices=SOLVER_CHOICES, default="auto", help="default: auto")
     p.add_argument("--alpha", type=_float_in(0.0), default=1e-4, help="L2 penalty (default 1e-4)")
     p.add_argument(
@@ -184,7 +188,7 @@ def _predict(sub: Any) -> None:
     p.add_argument("model", metavar="MODEL", help="model file (.json)")
     p.add_argument("data", metavar="DATA", nargs="?", help="table file to predict")
     p.add_argument("--proba", action="store_true", help="add a column proba = P(classes_[1])")
-    p.add_argument("--out", metavar="FILE", help="write the CSV here instead of stdout")
+    p.add_argument("--out", metavar="FILE", help="write the CSV here (default, or -: stdout)")
     p.add_argument(
         "--point",
         action="append",
@@ -224,7 +228,12 @@ def _plot(sub: Any) -> None:
     p.add_argument("data", metavar="DATA", nargs="?")
     p.add_argument("--target", metavar="COL", help="label column of DATA")
     p.add_argument("--kind", required=True, choices=PLOT_KINDS)
-    p.add_argument("--out", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="image file (.png, .svg, .pdf); - for PNG on stdout",
+    )
     p.add_argument(
         "--shape",
         type=parse_shape,

@@ -20,9 +20,12 @@ from ._common import (
     atomic_write,
     check_out_file,
     feature_frame,
+    image_format,
+    is_stdout,
     load_model_file,
     parse_point,
     read_frame,
+    save_figure,
     with_names,
 )
 
@@ -48,20 +51,21 @@ def predict(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | 
         for x, line in zip(points, _answers(model, np.vstack(points)), strict=True):
             out.write(f"{_fmt(x)} -> {line}\n")
         return 0
-    return _table(model, args, out)
+    return _table(model, args, out, err)
 
 
-def _table(model: LogisticRegression, args: argparse.Namespace, out: TextIO) -> int:
+def _table(model: LogisticRegression, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = None if args.out is None else check_out_file(args.out)
     path = Path(args.data)
     X = feature_frame(model, read_frame(path), path, target=args.target)
     result = pd.DataFrame({"prediction": model.predict(X)})
     if args.proba:
         result["proba"] = model.predict_proba(X)[:, 1]
-    if target is None:
+    if target is None or is_stdout(target):
         result.to_csv(out, index=False)
     else:
         atomic_write(target, lambda tmp: result.to_csv(tmp, index=False))
+        err.write(f"oneneuron: wrote {len(result)} predictions to {target}\n")
     return 0
 
 
@@ -124,10 +128,9 @@ def _interactive(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
 def _plot_setup(model: LogisticRegression, args: argparse.Namespace) -> tuple[Path, Any, Any]:
     """Check --plot before any input is read: 2 features, data and target, a valid file."""
     from ..datasets import load_table
-    from ._commands import _check_image_suffix
 
     path = check_out_file(args.plot)
-    _check_image_suffix(path)
+    image_format(path)
     if model.n_features_in_ != 2:
         raise ValueError(
             f"--plot draws a decision boundary, which needs a 2-feature model; "
@@ -146,16 +149,11 @@ def _plot_setup(model: LogisticRegression, args: argparse.Namespace) -> tuple[Pa
 def _save_plot(
     model: LogisticRegression, setup: tuple[Path, Any, Any], typed: list[np.ndarray], out: TextIO
 ) -> None:
-    import matplotlib.pyplot as plt
-
     from .. import plotting
 
     path, X, y = setup
     points = np.vstack(typed) if typed else None
     ax = plotting.plot_decision_boundary(model, X, y, points=points, title="your points")
-    fig: Any = ax.figure
-    try:
-        plotting.save_figure(fig, path)
-    finally:
-        plt.close(fig)
-    out.write(f"{path}\n")
+    save_figure(ax.figure, path)
+    if not is_stdout(path):
+        out.write(f"{path}\n")

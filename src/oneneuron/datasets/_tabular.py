@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import os
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._files import capped_stream
 from ._base import Dataset
 
-__all__ = ["SUPPORTED_TABLE_EXTENSIONS", "load_table"]
+__all__ = ["MAX_TABLE_BYTES", "SUPPORTED_TABLE_EXTENSIONS", "load_table", "read_table"]
 
 _CSV_EXTENSIONS = {".csv": ",", ".csv.gz": ",", ".tsv": "\t", ".tsv.gz": "\t"}
 _PARQUET_EXTENSIONS = (".parquet", ".pq")
@@ -20,19 +25,89 @@ SUPPORTED_TABLE_EXTENSIONS: tuple[str, ...] = (*_CSV_EXTENSIONS, *_PARQUET_EXTEN
 _SCALE_RATIO = 10.0  # feature ranges differing more than this -> needs_scaling
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
+#: Most bytes a table read whole may inflate to (a gzip CSV, a compressed Parquet file): a
+#: decompression bomb stops here with an error instead of filling memory.
+MAX_TABLE_BYTES = 4 * 2**30
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_table(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> pd.DataFrame:
+    """A CSV/TSV (plain or gzipped) or Parquet table as a DataFrame with string column names.
+
+    The format comes from the extension; a gzipped CSV is also recognised by its first
+    bytes. At most ``max_bytes`` (default :data:`MAX_TABLE_BYTES`) are inflated. Every
+    failure (missing file, unknown extension, empty table, bad gzip, text that is not
+    UTF-8, malformed CSV or Parquet, over the cap) is an error that names the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"data file not found: {path}")
+    cap = MAX_TABLE_BYTES if max_bytes is None else int(max_bytes)
     name = path.name.lower()
     if name.endswith(_PARQUET_EXTENSIONS):
-        return pd.read_parquet(path)
-    for ext, sep in _CSV_EXTENSIONS.items():
-        if name.endswith(ext):
-            try:
-                return pd.read_csv(path, sep=sep)
-            except pd.errors.EmptyDataError as exc:
-                raise ValueError(f"{path}: the table is empty (no columns)") from exc
-    raise ValueError(
-        f"{path}: unsupported file extension; supported: {', '.join(SUPPORTED_TABLE_EXTENSIONS)}"
-    )
+        frame = _read_parquet(path, cap)
+    else:
+        seps = [sep for ext, sep in _CSV_EXTENSIONS.items() if name.endswith(ext)]
+        if not seps:
+            raise ValueError(
+                f"{path}: unsupported file extension; supported: "
+                f"{', '.join(SUPPORTED_TABLE_EXTENSIONS)}"
+            )
+        frame = _read_csv(path, seps[0], cap)
+    frame.columns = pd.Index([str(c) for c in frame.columns])
+    return frame
+
+
+def _read_csv(path: Path, sep: str, cap: int) -> pd.DataFrame:
+    with open(path, "rb") as raw:
+        gzipped = raw.read(2) == _GZIP_MAGIC
+    if path.name.lower().endswith(".gz") and not gzipped:
+        raise ValueError(f"{path}: not a gzip file (the name ends in .gz)")
+    try:
+        with contextlib.ExitStack() as stack:
+            stream: Any = stack.enter_context(open(path, "rb"))
+            if gzipped:
+                stream = capped_stream(
+                    gzip.GzipFile(fileobj=stream),
+                    cap,
+                    f"{path}: inflates to more than {cap:,} bytes; refusing to read it whole",
+                )
+                stack.callback(stream.close)
+            return pd.read_csv(stream, sep=sep, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path}: the table is empty (no columns)") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} near byte "
+            f"{exc.start} of a chunk); save the table as UTF-8"
+        ) from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ValueError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+    except pd.errors.ParserError as exc:
+        detail = " ".join(str(exc).split())
+        raise ValueError(f"{path}: cannot be read as a table: {detail}") from None
+
+
+def _read_parquet(path: Path, cap: int) -> pd.DataFrame:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        hint = "pip install 'oneneuron[parquet]'"
+        raise ImportError(f"reading Parquet needs pyarrow: {hint}") from None
+    try:
+        meta = pq.ParquetFile(path).metadata
+        inflated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except Exception as exc:  # pyarrow's ArrowInvalid, OSError, ...
+        raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
+    if inflated > cap:
+        raise ValueError(
+            f"{path}: holds {inflated:,} bytes uncompressed, more than {cap:,}; "
+            "refusing to read it whole"
+        )
+    try:
+        return pq.read_table(path).to_pandas()
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
 
 
 def _needs_scaling(X: NDArray[np.float64]) -> bool:
@@ -82,11 +157,8 @@ def load_table(
         values, or more than two distinct labels. The message names the column(s).
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"Table file not found: {path}")
-    frame = _read_frame(path)
-    columns = [str(c) for c in frame.columns]
-    frame.columns = pd.Index(columns)
+    frame = read_table(path)
+    columns = list(frame.columns)
     if target not in columns:
         raise ValueError(
             f"{path}: target column {target!r} not found; available columns: {columns}"

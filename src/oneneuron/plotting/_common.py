@@ -186,15 +186,20 @@ def draw_probability(
 save_atomically = atomic_write
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 100) -> Path:
+def save_figure(
+    fig: Figure, path: str | os.PathLike[str], *, dpi: float = 100, format: str | None = None
+) -> Path:
     """Save ``fig`` to ``path`` atomically; the format comes from the suffix.
 
     Parameters
     ----------
     fig : Figure
     path : str or PathLike
-        Ends with a format matplotlib writes: ``.png``, ``.pdf``, ``.svg``, ...
+        Ends with a format matplotlib writes: ``.png``, ``.pdf``, ``.svg``, ... A symlink
+        is written through; a device or FIFO (``/dev/stdout``) is written plainly.
     dpi : float, default=100
+    format : str, optional
+        The format, for a path without a suffix (``/dev/stdout``); default: the suffix.
 
     Returns
     -------
@@ -202,7 +207,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 100) 
         ``path``. A failed save leaves no temp file and any existing file untouched.
     """
     path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
+    fmt = (format or path.suffix).lower().lstrip(".")
     supported = fig.canvas.get_supported_filetypes()
     if fmt not in supported:
         raise ValueError(
@@ -210,5 +215,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 100) 
             f"{', '.join('.' + s for s in sorted(supported))}"
         )
     return save_atomically(
-        path, lambda tmp: fig.savefig(tmp, dpi=dpi, format=fmt, bbox_inches="tight")
+        path,
+        lambda tmp: fig.savefig(tmp, dpi=dpi, format=fmt, bbox_inches="tight"),
+        suffix="." + fmt,
     )
