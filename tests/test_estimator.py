@@ -359,3 +359,30 @@ def test_plain_arrays_skip_nothing_that_validation_does(small):
         LogisticRegression().fit(X, np.where(y == 1, np.nan, 0.0))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         LogisticRegression().fit(X, y[:-1])
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd", "sgd"])
+def test_fit_iter_walks_the_same_path_as_fit(small, solver):
+    X, y = small
+    kw = dict(solver=solver, max_iter=15, random_state=3, learning_rate=0.05)
+    fitted = LogisticRegression(**kw).fit(X, y)
+    stepped = LogisticRegression(**kw)
+    records = list(stepped.fit_iter(X, y))
+    assert [r["iteration"] for r in records] == list(range(fitted.n_iter_ + 1))
+    np.testing.assert_array_equal(stepped.coef_, fitted.coef_)
+    np.testing.assert_array_equal(stepped.history_["loss"], fitted.history_["loss"])
+    assert stepped.converged_ == fitted.converged_ and stepped.n_iter_ == fitted.n_iter_
+
+
+def test_fit_iter_can_stop_anywhere_and_predict(small):
+    X, y = small
+    model = LogisticRegression(solver="gd", tol=None, max_iter=10**9, learning_rate=0.1)
+    losses = []
+    for record in model.fit_iter(X, y):
+        losses.append(record["loss"])
+        assert model.n_iter_ == record["iteration"] == len(model.history_) - 1
+        if record["iteration"] == 30:
+            break
+    assert losses[-1] < losses[0]
+    assert model.predict(X).shape == y.shape and model.stop_reason_ == "interrupted"
+    assert model.history_["loss"][-1] == pytest.approx(losses[-1])

@@ -7,7 +7,8 @@ module turns user input into an Objective, picks a solver, and stores what came 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ from ._validation import (
 )
 from .history import History
 from .objective import Evaluation, Objective
-from .solvers import SOLVERS, Callback, StochasticGradientDescent, choose_solver, run
+from .solvers import SOLVERS, Callback, Result, StochasticGradientDescent, choose_solver, run
+from .solvers._driver import iterate
 from .solvers.callbacks import EarlyStopping
 from .solvers.schedules import SCHEDULES
 
@@ -38,6 +40,18 @@ __all__ = ["LogisticRegression"]
 
 Array = NDArray[np.floating]
 DEFAULT_MAX_ITER = {"gd": 1000, "sgd": 100, "newton": 100, "lbfgs": 1000}
+
+
+@dataclass
+class _Plan:
+    """A checked training run: what :func:`~oneneuron.solvers.run` takes, and its context."""
+
+    name: str
+    unit: str
+    objective: Objective
+    stopper: EarlyStopping | None
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -246,6 +260,73 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        plan = self._plan(X, y, sample_weight, coef_init, intercept_init, eval_set, callbacks)
+        result = run(*plan.args, **plan.kwargs)
+        self._finish(plan, result)
+        return self
+
+    def fit_iter(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        coef_init: ArrayLike | None = None,
+        intercept_init: float | ArrayLike | None = None,
+        eval_set: tuple[ArrayLike, ArrayLike] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Train step by step: a generator of history records, one per iteration.
+
+        Takes the arguments of :meth:`fit`. It yields the record of the starting point,
+        then one record per iteration (epoch for "sgd"); after each yield, ``coef_``,
+        ``intercept_``, ``n_iter_`` and ``history_`` describe the model so far, so it can
+        be drawn, scored or saved mid-training. Training ends as :meth:`fit` would (at
+        ``tol``, ``max_iter`` or early stopping); with ``tol=None`` and a large
+        ``max_iter`` it runs for as long as it is asked. Stop it early with ``break`` or
+        ``.close()``: the model keeps the last yielded weights.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_blobs
+        >>> from oneneuron import LogisticRegression
+        >>> X, y = make_blobs(n_samples=100, centers=2, random_state=0)
+        >>> model = LogisticRegression(solver="gd", tol=None, max_iter=10**9)
+        >>> for record in model.fit_iter(X, y):
+        ...     if record["iteration"] == 20:
+        ...         break
+        >>> model.n_iter_
+        20
+        """
+        plan = self._plan(X, y, sample_weight, coef_init, intercept_init, eval_set, ())
+        steps = iterate(*plan.args, **plan.kwargs)
+        self.history_ = History(unit=plan.unit)
+        self.solver_ = plan.name
+        self.converged_ = False
+        self.stop_reason_ = "interrupted"
+        self._sgd_state: StochasticGradientDescent | None = None
+        while True:
+            try:
+                with plan.objective.single_blas():
+                    record, theta = next(steps)
+            except StopIteration as done:
+                self._finish(plan, done.value)
+                return
+            self._store(theta)
+            self.n_iter_ = int(record["iteration"])
+            self.history_.append(record)
+            yield dict(record)
+
+    def _plan(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None,
+        coef_init: ArrayLike | None,
+        intercept_init: float | ArrayLike | None,
+        eval_set: tuple[ArrayLike, ArrayLike] | None,
+        callbacks: Sequence[Callback],
+    ) -> _Plan:
+        """Check the input and build everything a training run needs."""
         self._check_params()
         X, y = self._check_Xy(X, y, reset=True)
         self.classes_, y01 = encode_binary_labels(y)
@@ -273,13 +354,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         stopper = None
         if self.early_stopping:
             stopper = EarlyStopping(self.n_iter_no_change, self.tol or 0.0)
-        if stopper is not None:
             cbs.insert(0, stopper)
         max_iter = self._max_iter(name)
-        result = run(
-            solver,
-            objective,
-            theta0,
+        kwargs = dict(
             tol=self.tol,
             max_iter=max_iter,
             monitor=self._monitor(validation),
@@ -287,18 +364,23 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             verbose=self.verbose,
             print_every=1 if self.verbose >= 2 else max(1, max_iter // 10),
         )
+        unit = "epoch" if name == "sgd" else "iteration"
+        return _Plan(name, unit, objective, stopper, (solver, objective, theta0), kwargs)
+
+    def _finish(self, plan: _Plan, result: Result) -> None:
+        """Store what a finished training run produced."""
+        stopper = plan.stopper
         theta = result.theta if stopper is None or stopper.best is None else stopper.best
         self._store(theta)
-        self.solver_ = name
+        self.solver_ = plan.name
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
         self.stop_reason_ = result.stop_reason
-        self.history_ = History(result.records, unit="epoch" if name == "sgd" else "iteration")
-        self._sgd_state: StochasticGradientDescent | None = None
+        self.history_ = History(result.records, unit=plan.unit)
+        self._sgd_state = None
         if self.alpha == 0:
-            final = result.evaluation if theta is result.theta else objective.evaluate(theta)
+            final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
             self._warn_if_separable(final)
-        return self
 
     def partial_fit(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..objective import Evaluation, Objective
 
-__all__ = ["Callback", "Result", "Solver", "StopSolver", "run"]
+__all__ = ["Callback", "Result", "Solver", "StopSolver", "iterate", "run"]
 
 Array = NDArray[np.floating]
 #: ``callback(record, theta) -> bool | None``; returning True stops training.
@@ -95,7 +95,7 @@ def run(
         ``monitor(theta) -> dict`` of extra fields for each history record
         (validation metrics, weight snapshots).
     callbacks : sequence of callables
-        Called as ``callback(record, theta)`` after each record; True stops training.
+        Called as ``callback(record, theta) -> bool`` after each record; True stops training.
     verbose : int
         1 prints the cost every ``print_every`` records (the seeds' ``print_cost``).
 
@@ -104,29 +104,51 @@ def run(
     Result
         The history holds ``n_iter + 1`` records: the start and one per step.
     """
+    steps = iterate(
+        solver,
+        objective,
+        theta0,
+        tol=tol,
+        max_iter=max_iter,
+        monitor=monitor,
+        callbacks=callbacks,
+        verbose=verbose,
+        print_every=print_every,
+        stacklevel=4,
+    )
     with objective.single_blas():
-        return _run(
-            solver, objective, theta0, tol, max_iter, monitor, callbacks, verbose, print_every
-        )
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                result: Result = done.value
+                return result
 
 
-def _run(
+def iterate(
     solver: Solver,
     objective: Objective,
     theta0: Array,
+    *,
     tol: float | None,
     max_iter: int,
-    monitor: Callable[[Array], dict[str, Any]] | None,
-    callbacks: Sequence[Callback],
-    verbose: int,
-    print_every: int,
-) -> Result:
+    monitor: Callable[[Array], dict[str, Any]] | None = None,
+    callbacks: Sequence[Callback] = (),
+    verbose: int = 0,
+    print_every: int = 1,
+    stacklevel: int = 3,
+) -> Generator[tuple[dict[str, Any], Array], None, Result]:
+    """:func:`run` one step at a time: yields ``(record, theta)`` after the start and after
+    each step, and returns the :class:`Result` (``StopIteration.value``) at the end.
+
+    Closing the generator stops training where it is.
+    """
     theta: Array = np.array(theta0, dtype=np.float64)
     start = time.perf_counter()
     evaluation = solver.start(objective, theta)
     records: list[dict[str, Any]] = []
 
-    def record(iteration: int) -> bool:
+    def record(iteration: int) -> dict[str, Any]:
         rec: dict[str, Any] = {
             "iteration": iteration,
             "loss": evaluation.loss,
@@ -139,10 +161,15 @@ def _run(
         records.append(rec)
         if verbose and (iteration % print_every == 0):
             _print(solver.name, rec)
+        return rec
+
+    def stops(rec: dict[str, Any]) -> bool:
         return any(bool(cb(rec, theta)) for cb in callbacks)
 
     stop_reason = "max_iter"
-    stopped = record(0)
+    rec = record(0)
+    stopped = stops(rec)
+    yield rec, theta
     n_iter = 0
     if stopped:
         stop_reason = "callback"
@@ -166,9 +193,11 @@ def _run(
                 f"solver {solver.name!r} diverged at iteration {n_iter} (the parameters "
                 "overflowed): lower learning_rate or set standardize=True"
             ) from None
-        if record(n_iter):
+        rec = record(n_iter)
+        stopped = stops(rec)
+        yield rec, theta
+        if stopped:
             stop_reason = "callback"
-            break
     if verbose and n_iter % print_every != 0:
         _print(solver.name, records[-1])  # always show where training ended
     if tol is None:
@@ -184,7 +213,7 @@ def _run(
             f"solver {solver.name!r} {why} before max |gradient| <= tol={tol:g} "
             f"(it is {evaluation.grad_max:.3g}); {HINTS.get(solver.name, 'raise max_iter')}",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
     return Result(theta, evaluation, n_iter, converged, stop_reason, records)
 
