@@ -133,11 +133,16 @@ def test_accelerator_switch(monkeypatch):
 
 
 @needs_numba
-def test_kernel_only_for_raw_c_ordered_X():
+def test_kernel_for_c_ordered_or_csr_rows():
+    """Standardisation is a change of parameters, so it keeps the kernel; only
+    F-ordered rows and float32 rows centred in a block copy go through NumPy."""
     X, y, _ = _data(30, 3)
     assert Objective(X, y, accelerate=True)._kernel is not None
     assert Objective(np.asfortranarray(X), y, accelerate=True)._kernel is None
-    assert Objective(X, y, offset=X.mean(0), scale=X.std(0), accelerate=True)._kernel is None
+    assert Objective(X, y, offset=X.mean(0), scale=X.std(0), accelerate=True)._kernel is not None
+    X32 = X.astype(np.float32)
+    assert Objective(X32, y, offset=X.mean(0), scale=X.std(0), accelerate=True)._kernel is None
+    assert Objective(X32, y, scale=X.std(0), accelerate=True)._kernel is not None
 
 
 def test_curvature_is_the_quadratic_form(cancer):

@@ -1,4 +1,4 @@
-"""Optional compiled kernel: one block's loss and gradient sums in one read of the rows.
+"""Optional compiled kernels: one block's loss and gradient sums in one read of the rows.
 
 The NumPy block loop in :mod:`oneneuron.objective` reads every block of X twice (``X_b w``
 from memory, then ``X_b^T r`` from cache) with a dozen ufunc passes in between. This
@@ -14,7 +14,11 @@ one sample: with ``t = s z`` and ``e = exp(-|t|)``::
     loss   = max(t, 0) + log1p(e)        (the log1p is left to NumPy: it vectorises)
     dl/dz  = s sigmoid(t),  sigmoid(t) = 1 / (1 + e) if t >= 0 else e / (1 + e)
 
-``ONENEURON_ACCELERATOR=numpy`` turns the kernel off; ``=numba`` makes a missing Numba
+There are two variants, one per block layout: :func:`block_pass` for dense C-ordered rows
+and :func:`csr_pass` for CSR rows (each row's stored values, read once: the logit, the
+terms, then the row's share of the gradient scattered into its columns).
+
+``ONENEURON_ACCELERATOR=numpy`` turns the kernels off; ``=numba`` makes a missing Numba
 an error instead of a silent fallback.
 """
 
@@ -26,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TILE", "available", "block_pass", "wanted"]
+__all__ = ["TILE", "available", "block_pass", "csr_pass", "wanted"]
 
 #: Rows per tile: their logits, terms and gradient share are computed while the rows
 #: are in L1/L2 (64 rows of 500 float64 features = 256 KB).
@@ -146,14 +150,64 @@ def _block_pass(
     return part, grad_b, n_correct
 
 
-def _compile() -> Callable[..., tuple[float, float, int]] | None:
+def _csr_pass(
+    data: Any,
+    indices: Any,
+    indptr: Any,
+    sign: Any,
+    sw: Any,
+    w: Any,
+    b: Any,
+    zero: Any,
+    z_threshold: float,
+    grad: Any,
+    e_out: Any,
+) -> tuple[float, float, int]:
+    """:func:`_block_pass` for CSR rows ``(data, indices, indptr)``: the same sums."""
+    m = sign.shape[0]
+    weighted = sw.shape[0] > 0
+    part = 0.0
+    grad_b = 0.0
+    n_correct = 0
+    for j in range(grad.shape[0]):
+        grad[j] = 0.0
+    for i in range(m):
+        lo, hi = indptr[i], indptr[i + 1]
+        z = zero
+        for k in range(lo, hi):
+            z += data[k] * w[indices[k]]
+        z = z + b
+        if (z >= z_threshold) == (sign[i] < 0):
+            n_correct += 1
+        t = sign[i] * z
+        e = np.exp(-abs(t))
+        e_out[i] = e
+        p = 1 / (1 + e)
+        if t >= 0:
+            part_i = t
+        else:
+            part_i = zero
+            p = e * p
+        ri = sign[i] * p
+        if weighted:
+            ri = ri * sw[i]
+            part_i = part_i * sw[i]
+        part += part_i
+        grad_b += ri
+        for k in range(lo, hi):
+            grad[indices[k]] += ri * data[k]
+    return part, grad_b, n_correct
+
+
+def _compile(function: Callable[..., Any]) -> Callable[..., tuple[float, float, int]] | None:
     if numba is None:  # pragma: no cover
         return None
     # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf assumptions,
     # so NaN and inf propagate exactly as in the NumPy path
     return numba.njit(  # type: ignore[no-any-return]
         fastmath={"reassoc", "contract"}, nogil=True, cache=True
-    )(_block_pass)
+    )(function)
 
 
-block_pass = _compile()
+block_pass = _compile(_block_pass)
+csr_pass = _compile(_csr_pass)

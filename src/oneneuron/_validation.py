@@ -18,6 +18,7 @@ from sklearn.utils.multiclass import type_of_target
 __all__ = [
     "as_generator",
     "check_finite",
+    "check_finite_sparse",
     "check_integer",
     "check_number",
     "check_numeric",
@@ -71,6 +72,36 @@ def check_finite(X: NDArray[Any], name: str = "X") -> None:
     value = X[row, col]
     kind = "NaN" if np.isnan(value) else "inf"
     more = f" (and {len(cols) - 1} more columns)" if len(cols) > 1 else ""
+    raise ValueError(
+        f"{name} contains {kind} in column {col} (first at row {row}){more}; "
+        "remove or impute missing and infinite values"
+    )
+
+
+def check_finite_sparse(X: Any, name: str = "X") -> None:
+    """:func:`check_finite` for a scipy.sparse CSR or CSC matrix: its stored values.
+
+    Names the column and row of the first non-finite stored value (in row order).
+    """
+    data = X.data
+    if data.dtype.kind not in "fc" or data.size == 0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(data.sum()):
+            return
+    bad = np.flatnonzero(~np.isfinite(data))
+    if not len(bad):  # finite values whose sum overflowed
+        return
+    # positions -> (row, column); CSR stores rows, CSC columns, along indptr
+    outer = np.searchsorted(X.indptr, bad, side="right") - 1
+    inner = X.indices[bad]
+    rows, cols = (outer, inner) if X.format == "csr" else (inner, outer)
+    first = int(np.lexsort((rows, cols))[0])  # the lowest column, then row
+    col, row = int(cols[first]), int(rows[first])
+    value = data[bad[first]]
+    kind = "NaN" if np.isnan(value) else "inf"
+    n_cols = len(np.unique(cols))
+    more = f" (and {n_cols - 1} more columns)" if n_cols > 1 else ""
     raise ValueError(
         f"{name} contains {kind} in column {col} (first at row {row}){more}; "
         "remove or impute missing and infinite values"

@@ -38,6 +38,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._files import atomic_write_bytes, looks_like_pickle
+from ._params import check_params
 from ._version import __version__
 from .history import History
 
@@ -400,7 +401,7 @@ def _from_payload(obj: dict[str, Any]) -> LogisticRegression:
     _need(all(isinstance(obj[k], str) for k in ("library_version", "created")), "bad metadata")
     model = LogisticRegression(**_params(obj["params"], LogisticRegression))
     try:  # the estimator's own parameter validation
-        getattr(model, "_check_params", lambda: None)()
+        check_params(model.get_params(deep=False))
     except (ValueError, TypeError) as exc:
         raise _Invalid(f"invalid parameter: {exc}") from None
     d, names, std, training = (

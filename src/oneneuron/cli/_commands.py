@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import load_table
-from ..estimator import DEFAULT_MAX_ITER, LogisticRegression
-from ..solvers import choose_solver
+from ..estimator import LogisticRegression
+from ..solvers import SOLVERS, choose_solver
 from ._common import (
     atomic_write,
     check_out_file,
@@ -57,8 +57,9 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "--standardize makes gd/sgd converge much faster\n"
         )
     X = pd.DataFrame(ds.X, columns=ds.feature_names)
-    total = args.epochs if args.epochs is not None else DEFAULT_MAX_ITER[name]
-    progress = Progress(total, "epoch" if name == "sgd" else "iter", err, quiet=args.quiet)
+    facts = SOLVERS[name]
+    total = args.epochs if args.epochs is not None else facts.default_max_iter
+    progress = Progress(total, "epoch" if facts.unit == "epoch" else "iter", err, quiet=args.quiet)
     with relay_warnings(err):
         try:
             model.fit(X, ds.y, callbacks=[progress])

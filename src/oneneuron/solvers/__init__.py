@@ -1,13 +1,17 @@
-"""Solvers for the logistic objective, and the registry the estimator picks from.
+"""Solvers for the logistic objective, and the registry everything else reads.
 
 Each solver only sees an :class:`~oneneuron.objective.Objective`; the driver
-(:func:`run`) owns stopping, warnings, history and callbacks. Adding a solver to
-:data:`SOLVERS` adds it to every parametrised test.
+(:func:`run`) owns stopping, warnings, history and callbacks. Each solver class declares
+its own facts (:class:`~oneneuron.solvers._base.SolverFacts`: exact or not, what a step
+is, its default ``max_iter``, its hint, whether it draws random rows); adding a solver to
+:data:`SOLVERS` adds it to the estimator, the command line, the model file and every
+parametrised test.
 """
 
 from __future__ import annotations
 
-from ._driver import Callback, Result, Solver, StopSolver, run
+from ._base import SolverFacts
+from ._driver import Callback, Result, Solver, StopSolver, iterate, run
 from .gd import GradientDescent
 from .lbfgs import LBFGS
 from .newton import Newton
@@ -21,24 +25,27 @@ __all__ = [
     "Newton",
     "Result",
     "Solver",
+    "SolverFacts",
     "StochasticGradientDescent",
     "StopSolver",
     "choose_solver",
+    "iterate",
     "run",
 ]
 
 #: Every solver by its name in ``LogisticRegression(solver=...)``.
-SOLVERS: dict[str, type] = {
-    "gd": GradientDescent,
-    "sgd": StochasticGradientDescent,
-    "newton": Newton,
-    "lbfgs": LBFGS,
+SOLVERS: dict[str, type[SolverFacts]] = {
+    cls.name: cls for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS)
 }
 
 #: Up to this many parameters, Newton's d x d Hessian is cheaper than L-BFGS's extra passes.
 NEWTON_MAX_PARAMS = 200
 
 
-def choose_solver(n_samples: int, n_params: int) -> str:
-    """The fastest exact solver for this shape: ``"newton"`` or ``"lbfgs"``."""
-    return "newton" if n_params <= NEWTON_MAX_PARAMS else "lbfgs"
+def choose_solver(n_samples: int, n_params: int, *, in_memory: bool = True) -> str:
+    """The fastest exact solver for this shape: ``"newton"`` or ``"lbfgs"``.
+
+    Newton for up to :data:`NEWTON_MAX_PARAMS` parameters of data in memory; L-BFGS for
+    more parameters, and for data read from files (one pass per evaluation, no Hessian).
+    """
+    return "newton" if n_params <= NEWTON_MAX_PARAMS and in_memory else "lbfgs"

@@ -34,6 +34,7 @@ class Solver(Protocol):
 
     name: str
     exact: bool  # converges to the optimum (not a fixed-step or stochastic method)
+    hint: str  # what to try when it stops before tol
 
     def start(self, objective: Objective, theta: Array) -> Evaluation: ...
 
@@ -54,16 +55,6 @@ class Result:
     converged: bool
     stop_reason: str
     records: list[dict[str, Any]] = field(default_factory=list)
-
-
-HINTS = {
-    "gd": "raise max_iter or learning_rate, standardise badly scaled features "
-    "(standardize=True), or use solver='newton'",
-    "sgd": "raise max_iter, use a decaying lr_schedule or larger batch_size, or an exact "
-    "solver ('newton', 'lbfgs')",
-    "newton": "raise max_iter; check for duplicated or constant features",
-    "lbfgs": "raise max_iter, set standardize=True, or use solver='newton'",
-}
 
 
 def run(
@@ -211,7 +202,7 @@ def iterate(
         )
         warnings.warn(
             f"solver {solver.name!r} {why} before max |gradient| <= tol={tol:g} "
-            f"(it is {evaluation.grad_max:.3g}); {HINTS.get(solver.name, 'raise max_iter')}",
+            f"(it is {evaluation.grad_max:.3g}); {getattr(solver, 'hint', 'raise max_iter')}",
             ConvergenceWarning,
             stacklevel=stacklevel,
         )

@@ -7,18 +7,20 @@ momentum and a learning-rate schedule over iterations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
+from ._base import SolverFacts
 from .schedules import make_schedule
 
 __all__ = ["GradientDescent"]
 
 
 @dataclass
-class GradientDescent:
+class GradientDescent(SolverFacts):
     """Fixed-step gradient descent.
 
     Parameters
@@ -36,8 +38,15 @@ class GradientDescent:
     momentum: float = 0.0
     lr_schedule: str = "constant"
     max_iter: int = 1000
-    name: str = "gd"
-    exact: bool = False
+
+    name: ClassVar[str] = "gd"
+    exact: ClassVar[bool] = False
+    default_max_iter: ClassVar[int] = 1000
+    hint: ClassVar[str] = (
+        "raise max_iter, standardise badly scaled features (standardize=True), "
+        "or use solver='newton'"
+    )
+    params: ClassVar[tuple[str, ...]] = ("learning_rate", "momentum", "lr_schedule")
 
     def start(self, objective: Objective, theta: NDArray[np.floating]) -> Evaluation:
         self._rate = make_schedule(self.lr_schedule, self.learning_rate, self.max_iter)

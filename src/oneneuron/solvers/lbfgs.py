@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
+from ._base import SolverFacts
 from .newton import armijo
 
 __all__ = ["LBFGS"]
@@ -23,12 +25,15 @@ Array = NDArray[np.floating]
 
 
 @dataclass
-class LBFGS:
+class LBFGS(SolverFacts):
     """L-BFGS with ``memory`` correction pairs."""
 
     memory: int = 10
-    name: str = "lbfgs"
-    exact: bool = True
+
+    name: ClassVar[str] = "lbfgs"
+    exact: ClassVar[bool] = True
+    default_max_iter: ClassVar[int] = 1000
+    hint: ClassVar[str] = "raise max_iter, set standardize=True, or use solver='newton'"
 
     def start(self, objective: Objective, theta: Array) -> Evaluation:
         self._pairs: deque[tuple[Array, Array, float]] = deque(maxlen=self.memory)

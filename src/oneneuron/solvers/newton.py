@@ -19,12 +19,14 @@ cost of the full ``n d^2`` Hessian.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg import lapack
 
 from ..objective import Evaluation, Objective
+from ._base import SolverFacts
 from ._driver import StopSolver
 
 __all__ = ["Newton", "armijo"]
@@ -107,7 +109,7 @@ def hessian_fraction(n_samples: int, n_params: int) -> float:
 
 
 @dataclass
-class Newton:
+class Newton(SolverFacts):
     """Damped Newton / iteratively reweighted least squares.
 
     Parameters
@@ -117,14 +119,19 @@ class Newton:
     """
 
     subsample: bool = True
-    name: str = "newton"
-    exact: bool = True
+
+    name: ClassVar[str] = "newton"
+    exact: ClassVar[bool] = True
+    default_max_iter: ClassVar[int] = 100
+    hint: ClassVar[str] = "raise max_iter; check for duplicated or constant features"
+    forms_hessian: ClassVar[bool] = True
 
     def start(self, objective: Objective, theta: Array) -> Evaluation:
         self._cache: tuple[int, Array] | None = None
         # the exact 1-D line search costs one extra read of X per iteration: cheap while
         # X is in cache, and it saves iterations on nearly separable data
-        self._exact_line = objective.X.nbytes <= EXACT_LINE_SEARCH_BYTES
+        source = objective.source
+        self._exact_line = source.in_memory and source.nbytes <= EXACT_LINE_SEARCH_BYTES
         self._fraction = (
             hessian_fraction(objective.n_samples, objective.n_params) if self.subsample else 1.0
         )

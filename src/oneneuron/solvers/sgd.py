@@ -9,18 +9,20 @@ history holds exact losses and the stopping rule is the same as for every solver
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
+from ._base import SolverFacts
 from .schedules import make_schedule
 
 __all__ = ["StochasticGradientDescent"]
 
 
 @dataclass
-class StochasticGradientDescent:
+class StochasticGradientDescent(SolverFacts):
     """Random mini-batches with optional momentum and a learning-rate schedule.
 
     Parameters
@@ -43,8 +45,18 @@ class StochasticGradientDescent:
     lr_schedule: str = "constant"
     max_iter: int = 100
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
-    name: str = "sgd"
-    exact: bool = False
+
+    name: ClassVar[str] = "sgd"
+    exact: ClassVar[bool] = False
+    unit: ClassVar[str] = "epoch"
+    default_max_iter: ClassVar[int] = 100
+    hint: ClassVar[str] = (
+        "raise max_iter, use a decaying lr_schedule or larger batch_size, or an exact "
+        "solver ('newton', 'lbfgs')"
+    )
+    uses_rng: ClassVar[bool] = True
+    needs_rows: ClassVar[bool] = True
+    params: ClassVar[tuple[str, ...]] = ("learning_rate", "batch_size", "momentum", "lr_schedule")
 
     def start(self, objective: Objective, theta: NDArray[np.floating]) -> Evaluation:
         batches = -(-objective.n_samples // self.batch_size)

@@ -1,0 +1,52 @@
+"""Data sources: what the solvers see of data (see :mod:`oneneuron.data._base`).
+
+``make_source(X, y01, sample_weight)`` wraps arrays in memory: a dense float ndarray
+(:class:`ArraySource`) or a scipy.sparse matrix (:class:`SparseSource`; CSR and CSC are
+read as they are, other sparse formats are converted to CSR once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from ..loss import label_sign
+from ._arrays import ArraySource, SparseSource, as_sparse
+from ._base import BLOCK_BYTES, Block, Source
+
+__all__ = ["BLOCK_BYTES", "ArraySource", "Block", "Source", "SparseSource", "make_source"]
+
+
+def make_source(
+    X: Any,
+    y01: NDArray[Any],
+    sample_weight: NDArray[np.floating] | None = None,
+    *,
+    block_rows: int | None = None,
+) -> Source:
+    """A source over X (dense or sparse, in memory) with labels y in {0, 1}.
+
+    Parameters
+    ----------
+    X : ndarray or scipy.sparse matrix of shape (n, d)
+        float64 or float32 (other dtypes are converted to float64).
+    y01 : ndarray of shape (n,)
+    sample_weight : ndarray of shape (n,), optional
+    block_rows : int, optional
+        Rows per block (default: about 4 MB of X).
+    """
+    if isinstance(X, Source):
+        return X
+    if sp.issparse(X):
+        X = as_sparse(X)
+        if X.dtype not in (np.float64, np.float32):
+            X = X.astype(np.float64)
+        dtype = X.dtype.type
+        return SparseSource(X, label_sign(y01, dtype=dtype), sample_weight, block_rows)
+    X = np.asarray(X)
+    if X.dtype not in (np.float64, np.float32):
+        X = X.astype(np.float64)
+    return ArraySource(X, label_sign(y01, dtype=X.dtype.type), sample_weight, block_rows)

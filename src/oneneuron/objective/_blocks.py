@@ -1,0 +1,278 @@
+"""The one function that computes a block's sums: loss, gradient, accuracy, Hessian.
+
+Every quantity of the objective is a sum over rows, so every pass (evaluation, line
+search, curvature, Hessian products, mini-batches) adds up :func:`accumulate` over the
+blocks of a source. A block is dense rows or CSR rows; its sums are taken at *raw*
+coefficients ``(w, b)`` (standardisation is a change of parameters, handled by the
+caller), except for float32 blocks standardised in a block-sized copy, where the
+subtraction of large means needs to happen before the product.
+
+Two ways through a block, one set of formulas: the NumPy/SciPy path (BLAS or sparse
+products around :func:`oneneuron.loss.loss_terms_into`, the reference) and the compiled
+kernels of :mod:`oneneuron._kernels` (the same sums in one read of the rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.linalg.blas import dsyrk, ssyrk
+
+from .. import _kernels
+from ..data import Block
+from ..loss import loss_terms_into
+
+__all__ = ["BlockTerms", "Standardised", "Workspace", "accumulate", "logits", "standardised_rows"]
+
+Array = NDArray[np.floating]
+
+
+@dataclass
+class BlockTerms:
+    """Unnormalised sums over some rows (see :func:`accumulate`).
+
+    ``hess`` is ``[X 1]^T diag(s h) [X 1]`` of shape (d + 1, d + 1), in the coordinates
+    the Hessian was asked for (see ``hess_map`` of :func:`accumulate`).
+    """
+
+    loss: float
+    grad_w: Array
+    grad_b: float
+    n_correct: int
+    hess: Array | None = None
+
+
+@dataclass
+class Standardised:
+    """A block-sized standardised copy ``(X - offset) / scale`` (float32 blocks)."""
+
+    offset: Array | None
+    scale: Array | None
+
+
+class Workspace:
+    """Buffers for one block and the running sums of one thread, reused across passes."""
+
+    def __init__(self, rows: int, k: int, dtype: np.dtype[Any]) -> None:
+        self.rows, self.k, self.dtype = rows, k, dtype
+        self.z, self.t, self.e, self.q, self.u, self.h = (np.empty(rows, dtype) for _ in range(6))
+        self.mask = np.empty(rows, bool)
+        self.gtmp = np.empty(k, dtype)
+        self.gsum = np.empty(k)  # the kernels' gradient, summed in float64
+        self.no_weights = np.empty(0, dtype)
+        self.xt: Array | None = None  # a standardised block
+        self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
+        self.reset(False)
+
+    def reset(self, hessian: bool) -> None:
+        self.loss = 0.0
+        self.grad_b = 0.0
+        self.n_correct = 0
+        self.grad_w = np.zeros(self.k)
+        self.hess: Array | None = None
+        if hessian:
+            # [X 1]^T diag(h) [X 1]: upper triangle only, in Fortran order (syrk's layout)
+            self.hess = np.zeros((self.k + 1, self.k + 1), order="F")
+            self.hweight = 0.0  # weight of the rows in the Hessian (all rows by default)
+            self.weight = 0.0
+
+    def block(self, name: str, m: int, extra: int = 0) -> Array:
+        buf = getattr(self, name)
+        if buf is None:
+            buf = np.empty((self.rows, self.k + extra), self.dtype)
+            setattr(self, name, buf)
+        return buf[:m]  # type: ignore[no-any-return]
+
+    def terms(self) -> BlockTerms:
+        """The sums so far; the Hessian completed from its upper triangle and rescaled
+        when only a subsample of the rows entered it."""
+        hess = None
+        if self.hess is not None:
+            hess = self.hess + self.hess.T
+            hess.flat[:: self.k + 2] = self.hess.flat[:: self.k + 2]
+            if 0.0 < self.hweight < self.weight:
+                hess *= self.weight / self.hweight
+        return BlockTerms(self.loss, self.grad_w, self.grad_b, self.n_correct, hess)
+
+
+def accumulate(
+    ws: Workspace,
+    block: Block,
+    w: Array,
+    b: float,
+    *,
+    z_threshold: float,
+    hessian: bool = False,
+    hessian_rows: int | None = None,
+    kernel: bool = False,
+    standardised: Standardised | None = None,
+    hess_map: tuple[Array | None, Array | None] | None = None,
+) -> None:
+    """Add one block's loss, gradient (and Hessian) sums into ``ws``.
+
+    Parameters
+    ----------
+    ws : Workspace
+        Buffers of at least the block's rows; the sums are added to its totals.
+    block : Block
+        Dense or CSR rows, with their label signs and weights.
+    w : ndarray of shape (d,), b : float
+        Coefficients the block's rows are multiplied by (raw units, unless
+        ``standardised`` is given).
+    z_threshold : float
+        Logit at or above which a row is predicted as class 1 (for the accuracy).
+    hessian : bool
+        Also add ``[X 1]^T diag(s h) [X 1]`` (dense: BLAS ``syrk`` of ``sqrt(h) [X 1]``).
+    hessian_rows : int, optional
+        Only the block's first r rows enter the Hessian (a subsample, rescaled by
+        :meth:`Workspace.terms`).
+    kernel : bool
+        Use the compiled kernel (dense C-ordered or CSR rows, raw coefficients; a CSC
+        block, a whole CSC matrix read at once, takes the SciPy path).
+    standardised : Standardised, optional
+        Work on ``(X - offset) / scale`` in a block-sized copy (dense only).
+    hess_map : (offset, scale), optional
+        Dense rows: build the Hessian of ``(X - offset) / scale`` directly (its
+        operand is a block-sized copy anyway), so the caller gets it in standardised
+        coordinates without cancellation.
+    """
+    m = block.n_rows
+    if m == 0:
+        return
+    r = m if hessian_rows is None else min(m, hessian_rows)
+    X, sign, sw = block.X, block.sign, block.weight
+    e = ws.e[:m]
+    if kernel and (not block.is_sparse or X.format == "csr"):  # CSC: the SciPy path
+        zero = ws.dtype.type(0)
+        args = (sign, ws.no_weights if sw is None else sw, w, ws.dtype.type(b), zero, z_threshold)
+        if block.is_sparse:
+            part, grad_b, n_correct = _kernels.csr_pass(  # type: ignore[misc]
+                X.data, X.indices, X.indptr, *args, ws.gsum, e
+            )
+        else:
+            part, grad_b, n_correct = _kernels.block_pass(X, *args, ws.gsum, e)  # type: ignore[misc]
+        ws.grad_w += ws.gsum
+        ws.grad_b += grad_b
+        ws.n_correct += n_correct
+        if hessian:  # d2l/dz2 = sigmoid(|t|) sigmoid(-|t|) = e / (1 + e)^2
+            h, er = ws.h[:r], e[:r]
+            np.add(er, 1.0, out=h)
+            np.square(h, out=h)
+            np.divide(er, h, out=h)
+            _add_hessian(ws, X, h, sw, m, r, hess_map)
+        np.log1p(e, out=e)  # the rest of the loss: log1pexp(t) = max(t, 0) + log1p(e)
+        ws.loss += part + float(e.sum() if sw is None else e @ sw)
+        return
+    if standardised is not None:
+        Xt = ws.block("xt", m)
+        if standardised.offset is not None:
+            np.subtract(X, standardised.offset, out=Xt)
+        else:
+            np.copyto(Xt, X)
+        if standardised.scale is not None:
+            np.divide(Xt, standardised.scale, out=Xt)
+        X = Xt
+    z, t, q, u = ws.z[:m], ws.t[:m], ws.q[:m], ws.u[:m]
+    mask = ws.mask[:m]
+    _matvec(X, w, z)
+    if b:
+        z += b
+    hm = ws.h[:m] if hessian else None
+    loss_terms_into(sign, z, q, u, hm, (t, e, mask))  # q: losses, u: dl/dz
+    ws.loss += float(q.sum() if sw is None else q @ sw)
+    if sw is not None:
+        u *= sw
+    if block.is_sparse:
+        ws.grad_w += X.T @ u
+    else:
+        np.matmul(X.T, u, out=ws.gtmp)
+        ws.grad_w += ws.gtmp
+    ws.grad_b += float(u.sum())
+    np.greater_equal(z, z_threshold, out=mask)
+    np.equal(mask, block.is_positive(), out=mask)
+    ws.n_correct += int(np.count_nonzero(mask))
+    if hm is not None:
+        _add_hessian(ws, X, hm[:r], sw, m, r, hess_map)
+
+
+def _matvec(X: Any, w: Array, out: Array) -> None:
+    """``out = X w`` for dense or CSR rows."""
+    if isinstance(X, np.ndarray):
+        np.matmul(X, w, out=out)
+    else:
+        out[...] = X @ w
+
+
+def _add_hessian(
+    ws: Workspace,
+    X: Any,
+    h: Array,
+    sw: Array | None,
+    m: int,
+    r: int,
+    hess_map: tuple[Array | None, Array | None] | None,
+) -> None:
+    """Add ``[X 1]^T diag(s h) [X 1]`` over the block's first r rows (h: their d2l/dz2)."""
+    assert ws.hess is not None
+    if sw is not None:
+        h *= sw[:r]
+    ws.weight += float(m if sw is None else sw.sum())
+    ws.hweight += float(r if sw is None else sw[:r].sum())
+    k = ws.k
+    if not isinstance(X, np.ndarray):
+        _add_sparse_hessian(ws, X[:r] if r < m else X, h)
+        return
+    # sqrt(h) [X 1]: one symmetric rank-r update gives the whole (k+1)^2 block
+    S = ws.block("sx", r, 1)
+    np.sqrt(h, out=S[:, k])
+    if hess_map is None:
+        np.multiply(X[:r], S[:, k:], out=S[:, :k])
+    else:
+        offset, scale = hess_map
+        Sx = S[:, :k]
+        if offset is not None:
+            np.subtract(X[:r], offset, out=Sx)
+        else:
+            np.copyto(Sx, X[:r])
+        if scale is not None:
+            np.divide(Sx, scale, out=Sx)
+        np.multiply(Sx, S[:, k:], out=Sx)
+    if ws.dtype == np.float64:
+        dsyrk(1.0, S.T, beta=1.0, c=ws.hess, trans=0, lower=0, overwrite_c=1)
+    else:
+        ws.hess += ssyrk(1.0, S.T, trans=0, lower=0)
+
+
+def _add_sparse_hessian(ws: Workspace, X: Any, h: Array) -> None:
+    """The same sum for CSR rows: ``X^T H X`` by a sparse product, its upper triangle."""
+    assert ws.hess is not None
+    k = ws.k
+    hx = X.multiply(h.astype(np.float64)[:, None]).tocsr()
+    full = np.zeros((k + 1, k + 1))
+    full[:k, :k] = (X.T @ hx).toarray()
+    col = np.asarray(hx.sum(axis=0)).ravel()
+    full[:k, k] = col
+    full[k, k] = float(h.sum())
+    ws.hess += np.triu(full)
+
+
+def standardised_rows(block: Block, standardised: Standardised) -> Array:
+    """``(X_b - offset) / scale`` as a float64 copy of the block's rows."""
+    X = np.asarray(block.X, dtype=np.float64)
+    if standardised.offset is not None:
+        X = X - standardised.offset
+    if standardised.scale is not None:
+        X = X / standardised.scale
+    return X
+
+
+def logits(block: Block, w: Array, b: float, standardised: Standardised | None = None) -> Array:
+    """``X_b w + b`` for a block's rows (dense or CSR), in float64."""
+    if standardised is not None:
+        X: Any = standardised_rows(block, standardised)
+    else:
+        X = block.X if block.X.dtype == np.float64 else block.X.astype(np.float64)
+    return np.asarray(X @ w, dtype=np.float64).ravel() + b
