@@ -9,11 +9,13 @@ command line's ``--help`` start without loading NumPy, SciPy or scikit-learn.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import Any
+
     from .estimator import LogisticRegression
     from .history import History
 

@@ -129,11 +129,9 @@ class SparseSource(_InMemory):
         self._csr: Any = X if X.format == "csr" else None
 
     def block_rows(self) -> int:
-        if self._block_rows:
-            return self._block_rows
-        if self.X.format == "csc":
+        if self.X.format == "csc":  # read as one block whatever was asked
             return max(1, self.n_samples)
-        return super().block_rows()
+        return self._block_rows or super().block_rows()
 
     def blocks(self, start: int = 0, stop: int | None = None) -> Iterator[Block]:
         stop = self.n_samples if stop is None else stop

@@ -179,6 +179,11 @@ class Objective:
         return self.n_features + int(self.fit_intercept)
 
     @property
+    def eps(self) -> float:
+        """Machine epsilon of the data's dtype: the relative precision of J."""
+        return float(np.finfo(self._dtype).eps)
+
+    @property
     def X(self) -> Any:
         """The in-memory data (for sources that hold an array)."""
         return getattr(self.source, "X", None)

@@ -26,7 +26,15 @@ Callback = Callable[[dict[str, Any], Array], "bool | None"]
 
 
 class StopSolver(Exception):
-    """Raised by a solver that can make no further progress (the reason is the message)."""
+    """Raised by a solver that can make no further progress (the reason is the message).
+
+    ``precision=True`` says why: J can no longer decrease by more than its rounding noise
+    in the data's floating-point type.
+    """
+
+    def __init__(self, message: str, *, precision: bool = False) -> None:
+        super().__init__(message)
+        self.precision = precision
 
 
 class Solver(Protocol):
@@ -158,6 +166,9 @@ def iterate(
         return any(bool(cb(rec, theta)) for cb in callbacks)
 
     stop_reason = "max_iter"
+    at_precision = False
+    stalls = 0
+    reference = evaluation  # the last point where an exact solver made measurable progress
     rec = record(0)
     stopped = stops(rec)
     yield rec, theta
@@ -175,10 +186,22 @@ def iterate(
                 theta, evaluation = solver.step(objective, theta, evaluation)
         except StopSolver as exc:
             stop_reason = str(exc)
+            at_precision = exc.precision
             break
         except FloatingPointError:
             theta = np.full_like(theta, np.nan)
         n_iter += 1
+        if solver.exact and tol is not None:
+            if _progressed(objective, reference, evaluation):
+                reference, stalls = evaluation, 0
+            else:
+                stalls += 1
+            if stalls >= STALLS:
+                stop_reason, at_precision = "no measurable progress in J or its gradient", True
+                rec = record(n_iter)
+                stopped = stops(rec)
+                yield rec, theta
+                break
         if not (np.all(np.isfinite(theta)) and np.isfinite(evaluation.loss)):
             raise FloatingPointError(
                 f"solver {solver.name!r} diverged at iteration {n_iter} (the parameters "
@@ -195,18 +218,52 @@ def iterate(
         return Result(theta, evaluation, n_iter, False, stop_reason, records)
     converged = stop_reason == "tol" or solver.converged(evaluation, tol)
     if not converged and stop_reason != "callback":
-        why = (
-            f"reached max_iter={max_iter}"
-            if stop_reason == "max_iter"
-            else f"stopped: {stop_reason}"
-        )
         warnings.warn(
-            f"solver {solver.name!r} {why} before max |gradient| <= tol={tol:g} "
-            f"(it is {evaluation.grad_max:.3g}); {getattr(solver, 'hint', 'raise max_iter')}",
+            _not_converged(solver, objective, evaluation, tol, max_iter, stop_reason, at_precision),
             ConvergenceWarning,
             stacklevel=stacklevel,
         )
     return Result(theta, evaluation, n_iter, converged, stop_reason, records)
+
+
+#: An exact solver stops after this many steps in a row without measurable progress.
+STALLS = 5
+
+
+def _progressed(objective: Objective, reference: Evaluation, now: Evaluation) -> bool:
+    """Measurable progress since ``reference``: J lower by more than its rounding noise,
+    or the gradient at most half as large. Once the optimum is reached to the data's
+    precision (float32 data have a gradient noise floor well above a tight tol), steps
+    make neither, and the solver is stopped instead of wandering to max_iter."""
+    noise = 4.0 * objective.eps * max(abs(reference.loss), 1.0)
+    return now.loss < reference.loss - noise or now.grad_max <= 0.5 * reference.grad_max
+
+
+def _not_converged(
+    solver: Solver,
+    objective: Objective,
+    evaluation: Evaluation,
+    tol: float,
+    max_iter: int,
+    stop_reason: str,
+    at_precision: bool,
+) -> str:
+    """The ConvergenceWarning's text: what happened, where the gradient is, what helps."""
+    gap = f"before max |gradient| <= tol={tol:g} (it is {evaluation.grad_max:.3g})"
+    if stop_reason == "max_iter":
+        return f"solver {solver.name!r} reached max_iter={max_iter} {gap}; {solver.hint}"
+    if at_precision:
+        dtype = np.dtype(objective.source.dtype).name
+        hint = (
+            "fit float64 data for a tighter optimum, or use a larger tol"
+            if objective.eps > np.finfo(np.float64).eps
+            else solver.hint
+        )
+        return (
+            f"solver {solver.name!r} stopped at the precision of {dtype} arithmetic (J can "
+            f"no longer decrease measurably) {gap}; {hint}"
+        )
+    return f"solver {solver.name!r} stopped: {stop_reason} {gap}; {solver.hint}"
 
 
 def _print(name: str, rec: dict[str, Any]) -> None:

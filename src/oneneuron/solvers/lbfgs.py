@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
 from ._base import SolverFacts
-from .newton import armijo
+from ._linesearch import armijo
 
 __all__ = ["LBFGS"]
 

@@ -27,9 +27,9 @@ from scipy.linalg import lapack
 
 from ..objective import Evaluation, Objective
 from ._base import SolverFacts
-from ._driver import StopSolver
+from ._linesearch import armijo
 
-__all__ = ["Newton", "armijo"]
+__all__ = ["Newton", "armijo", "solve_psd"]
 
 Array = NDArray[np.floating]
 
@@ -51,42 +51,6 @@ def solve_psd(hess: Array, rhs: Array) -> Array:
     if not np.any(keep):
         return -rhs * 0.0
     return vecs[:, keep] @ ((vecs[:, keep].T @ rhs) / vals[keep])  # type: ignore[no-any-return]
-
-
-def armijo(
-    objective: Objective,
-    theta: Array,
-    evaluation: Evaluation,
-    direction: Array,
-    *,
-    step: float = 1.0,
-    hessian: bool = False,
-    max_halvings: int = 40,
-    hessian_fraction: float = 1.0,
-) -> tuple[Array, Evaluation]:
-    """Backtrack from ``step`` until J decreases enough: ``J(t) <= J + 1e-4 t g.p``.
-
-    Raises StopSolver when no step decreases J: the optimum is reached to the precision
-    of floating point.
-    """
-    slope = float(evaluation.grad @ direction)
-    if slope >= 0:
-        raise StopSolver("not a descent direction (optimum reached to machine precision)")
-    tiny = 4 * np.finfo(float).eps * max(abs(evaluation.loss), 1.0)
-    for _ in range(max_halvings):
-        trial = theta + step * direction
-        ev = (
-            objective.evaluate(trial, hessian=hessian, hessian_fraction=hessian_fraction)
-            if hessian_fraction < 1.0
-            else objective.evaluate(trial, hessian=hessian)
-        )
-        if ev.loss <= evaluation.loss + 1e-4 * step * slope:
-            return trial, ev
-        # Rounding noise: accept a step that does not increase J when the gradient shrinks.
-        if ev.loss <= evaluation.loss + tiny and ev.grad_max < evaluation.grad_max:
-            return trial, ev
-        step *= 0.5
-    raise StopSolver("line search found no decrease (optimum reached to machine precision)")
 
 
 #: Up to this size of X, each Newton step length is the exact minimiser along the Newton
@@ -150,8 +114,9 @@ class Newton(SolverFacts):
         self, objective: Objective, theta: Array, evaluation: Evaluation
     ) -> tuple[Array, Evaluation]:
         p = self.direction(evaluation)
-        # near the optimum (predicted decrease -g.p/2 below 1e-3 J) the unit step is right
-        far = -float(evaluation.grad @ p) > 2e-3 * abs(evaluation.loss)
+        decrease = -0.5 * float(evaluation.grad @ p)  # what a full Newton step would gain
+        # near the optimum (predicted decrease below 1e-3 J) the unit step is right
+        far = decrease > 1e-3 * abs(evaluation.loss)
         step = objective.line_minimum(theta, p) if self._exact_line and far else 1.0
         return armijo(
             objective,
