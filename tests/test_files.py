@@ -382,7 +382,7 @@ def test_sigterm_during_a_report_leaves_nothing(tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert b"terminated" in err and b"Traceback" not in err
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [], err.decode()
 
 
 @POSIX
@@ -526,3 +526,34 @@ def test_the_parser_lists_every_data_set_without_importing_them():
     code = "import sys, oneneuron.cli._parser; print('numpy' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_an_error_in_cleanup_does_not_hide_an_interrupt(tmp_path, monkeypatch):
+    """matplotlib's animation writer raises IndexError from its cleanup when Ctrl-C
+    comes before the first frame; the interrupt, not the IndexError, must reach the user."""
+
+    @contextlib.contextmanager
+    def fragile():
+        try:
+            yield
+        finally:
+            raise IndexError("list index out of range")
+
+    def write(tmp):
+        with fragile():
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(tmp_path / "out.gif", write)
+    assert list(tmp_path.iterdir()) == []
+
+    from oneneuron import plotting
+
+    def interrupted_animation(*args, **kwargs):
+        with fragile():
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(plotting, "animate_training", interrupted_animation)
+    status, _, err = run_cli(["demo", "blobs", "--out", tmp_path / "r", "--epochs", "2"])
+    assert status == 130 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -46,6 +46,7 @@ __all__ = [
     "atomic_write_bytes",
     "capped_stream",
     "check_output",
+    "interrupt_in",
     "looks_like_pickle",
     "read_capped",
     "staged_directory",
@@ -162,6 +163,7 @@ def write_to_stream(
         stream.flush()
     except BaseException as exc:
         _rename_in_error(exc, tmp, Path(name))
+        _raise_interrupt(exc)
         raise
     finally:
         with contextlib.suppress(OSError):
@@ -216,17 +218,10 @@ def atomic_write(
         return path
     if st is not None and not os.access(real, os.W_OK):
         raise PermissionError(f"cannot write {path}: the file is read-only")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = real.parent / _tmp_name(suffix)
-        try:
-            os.close(os.open(tmp, flags, 0o666))
-            break
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise type(exc)(exc.errno, f"cannot write {path}: {exc.strerror}") from None
+    tmp: Path | None = None
     try:
+        with _signals_deferred():  # a signal now must not leave the new file behind
+            tmp = _new_file(real.parent, suffix, path)
         write(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -236,12 +231,51 @@ def atomic_write(
                 os.chown(tmp, st.st_uid, st.st_gid)
         os.replace(tmp, real)
     except BaseException as exc:
+        if tmp is None:
+            raise
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         _rename_in_error(exc, tmp, path)
+        _raise_interrupt(exc)
         raise
     _fsync_dir(real.parent)
     return path
+
+
+def _new_file(directory: Path, suffix: str, path: Path) -> Path:
+    """Create a fresh hidden temporary file in ``directory``; errors name ``path``."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = directory / _tmp_name(suffix)
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise type(exc)(exc.errno, f"cannot write {path}: {exc.strerror}") from None
+
+
+def interrupt_in(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or termination behind ``exc``, if ``exc`` was raised while handling one.
+
+    A library's cleanup code can fail while a KeyboardInterrupt passes through it (say,
+    an animation writer that finishes with no frames) and replace it with an ordinary
+    error; the interrupt found here is what should reach the user.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if not isinstance(seen, Exception):  # KeyboardInterrupt, SystemExit, a signal's
+            return seen
+        seen = seen.__context__
+    return None
+
+
+def _raise_interrupt(exc: BaseException) -> None:
+    """Raise the interrupt hidden behind ``exc`` instead of ``exc`` itself."""
+    interrupt = interrupt_in(exc)
+    if interrupt is not None and interrupt is not exc:
+        raise interrupt.with_traceback(None) from None
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -337,12 +371,14 @@ def staged_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
     out = Path(os.path.realpath(target))
     old_files = _check_report_target(out, shown)
     parent = out if old_files is not None else out.parent
+    tmp: Path | None = None
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=".oneneuron-", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise type(exc)(exc.errno, f"cannot write {shown}: {exc.strerror}") from None
-    try:
-        os.chmod(tmp, 0o777 & ~_umask())
+        with _signals_deferred():  # a signal now must not leave the directory behind
+            try:
+                tmp = Path(tempfile.mkdtemp(prefix=".oneneuron-", suffix=".tmp", dir=parent))
+            except OSError as exc:
+                raise type(exc)(exc.errno, f"cannot write {shown}: {exc.strerror}") from None
+            os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
         new_files = sorted(p.name for p in tmp.iterdir())
         if any((tmp / n).is_dir() for n in new_files):
@@ -355,8 +391,10 @@ def staged_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
             else:
                 _move_into(tmp, out, new_files, old_files)
         _fsync_dir(out.parent if old_files is None else out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        _raise_interrupt(exc)
         raise
 
 

@@ -54,7 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``oneneuron`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     try:
         with _termination_raises():
-            return _main(argv)
+            try:
+                return _main(argv)
+            except Exception as exc:  # an error raised while an interrupt passed through
+                from .._files import interrupt_in
+
+                interrupt = interrupt_in(exc)
+                if interrupt is None:
+                    raise
+                raise interrupt.with_traceback(None) from None
     except KeyboardInterrupt:
         _quiet_stderr("\noneneuron: interrupted\n")
         return 130
@@ -84,6 +92,10 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise
     except USER_ERRORS as exc:
+        from .._files import interrupt_in
+
+        if interrupt_in(exc) is not None:  # raised while an interrupt passed through
+            raise
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         return _fail(str(message))
 

@@ -117,6 +117,12 @@ class Source:
         edges = [min(self.n_samples, (n_blocks * i // k) * rows) for i in range(k + 1)]
         return [functools.partial(self.blocks, lo, hi) for lo, hi in itertools.pairwise(edges)]
 
+    def reduce(self, task: Any) -> Any:
+        """The sums of ``task`` (a picklable :class:`~oneneuron.objective._blocks.BlockTask`)
+        over every row, computed where the data live; None for a source whose blocks are
+        read here (the objective then runs the task over :meth:`partitions` itself)."""
+        return None
+
     def take(self, rows: NDArray[np.intp]) -> Block:
         """The given rows as one block (sorted rows read fastest)."""
         raise TypeError(f"{type(self).__name__} cannot hand out rows by index")

@@ -14,6 +14,7 @@ kernels of :mod:`oneneuron._kernels` (the same sums in one read of the rows).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,15 @@ from .. import _kernels
 from ..data import Block
 from ..loss import loss_terms_into
 
-__all__ = ["BlockTerms", "Standardised", "Workspace", "accumulate", "logits", "standardised_rows"]
+__all__ = [
+    "BlockTask",
+    "BlockTerms",
+    "Standardised",
+    "Workspace",
+    "accumulate",
+    "logits",
+    "standardised_rows",
+]
 
 Array = NDArray[np.floating]
 
@@ -44,6 +53,17 @@ class BlockTerms:
     n_correct: int
     hess: Array | None = None
 
+    def __add__(self, other: BlockTerms) -> BlockTerms:
+        """Sums over two disjoint sets of rows add up (the reduction of a pass)."""
+        hess = None if self.hess is None or other.hess is None else self.hess + other.hess
+        return BlockTerms(
+            self.loss + other.loss,
+            self.grad_w + other.grad_w,
+            self.grad_b + other.grad_b,
+            self.n_correct + other.n_correct,
+            hess,
+        )
+
 
 @dataclass
 class Standardised:
@@ -57,27 +77,34 @@ class Workspace:
     """Buffers for one block and the running sums of one thread, reused across passes."""
 
     def __init__(self, rows: int, k: int, dtype: np.dtype[Any]) -> None:
-        self.rows, self.k, self.dtype = rows, k, dtype
-        self.z, self.t, self.e, self.q, self.u, self.h = (np.empty(rows, dtype) for _ in range(6))
-        self.mask = np.empty(rows, bool)
+        self.k, self.dtype = k, dtype
         self.gtmp = np.empty(k, dtype)
         self.gsum = np.empty(k)  # the kernels' gradient, summed in float64
         self.no_weights = np.empty(0, dtype)
-        self.xt: Array | None = None  # a standardised block
-        self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
+        self.grow(rows)
         self.reset(False)
 
+    def grow(self, rows: int) -> None:
+        """Per-row buffers for blocks of up to ``rows`` rows (the running sums are kept)."""
+        self.rows = rows
+        dtype = self.dtype
+        self.z, self.t, self.e, self.q, self.u, self.h = (np.empty(rows, dtype) for _ in range(6))
+        self.mask = np.empty(rows, bool)
+        self.xt: Array | None = None  # a standardised block
+        self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
+
     def reset(self, hessian: bool) -> None:
+        """Zero the running sums (and start a Hessian when asked)."""
         self.loss = 0.0
         self.grad_b = 0.0
         self.n_correct = 0
         self.grad_w = np.zeros(self.k)
         self.hess: Array | None = None
+        self.hweight = 0.0  # weight of the rows in the Hessian (all rows by default)
+        self.weight = 0.0
         if hessian:
             # [X 1]^T diag(h) [X 1]: upper triangle only, in Fortran order (syrk's layout)
             self.hess = np.zeros((self.k + 1, self.k + 1), order="F")
-            self.hweight = 0.0  # weight of the rows in the Hessian (all rows by default)
-            self.weight = 0.0
 
     def block(self, name: str, m: int, extra: int = 0) -> Array:
         buf = getattr(self, name)
@@ -96,6 +123,51 @@ class Workspace:
             if 0.0 < self.hweight < self.weight:
                 hess *= self.weight / self.hweight
         return BlockTerms(self.loss, self.grad_w, self.grad_b, self.n_correct, hess)
+
+
+@dataclass(frozen=True)
+class BlockTask:
+    """What to sum over blocks at one point: plain data, so it can travel to workers.
+
+    :meth:`run` adds up :func:`accumulate` over any blocks; the objective runs it over
+    the partitions of a local source in threads, and a distributed source runs it where
+    its chunks live and adds the results (:meth:`BlockTerms.__add__`).
+    """
+
+    w: Array
+    b: float
+    z_threshold: float
+    n_features: int
+    dtype: str
+    hessian: bool = False
+    hessian_rows: int | None = None
+    kernel: bool = False
+    standardised: Standardised | None = None
+    hess_map: tuple[Array | None, Array | None] | None = None
+
+    def workspace(self, rows: int) -> Workspace:
+        return Workspace(rows, self.n_features, np.dtype(self.dtype))
+
+    def run(self, blocks: Iterable[Block], ws: Workspace | None = None) -> BlockTerms:
+        """The sums over ``blocks`` (in ``ws``, grown as needed, when given)."""
+        ws = ws if ws is not None else self.workspace(0)
+        ws.reset(self.hessian)
+        for block in blocks:
+            if block.n_rows > ws.rows:
+                ws.grow(block.n_rows)
+            accumulate(
+                ws,
+                block,
+                self.w,
+                self.b,
+                z_threshold=self.z_threshold,
+                hessian=self.hessian,
+                hessian_rows=self.hessian_rows,
+                kernel=self.kernel,
+                standardised=self.standardised,
+                hess_map=self.hess_map,
+            )
+        return ws.terms()
 
 
 def accumulate(

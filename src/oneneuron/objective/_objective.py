@@ -21,8 +21,10 @@ are sums over blocks too (:func:`._blocks.accumulate`, :func:`._blocks.logits`).
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +37,7 @@ from .._numerics import logit
 from ..data import Block, Source, make_source
 from ..penalties import L2, Penalty
 from . import _directions
-from ._blocks import BlockTerms, Standardised, Workspace, accumulate
+from ._blocks import BlockTask, BlockTerms, Standardised, Workspace
 from ._parallel import PARALLEL_MIN_BYTES, num_threads, one_blas_thread, pool
 from ._parametrization import Standardization
 
@@ -227,72 +229,55 @@ class Objective:
             ws = self._workspaces[i] = Workspace(rows, self.n_features, self._dtype)
         return ws
 
-    def _run(
-        self,
-        ws: Workspace,
-        blocks: Iterator[Block],
-        w: Array,
-        b: float,
-        hessian: bool,
-        hessian_rows: int | None,
-    ) -> None:
-        ws.reset(hessian)
+    def _task(self, theta: Array, hessian: bool, hessian_rows: int | None = None) -> BlockTask:
+        """The block sums to take at theta (see :class:`._blocks.BlockTask`)."""
+        w, b = self._raw(theta)
         hess_map = None
         if hessian and not self.source.sparse and not self.param.identity:
             hess_map = (self.param.offset, self.param.scale)
-        for block in blocks:
-            accumulate(
-                ws,
-                block,
-                w,
-                b,
-                z_threshold=self.z_threshold,
-                hessian=hessian,
-                hessian_rows=hessian_rows,
-                kernel=self._kernel is not None,
-                standardised=self._standardised,
-                hess_map=hess_map,
-            )
+        return BlockTask(
+            w,
+            b,
+            self.z_threshold,
+            self.n_features,
+            self._dtype.str,
+            hessian=hessian,
+            hessian_rows=hessian_rows,
+            kernel=self._kernel is not None,
+            standardised=self._standardised,
+            hess_map=hess_map,
+        )
 
     def _sum(self, theta: Array, hessian: bool, fraction: float = 1.0) -> BlockTerms:
-        """Block sums over the whole source, one thread per partition."""
-        w, b = self._raw(theta)
+        """Block sums over the whole source: where the source computes them (a cluster),
+        else here, one thread per partition, added in a fixed order."""
         rows_per = min(self.source.block_rows(), max(self.n_samples, 1))
         hrows = None
         if fraction < 1.0 and rows_per < self.n_samples:  # subsample within each block
             hrows = max(1, int(np.ceil(rows_per * fraction)))
+        task = self._task(theta, hessian, hrows)
+        remote = self.source.reduce(task)
+        if remote is not None:
+            return remote
         with self._lock:
             parts = self.source.partitions(self.n_threads)
-            if len(parts) == 1:
-                ws = self._workspace(0, rows_per)
-                with self.single_blas():
-                    self._run(ws, parts[0](), w, b, hessian, hrows)
-                return ws.terms()
             spaces = [self._workspace(i, rows_per) for i in range(len(parts))]
+            if len(parts) == 1:
+                with self.single_blas():
+                    return task.run(parts[0](), spaces[0])
             with one_blas_thread():
                 futures = [
-                    pool(len(parts)).submit(self._run, ws, part(), w, b, hessian, hrows)
+                    pool(len(parts)).submit(task.run, part(), ws)
                     for ws, part in zip(spaces, parts, strict=True)
                 ]
-                for f in futures:
-                    f.result()
-            total = spaces[0].terms()
-            for t in (ws.terms() for ws in spaces[1:]):  # a fixed order of addition
-                total.loss += t.loss
-                total.grad_w = total.grad_w + t.grad_w
-                total.grad_b += t.grad_b
-                total.n_correct += t.n_correct
-                if hessian:
-                    total.hess = total.hess + t.hess  # type: ignore[operator]
-            return total
+                terms = [f.result() for f in futures]
+            return functools.reduce(operator.add, terms)
 
     def _sum_block(self, theta: Array, block: Block) -> BlockTerms:
         """Block sums over one block (a mini-batch), in the first workspace."""
-        w, b = self._raw(theta)
+        task = self._task(theta, False)
         with self._lock:
-            ws = self._workspace(0, block.n_rows)
-            self._run(ws, iter([block]), w, b, False, None)
-            return ws.terms()
+            return task.run([block], self._workspace(0, block.n_rows))
 
     def _finish(self, theta: Array, t: BlockTerms, norm: float, n: int) -> Evaluation:
         """Normalise block sums by ``norm``, pull them back to theta, add the penalty."""
