@@ -117,13 +117,13 @@ def test_sgd_uses_the_batch_size():
     X, y = _data(n=101)
     obj = Objective(X, y)
     calls = []
-    original = obj.batch_evaluate
+    original = obj.block_evaluate
 
-    def spy(theta, rows):
-        calls.append(len(rows))
-        return original(theta, rows)
+    def spy(theta, block):
+        calls.append(block.n_rows)
+        return original(theta, block)
 
-    obj.batch_evaluate = spy  # type: ignore[method-assign]
+    obj.block_evaluate = spy  # type: ignore[method-assign]
     solver = StochasticGradientDescent(batch_size=16, rng=np.random.default_rng(0))
     theta = np.zeros(obj.n_params)
     solver.start(obj, theta)

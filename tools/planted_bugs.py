@@ -31,7 +31,7 @@ BUGS = [
     ("Hessian subsample never triggered", "solvers/newton.py", "if self.subsample else 1.0", "if False else 1.0"),
     ("zero step from the fallback solve", "solvers/newton.py", "return vecs[:, keep] @ ((vecs[:, keep].T @ rhs) / vals[keep])", "return rhs * 0.0"),
     ("L-BFGS first step fixed at 1", "solvers/lbfgs.py", "first = 1.0 if self._pairs else self._first_step(objective, theta, evaluation, p)", "first = 1.0"),
-    ("sgd batch one row too long", "solvers/sgd.py", "order[start : start + self.batch_size]", "order[start : start + self.batch_size + 1]"),
+    ("sgd batch one row too long", "data/_base.py", "order[start : start + batch_size]", "order[start : start + batch_size + 1]"),
     ("standardisation pull-back sign", "objective/_parametrization.py", "g = g - self.offset * grad_b_raw", "g = g + self.offset * grad_b_raw"),
     ("CSR kernel gradient scatter", "_kernels.py", "grad[indices[k]] += ri * data[k]", "grad[indices[k]] += ri"),
 ]  # fmt: skip

@@ -123,6 +123,16 @@ class Source:
         read here (the objective then runs the task over :meth:`partitions` itself)."""
         return None
 
+    def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
+        """One epoch of mini-batches in random order, every row once (for sgd).
+
+        In memory: a fresh permutation of the rows from ``rng``, cut into batches of
+        ``batch_size`` rows (each batch's rows in increasing order, which reads fastest).
+        """
+        order = rng.permutation(self.n_samples)
+        for start in range(0, self.n_samples, batch_size):
+            yield self.take(np.sort(order[start : start + batch_size]))
+
     def take(self, rows: NDArray[np.intp]) -> Block:
         """The given rows as one block (sorted rows read fastest)."""
         raise TypeError(f"{type(self).__name__} cannot hand out rows by index")

@@ -66,12 +66,11 @@ class StochasticGradientDescent(SolverFacts):
         return objective.evaluate(theta)
 
     def epoch(self, objective: Objective, theta: NDArray[np.floating]) -> NDArray[np.floating]:
-        """One pass of mini-batch updates over a fresh permutation of the rows."""
-        order = self.rng.permutation(objective.n_samples)
+        """One pass of mini-batch updates, in the random order the source draws
+        (:meth:`~oneneuron.data.Source.batches`: a fresh permutation of the rows)."""
         theta = theta.copy()
-        for start in range(0, objective.n_samples, self.batch_size):
-            rows = np.sort(order[start : start + self.batch_size])
-            grad = objective.batch_evaluate(theta, rows).grad
+        for batch in objective.source.batches(self.batch_size, self.rng):
+            grad = objective.block_evaluate(theta, batch).grad
             rate = self._rate(self._t)
             self._t += 1
             if self.momentum:
