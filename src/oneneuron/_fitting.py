@@ -25,7 +25,7 @@ from ._validation import (
     encode_binary_labels,
     holdout_split,
 )
-from .data import Source, make_source
+from .data import Source, is_dask, make_source
 from .history import History
 from .objective import Evaluation, Objective, Standardization
 from .solvers import SOLVERS, Callback, Result, choose_solver
@@ -152,6 +152,63 @@ def check_eval_set(est: LogisticRegression, X_val: Any, y_val: Any) -> tuple[Any
     return Xv, yv01
 
 
+def external_source(est: LogisticRegression, X: Any, y: Any, sample_weight: Any) -> Source | None:
+    """The source for data that are not arrays in memory (a Source, Dask collections).
+
+    Sets ``n_features_in_``, ``feature_names_in_`` and ``classes_`` from the source (one
+    pass over the labels) and encodes its labels and class weights.
+    """
+    if isinstance(X, Source):
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                f"a {type(X).__name__} carries its own labels (and weights); pass fit(source)"
+            )
+        source = X
+    elif is_dask(X):
+        if y is None:
+            raise ValueError("fit(X, y) with dask X needs y (a dask array or Series)")
+        from .data._dask import DaskSource
+
+        source = DaskSource(X, y, sample_weight)
+    else:
+        return None
+    if est.early_stopping:
+        raise ValueError(
+            f"early_stopping holds out rows in memory; with {type(source).__name__} data "
+            "pass eval_set=(X_val, y_val) instead"
+        )
+    est.n_features_in_ = source.n_features
+    if source.feature_names is not None:
+        est.feature_names_in_ = np.asarray(source.feature_names, dtype=object)
+    elif hasattr(est, "feature_names_in_"):
+        del est.feature_names_in_
+    classes = np.asarray(source.labels())
+    if len(classes) != 2:
+        shown = ", ".join(repr(c) for c in classes[:10])
+        raise ValueError(
+            f"y has {len(classes)} class(es) ({shown}); one neuron separates exactly two"
+        )
+    est.classes_ = classes
+    class_weights = None
+    if est.class_weight is not None:
+        class_weights = _class_weights(est, classes, source)
+    source.encode(classes, class_weights)
+    return source
+
+
+def _class_weights(est: LogisticRegression, classes: Any, source: Source) -> Any:
+    if est.class_weight == "balanced":
+        counts = source.label_counts(classes)
+        return counts.sum() / (2.0 * counts)
+    unknown = set(est.class_weight) - set(classes.tolist())  # type: ignore[arg-type]
+    if unknown:
+        raise ValueError(
+            f"class_weight names labels {sorted(map(repr, unknown))} that are not "
+            f"classes of y {classes.tolist()!r}"
+        )
+    return np.array([float(est.class_weight.get(c, 1.0)) for c in classes])  # type: ignore[union-attr]
+
+
 # --------------------------------------------------------------------------- scaling
 def set_scaling(est: LogisticRegression, source: Source) -> None:
     """``x_mean_`` and ``x_scale_`` from the source's column moments (no copy of X)."""
@@ -221,19 +278,24 @@ def plan(
 ) -> Plan:
     """Check the input and build everything a training run needs."""
     check_params(est.get_params(deep=False))
-    Xc, yc = check_Xy(est, X, y, reset=True)
-    est.classes_, y01 = encode_binary_labels(yc)
-    sw = weights(est, yc, y01, sample_weight)
     chosen = est.solver
     needs_rng = bool(est.early_stopping) or (chosen != "auto" and SOLVERS[chosen].uses_rng)
     rng = as_generator(est.random_state) if needs_rng else None
-    held_out = None if eval_set is None else check_eval_set(est, *eval_set)
-    if est.early_stopping:
-        _check_all_finite(Xc)  # before the split, so the error names rows of X
-        assert rng is not None
-        Xc, X_val, y01, y_val, sw = holdout_split(Xc, y01, sw, est.validation_fraction, rng)
-        held_out = (X_val, y_val)
-    source = make_source(Xc, y01, sw)
+    external = external_source(est, X, y, sample_weight)
+    if external is not None:
+        source = external
+        held_out = None if eval_set is None else check_eval_set(est, *eval_set)
+    else:
+        Xc, yc = check_Xy(est, X, y, reset=True)
+        est.classes_, y01 = encode_binary_labels(yc)
+        sw = weights(est, yc, y01, sample_weight)
+        held_out = None if eval_set is None else check_eval_set(est, *eval_set)
+        if est.early_stopping:
+            _check_all_finite(Xc)  # before the split, so the error names rows of X
+            assert rng is not None
+            Xc, X_val, y01, y_val, sw = holdout_split(Xc, y01, sw, est.validation_fraction, rng)
+            held_out = (X_val, y_val)
+        source = make_source(Xc, y01, sw)
     set_scaling(est, source)
     validation = None
     if held_out is not None:  # scored unweighted and unpenalised, in the model's scaling
@@ -243,7 +305,16 @@ def plan(
     # X was checked already when split or standardised
     obj = objective(est, source, check=not (est.early_stopping or est.standardize))
     theta0 = to_theta(est, coef_init, intercept_init, source.n_features)
-    name = chosen if chosen != "auto" else choose_solver(source.n_samples, obj.n_params)
+    name = (
+        chosen
+        if chosen != "auto"
+        else choose_solver(source.n_samples, obj.n_params, in_memory=source.in_memory)
+    )
+    if SOLVERS[name].needs_rows and not source.in_memory and not source.shuffles:
+        raise ValueError(
+            f"solver={name!r} draws random rows, which {type(source).__name__} data cannot "
+            "hand out; use 'lbfgs', 'newton' or 'gd'"
+        )
     if SOLVERS[name].forms_hessian and obj.n_params > NEWTON_HESSIAN_MAX_PARAMS:
         raise ValueError(
             f"solver={name!r} forms a {obj.n_params} x {obj.n_params} Hessian; with more "

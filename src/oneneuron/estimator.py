@@ -15,8 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from . import _fitting
-from ._numerics import log_sigmoid, logit, sigmoid
+from . import _fitting, _predicting
 from .history import History
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, run
 from .solvers._driver import iterate
@@ -261,26 +260,28 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------- prediction
     def decision_function(self, X: ArrayLike) -> Array:
-        """The logit ``z = X . w + b`` for each row; shape (n_samples,)."""
+        """The logit ``z = X . w + b`` for each row; shape (n_samples,).
+
+        X may be dense, sparse, a data source (read block by block) or a Dask
+        collection (the result is then a lazy dask array), as for :meth:`fit`.
+        """
         check_is_fitted(self)
-        Xa = _fitting.check_X(self, X)
-        z = Xa @ self.coef_[0].astype(Xa.dtype) + self.intercept_[0]
-        return np.asarray(z, dtype=float).ravel()
+        return _predicting.decision(self, X)  # type: ignore[no-any-return]
 
     def predict_proba(self, X: ArrayLike) -> Array:
         """Probabilities of ``classes_[0]`` and ``classes_[1]``; shape (n_samples, 2)."""
-        z = self.decision_function(X)
-        return np.column_stack([sigmoid(-z), sigmoid(z)])
+        check_is_fitted(self)
+        return _predicting.proba(self, X)  # type: ignore[no-any-return]
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
         """Log-probabilities, exact from the logits; shape (n_samples, 2)."""
-        z = self.decision_function(X)
-        return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+        check_is_fitted(self)
+        return _predicting.log_proba(self, X)  # type: ignore[no-any-return]
 
     def predict(self, X: ArrayLike) -> NDArray[Any]:
         """``classes_[1]`` where its probability is >= ``threshold``, else ``classes_[0]``."""
-        z = self.decision_function(X)
-        return self.classes_[(z >= logit(self.threshold)).astype(int)]
+        check_is_fitted(self)
+        return _predicting.labels(self, X)  # type: ignore[no-any-return]
 
     def save(self, path: str | Path) -> Path:
         """Write the fitted model to a JSON file (see :mod:`oneneuron.io`)."""

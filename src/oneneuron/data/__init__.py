@@ -16,8 +16,17 @@ from numpy.typing import NDArray
 from ..loss import label_sign
 from ._arrays import ArraySource, SparseSource, as_sparse
 from ._base import BLOCK_BYTES, Block, Source
+from ._dask import is_dask
 
-__all__ = ["BLOCK_BYTES", "ArraySource", "Block", "Source", "SparseSource", "make_source"]
+__all__ = [
+    "BLOCK_BYTES",
+    "ArraySource",
+    "Block",
+    "Source",
+    "SparseSource",
+    "is_dask",
+    "make_source",
+]
 
 
 def make_source(

@@ -94,6 +94,23 @@ class Source:
     in_memory: bool = True
     #: The rows of a block are C-contiguous dense rows (what the dense kernel reads).
     c_contiguous: bool = False
+    #: :meth:`batches` works though :meth:`take` does not (a stream's shuffle buffer).
+    shuffles: bool = False
+
+    #: Column names, when the data carry them (DataFrames, files).
+    feature_names: list[str] | None = None
+
+    def labels(self) -> NDArray[Any]:
+        """The distinct raw labels, for sources that hold raw labels (files, Dask)."""
+        raise TypeError(f"{type(self).__name__} holds encoded labels")
+
+    def label_counts(self, classes: NDArray[Any]) -> NDArray[np.float64]:
+        """The (sample-weighted) number of rows of each class."""
+        raise TypeError(f"{type(self).__name__} holds encoded labels")
+
+    def encode(self, classes: NDArray[Any], class_weights: Any = None) -> None:
+        """From now on, ``classes[1]`` is class 1, and rows weigh ``class_weights[c]``."""
+        raise TypeError(f"{type(self).__name__} holds encoded labels")
 
     def block_rows(self) -> int:
         """Rows per block: about :data:`BLOCK_BYTES` of X."""

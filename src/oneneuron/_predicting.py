@@ -1,0 +1,93 @@
+"""From a fitted model's coefficients to logits, probabilities and labels, for every input.
+
+Arrays in memory (dense or sparse) give arrays; Dask collections give lazy dask arrays
+(computed where their chunks live); other sources (files read in chunks) are read block
+by block. No maths beyond ``z = X w + b``: probabilities come from the stable functions of
+:mod:`oneneuron._numerics`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _fitting
+from ._numerics import log_sigmoid, logit, sigmoid
+from .data import Source, is_dask
+
+if TYPE_CHECKING:
+    from .estimator import LogisticRegression
+
+__all__ = ["decision", "labels", "log_proba", "proba"]
+
+
+def _logits(X: Any, coef: NDArray[np.floating], intercept: float) -> NDArray[np.floating]:
+    z = X @ coef.astype(X.dtype, copy=False) + intercept
+    return np.asarray(z, dtype=np.float64).ravel()
+
+
+def decision(est: LogisticRegression, X: Any) -> Any:
+    """``z = X w + b`` per row: an ndarray, or a lazy dask array for dask input."""
+    coef, intercept = est.coef_[0], float(est.intercept_[0])
+    if is_dask(X):
+        return _dask_logits(est, X, coef, intercept)
+    if isinstance(X, Source):
+        if X.n_features != est.n_features_in_:
+            raise ValueError(
+                f"X has {X.n_features} features, but the model was fitted with {est.n_features_in_}"
+            )
+        parts = [_logits(block.X, coef, intercept) for block in X.blocks()]
+        return np.concatenate(parts) if parts else np.empty(0)
+    Xa = _fitting.check_X(est, X)
+    return _logits(Xa, coef, intercept)
+
+
+def _dask_logits(est: LogisticRegression, X: Any, coef: Any, intercept: float) -> Any:
+    import dask.array as da
+
+    names = getattr(est, "feature_names_in_", None)
+    if hasattr(X, "columns"):
+        columns = [str(c) for c in X.columns]
+        if names is not None and columns != [str(n) for n in names]:
+            raise ValueError(
+                f"X has columns {columns[:12]}, but the model was fitted with "
+                f"{[str(n) for n in names][:12]}"
+            )
+        X = X.to_dask_array(lengths=True)
+    if not isinstance(X, da.Array) or X.ndim != 2 or X.shape[1] != est.n_features_in_:
+        raise ValueError(
+            f"X must be a 2-D dask array with {est.n_features_in_} columns; got shape "
+            f"{getattr(X, 'shape', None)}"
+        )
+    X = X.rechunk({1: -1})
+    return X.map_blocks(_logits, coef, intercept, drop_axis=1, dtype=np.float64)
+
+
+def _columns(z: Any, function: Any) -> Any:
+    """``[f(-z), f(z)]`` as columns, lazily for a dask array."""
+    if is_dask(z):
+        return z.map_blocks(
+            lambda b: np.column_stack([function(-b), function(b)]),
+            new_axis=1,
+            chunks=(z.chunks[0], (2,)),
+            dtype=np.float64,
+        )
+    return np.column_stack([function(-z), function(z)])
+
+
+def proba(est: LogisticRegression, X: Any) -> Any:
+    return _columns(decision(est, X), sigmoid)
+
+
+def log_proba(est: LogisticRegression, X: Any) -> Any:
+    return _columns(decision(est, X), log_sigmoid)
+
+
+def labels(est: LogisticRegression, X: Any) -> Any:
+    z = decision(est, X)
+    cut, classes = logit(est.threshold), est.classes_
+    if is_dask(z):
+        return z.map_blocks(lambda b: classes[(b >= cut).astype(int)], dtype=classes.dtype)
+    return classes[(z >= cut).astype(int)]
