@@ -269,7 +269,7 @@ def make_solver(est: LogisticRegression, name: str, rng: np.random.Generator | N
 def plan(
     est: LogisticRegression,
     X: ArrayLike,
-    y: ArrayLike,
+    y: ArrayLike | None,
     sample_weight: ArrayLike | None,
     coef_init: ArrayLike | None,
     intercept_init: float | ArrayLike | None,

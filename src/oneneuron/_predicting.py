@@ -20,7 +20,7 @@ from .data import Source, is_dask
 if TYPE_CHECKING:
     from .estimator import LogisticRegression
 
-__all__ = ["decision", "labels", "log_proba", "proba"]
+__all__ = ["accuracy", "decision", "labels", "log_proba", "proba"]
 
 
 def _logits(X: Any, coef: NDArray[np.floating], intercept: float) -> NDArray[np.floating]:
@@ -91,3 +91,22 @@ def labels(est: LogisticRegression, X: Any) -> Any:
     if is_dask(z):
         return z.map_blocks(lambda b: classes[(b >= cut).astype(int)], dtype=classes.dtype)
     return classes[(z >= cut).astype(int)]
+
+
+def accuracy(est: LogisticRegression, source: Source) -> float:
+    """The fraction of a labelled source's rows the model classifies correctly (one pass)."""
+    labels = np.asarray(source.labels())
+    unknown = np.setdiff1d(labels, est.classes_)
+    if len(unknown):
+        raise ValueError(
+            f"the data hold labels {unknown.tolist()!r} that are not among the classes "
+            f"{est.classes_.tolist()!r} this model was trained on"
+        )
+    source.encode(est.classes_)
+    coef, intercept, cut = est.coef_[0], float(est.intercept_[0]), logit(est.threshold)
+    correct = total = 0
+    for block in source.blocks():
+        predicted = _logits(block.X, coef, intercept) >= cut
+        correct += int(np.count_nonzero(predicted == block.is_positive()))
+        total += block.n_rows
+    return correct / total if total else float("nan")

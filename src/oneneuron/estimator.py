@@ -156,7 +156,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def fit(
         self,
         X: ArrayLike,
-        y: ArrayLike,
+        y: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
         *,
         coef_init: ArrayLike | None = None,
@@ -168,11 +168,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
-            Dense (float64 or float32), or sparse CSR/CSC (never densified; other
-            sparse formats are converted to CSR once).
-        y : array-like of shape (n_samples,)
-            Any two labels (ints, strings, bools).
+        X : array-like, scipy.sparse matrix, dask collection or data source
+            Dense (float64 or float32) of shape (n_samples, n_features); sparse CSR/CSC
+            (never densified; other sparse formats are converted to CSR once); a dask
+            array or DataFrame (trained on its cluster); or a source such as
+            :func:`oneneuron.data.scan_parquet` (read in blocks, once per pass), which
+            carries its own labels and weights.
+        y : array-like of shape (n_samples,), optional
+            Any two labels (ints, strings, bools); None for a data source.
         sample_weight : array-like of shape (n_samples,), optional
         coef_init : array-like of shape (n_features,) or (1, n_features), optional
             Starting weights (raw-feature space); zeros by default.
@@ -195,7 +198,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def fit_iter(
         self,
         X: ArrayLike,
-        y: ArrayLike,
+        y: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
         *,
         coef_init: ArrayLike | None = None,
@@ -282,6 +285,18 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """``classes_[1]`` where its probability is >= ``threshold``, else ``classes_[0]``."""
         check_is_fitted(self)
         return _predicting.labels(self, X)  # type: ignore[no-any-return]
+
+    def score(self, X: Any, y: Any = None, sample_weight: Any = None) -> float:
+        """Mean accuracy on (X, y), as scikit-learn's; a labelled data source needs no y
+        (it is read once, block by block)."""
+        from .data import Source
+
+        if isinstance(X, Source) and y is None:
+            check_is_fitted(self)
+            if sample_weight is not None:
+                raise ValueError("a data source carries its own weights; pass score(source)")
+            return _predicting.accuracy(self, X)
+        return float(super().score(X, y, sample_weight=sample_weight))
 
     def save(self, path: str | Path) -> Path:
         """Write the fitted model to a JSON file (see :mod:`oneneuron.io`)."""

@@ -2,7 +2,9 @@
 
 ``make_source(X, y01, sample_weight)`` wraps arrays in memory: a dense float ndarray
 (:class:`ArraySource`) or a scipy.sparse matrix (:class:`SparseSource`; CSR and CSC are
-read as they are, other sparse formats are converted to CSR once).
+read as they are, other sparse formats are converted to CSR once). Files larger than
+memory: :func:`scan_parquet` and :func:`scan_csv` (:class:`TableSource`, read in blocks
+once per pass). Dask collections passed to ``fit`` become a ``DaskSource``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..loss import label_sign
 from ._arrays import ArraySource, SparseSource, as_sparse
 from ._base import BLOCK_BYTES, Block, Source
 from ._dask import is_dask
+from ._tables import TableSource, scan_csv, scan_parquet
 
 __all__ = [
     "BLOCK_BYTES",
@@ -24,8 +27,11 @@ __all__ = [
     "Block",
     "Source",
     "SparseSource",
+    "TableSource",
     "is_dask",
     "make_source",
+    "scan_csv",
+    "scan_parquet",
 ]
 
 

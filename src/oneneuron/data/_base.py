@@ -105,7 +105,7 @@ class Source:
         raise TypeError(f"{type(self).__name__} holds encoded labels")
 
     def label_counts(self, classes: NDArray[Any]) -> NDArray[np.float64]:
-        """The (sample-weighted) number of rows of each class."""
+        """The number of rows of each class (unweighted, as scikit-learn's 'balanced')."""
         raise TypeError(f"{type(self).__name__} holds encoded labels")
 
     def encode(self, classes: NDArray[Any], class_weights: Any = None) -> None:

@@ -142,11 +142,11 @@ class DaskSource(Source):
         return np.asarray(found)
 
     def label_counts(self, classes: NDArray[Any]) -> NDArray[np.float64]:
-        """Sample-weighted count of each class (for class_weight='balanced')."""
-        import dask.array as da
+        """The number of rows of each class (class_weight='balanced', as scikit-learn)."""
+        import dask
 
-        w = 1.0 if self.sample_weight is None else self.sample_weight
-        return np.array([float(da.sum((self.y == c) * w).compute()) for c in classes])
+        counts = dask.compute(*[(self.y == c).sum() for c in classes])
+        return np.array([float(c) for c in counts])
 
     def encode(self, classes: NDArray[Any], class_weights: Any = None) -> None:
         """Label signs (``classes[1]`` is class 1) and weights, computed and persisted."""

@@ -1,0 +1,469 @@
+"""Files larger than memory: a Parquet or CSV table read in row blocks, once per pass.
+
+``scan_parquet(path, target=...)`` and ``scan_csv(...)`` return a :class:`TableSource`;
+``fit(source)`` reads the file once per evaluation of the objective and never holds more
+than a few blocks (about 4 MB each, one being decoded by a helper thread while the
+previous one is summed). The first pass reads the target (and weight) columns only: it
+counts the rows and finds the labels. Every later pass checks that the file has not
+changed (size, modification time, Parquet footer), names NaN, inf and non-numeric values
+by file, column and row, and shows a progress line on a terminal.
+
+sgd reads mini-batches through a seeded shuffle buffer (:meth:`TableSource.batches`):
+Parquet row groups in a random order, rows shuffled within a buffer of
+``shuffle_rows``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._base import BLOCK_BYTES, Block, Source
+from ._readers import CsvReader, Reader, open_reader
+
+__all__ = ["TableSource", "scan_csv", "scan_parquet"]
+
+Array = NDArray[np.floating]
+
+
+def scan_parquet(
+    path: str | os.PathLike[str],
+    target: str | None,
+    features: Sequence[str] | None = None,
+    **options: Any,
+) -> TableSource:
+    """A Parquet file as a data source, read in blocks (see :class:`TableSource`)."""
+    return TableSource(open_reader(path, "parquet"), target, features, **options)
+
+
+def scan_csv(
+    path: str | os.PathLike[str],
+    target: str | None,
+    features: Sequence[str] | None = None,
+    *,
+    sep: str | None = None,
+    **options: Any,
+) -> TableSource:
+    """A CSV/TSV file (gzipped or not) as a data source (see :class:`TableSource`)."""
+    name = os.fspath(path).lower()
+    sep = sep if sep is not None else ("\t" if ".tsv" in name else ",")
+    return TableSource(open_reader(path, "csv", sep), target, features, **options)
+
+
+class TableSource(Source):
+    """A table file read in row blocks, one pass per evaluation.
+
+    Parameters
+    ----------
+    reader : Reader
+    target : str or None
+        Label column (any two values); None for a file to predict.
+    features : sequence of str, optional
+        Feature columns (default: every column but the target and weight).
+    weight : str, optional
+        Column of sample weights.
+    batch_rows : int, optional
+        Rows per block (default: about 4 MB of features).
+    dtype : {"float64", "float32"}
+    shuffle_rows : int
+        Rows the sgd shuffle buffer holds (default 65,536).
+    progress : bool, optional
+        Show a progress line per pass (default: when stderr is a terminal).
+    """
+
+    in_memory = False
+    shuffles = True
+    c_contiguous = True
+
+    def __init__(
+        self,
+        reader: Reader,
+        target: str | None,
+        features: Sequence[str] | None = None,
+        *,
+        weight: str | None = None,
+        batch_rows: int | None = None,
+        dtype: Any = np.float64,
+        shuffle_rows: int = 65_536,
+        progress: bool | None = None,
+    ) -> None:
+        self.reader, self.target, self.weight_column = reader, target, weight
+        self.path = reader.path
+        columns = reader.columns
+        for name, kind in ((target, "target"), (weight, "weight")):
+            if name is not None and name not in columns:
+                raise ValueError(
+                    f"{self.path}: {kind} column {name!r} not found; columns: {columns}"
+                )
+        exclude = {target, weight}
+        self.features: list[str] = (
+            [c for c in columns if c not in exclude]
+            if features is None
+            else [str(f) for f in features]
+        )
+        self.feature_names = self.features
+        missing = [c for c in self.features if c not in columns]
+        if missing:
+            raise ValueError(
+                f"{self.path}: feature column(s) {missing} not found; columns: {columns}"
+            )
+        if not self.features:
+            raise ValueError(f"{self.path}: no feature columns")
+        if isinstance(reader, CsvReader):
+            reader.numeric([*self.features, *([weight] if weight else [])])
+        self.n_features = len(self.features)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float64, np.float32):
+            raise ValueError(f"dtype must be float64 or float32; got {self.dtype}")
+        self._rows = int(batch_rows or max(256, BLOCK_BYTES // (8 * self.n_features)))
+        self.shuffle_rows = max(int(shuffle_rows), self._rows)
+        self.progress = sys.stderr.isatty() if progress is None else bool(progress)
+        self._fingerprint = reader.fingerprint()
+        self.n_samples = -1 if reader.n_rows is None else reader.n_rows
+        self.nbytes = max(0, self.n_samples) * self.n_features * self.dtype.itemsize
+        self.weight_sum = float(max(self.n_samples, 0))
+        self._labels: NDArray[Any] | None = None
+        self._counts: dict[Any, float] = {}
+        self._numeric_labels = False
+        self._positive: Any = None
+        self._class_weights: Any = None
+        self._checked = False
+        self._sample: Block | None = None
+        self._passes = 0
+
+    # ------------------------------------------------------------------ labels
+    def labels(self) -> NDArray[Any]:
+        """The distinct labels (the first pass: target and weight columns only)."""
+        if self.target is None:
+            raise ValueError(f"{self.path}: no target column was named")
+        if self._labels is None:
+            self._label_pass()
+        assert self._labels is not None
+        return self._labels
+
+    def _label_pass(self) -> None:
+        assert self.target is not None
+        columns = [self.target] + ([self.weight_column] if self.weight_column else [])
+        counts: dict[Any, float] = {}
+        rows = 0
+        for start, batch in self._read(columns, "reading labels"):
+            y = self._raw_labels(batch, start)
+            self._weights(batch, start)  # checked now, so that a bad weight fails early
+            values, inverse = np.unique(y, return_inverse=True)
+            sums = np.bincount(inverse, minlength=len(values)).astype(float)
+            for v, c in zip(values.tolist(), sums.tolist(), strict=True):
+                counts[v] = counts.get(v, 0.0) + c
+            rows += batch.num_rows
+            if len(counts) > 1000:
+                raise ValueError(f"{self.path}: target {self.target!r} has over 1000 labels")
+        self.n_samples = rows
+        self.nbytes = rows * self.n_features * self.dtype.itemsize
+        labels = sorted(counts)
+        self._numeric_labels = all(_is_number(v) for v in labels)
+        if self._numeric_labels:  # "1" and "1.0" are one label; ints stay ints
+            merged: dict[Any, float] = {}
+            for v, c in counts.items():
+                key = _as_number(v)
+                merged[key] = merged.get(key, 0.0) + c
+            counts, labels = merged, sorted(merged)
+        self._counts = counts
+        self._labels = np.array(labels)
+
+    def label_counts(self, classes: NDArray[Any]) -> NDArray[np.float64]:
+        self.labels()
+        return np.array(
+            [self._counts.get(c.item() if hasattr(c, "item") else c, 0.0) for c in classes]
+        )
+
+    def encode(self, classes: NDArray[Any], class_weights: Any = None) -> None:
+        self.label_counts(classes)
+        self._positive = classes[1].item() if hasattr(classes[1], "item") else classes[1]
+        self._class_weights = None if class_weights is None else np.asarray(class_weights, float)
+        self.weight_sum = self._weight_sum()
+
+    def _weight_sum(self) -> float:
+        """``sum_i s_i``: the row count, or a pass over the weight column."""
+        if self.weight_column is None and self._class_weights is None:
+            return float(self.n_samples)
+        total = 0.0
+        assert self.target is not None
+        columns = [self.target] + ([self.weight_column] if self.weight_column else [])
+        for start, batch in self._read(columns, "reading weights"):
+            y = self._raw_labels(batch, start)
+            if self._numeric_labels:
+                y = np.asarray(y, dtype=float) if y.dtype == object else y
+            w = self._weights(batch, start)
+            w = np.ones(batch.num_rows) if w is None else w
+            if self._class_weights is not None:
+                w = w * np.where(y == self._positive, *self._class_weights[::-1])
+            total += float(w.sum())
+        return total
+
+    # ------------------------------------------------------------------ passes
+    def _read(
+        self, columns: Sequence[str], what: str, order: Sequence[int] | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        """``(first row, record batch)`` of one pass, decoded ahead by a helper thread."""
+        if self.reader.fingerprint() != self._fingerprint:
+            raise ValueError(
+                f"{self.path} changed since it was first read (size, time or footer); "
+                "a fit reads it once per pass, so it must stay as it is: start again"
+            )
+        self._passes += 1
+        progress = _Progress(self.progress, self.n_samples, f"{self.path.name}: {what}")
+        start = 0
+        try:
+            for batch in _prefetched(self.reader.batches(columns, self._rows, order)):
+                yield start, batch
+                start += batch.num_rows
+                progress.update(start)
+        finally:
+            progress.close()
+        if self.n_samples >= 0 and order is None and start != self.n_samples:
+            raise ValueError(
+                f"{self.path} changed during the fit: {start} rows now, {self.n_samples} before"
+            )
+
+    def _raw_labels(self, batch: Any, start: int) -> NDArray[Any]:
+        column = batch.column(self.target)
+        if column.null_count:
+            row = start + int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
+            raise ValueError(f"{self.path}: target {self.target!r} is missing at row {row}")
+        values = column.to_numpy(zero_copy_only=False)
+        if values.dtype == object and values.size and isinstance(values[0], bytes):
+            raise ValueError(f"{self.path}: target {self.target!r} is not UTF-8 text")
+        return values
+
+    def _weights(self, batch: Any, start: int) -> Array | None:
+        if self.weight_column is None:
+            return None
+        w = np.asarray(batch.column(self.weight_column).to_numpy(zero_copy_only=False), float)
+        bad = ~np.isfinite(w) | (w < 0)
+        if bad.any():
+            row = start + int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{self.path}: weight column {self.weight_column!r} has an invalid value "
+                f"({float(w[bad][0])!r}) at row {row}; weights must be finite and >= 0"
+            )
+        return w
+
+    def _block(self, start: int, batch: Any) -> Block:
+        """Features (C-ordered, checked on the first full pass), signs and weights."""
+        X = np.empty((batch.num_rows, self.n_features), dtype=self.dtype)
+        for j, name in enumerate(self.features):
+            X[:, j] = np.asarray(batch.column(name).to_numpy(zero_copy_only=False), self.dtype)
+        if not self._checked:
+            self._check_block(X, start)
+        if self.target is None or self._positive is None:
+            sign = np.ones(batch.num_rows, dtype=self.dtype)
+            return Block(X, sign, None, start)
+        y = self._raw_labels(batch, start)
+        if self._numeric_labels:
+            y = np.asarray(y, dtype=float) if y.dtype == object else y
+        positive = y == self._positive
+        sign = np.where(positive, -1.0, 1.0).astype(self.dtype)
+        w = self._weights(batch, start)
+        if self._class_weights is not None:
+            cw = np.where(positive, self._class_weights[1], self._class_weights[0])
+            w = cw if w is None else w * cw
+        return Block(X, sign, None if w is None else w.astype(self.dtype), start, positive)
+
+    def _check_block(self, X: Array, start: int) -> None:
+        finite = np.isfinite(X)
+        if finite.all():
+            return
+        cols = np.flatnonzero(~finite.all(axis=0))
+        col = int(cols[0])
+        row = int(np.flatnonzero(~finite[:, col])[0])
+        kind = "NaN" if np.isnan(X[row, col]) else "inf"
+        raise ValueError(
+            f"{self.path}: column {self.features[col]!r} holds {kind} at row "
+            f"{start + row}; remove or impute missing and infinite values"
+        )
+
+    def _columns(self) -> list[str]:
+        extra = [c for c in (self.target, self.weight_column) if c is not None]
+        return list(dict.fromkeys([*self.features, *extra]))
+
+    def blocks(self, start: int = 0, stop: int | None = None) -> Iterator[Block]:
+        """One pass over the file (the whole file: streams are read front to back)."""
+        if self.n_samples < 0 and self.target is not None:
+            self.labels()
+        step = max(1, self.n_samples // 4096) if self.n_samples > 0 else 1
+        sample: list[Block] = []
+        for first, batch in self._read(self._columns(), f"pass {self._passes}"):
+            block = self._block(first, batch)
+            if self._sample is None:
+                offset = (-first) % step
+                sample.append(_rows(block, slice(offset, None, step)))
+            yield block
+        self._checked = True
+        if self._sample is None and sample:
+            self._sample = _concat(sample)
+
+    def partitions(self, k: int) -> list[Any]:
+        return [self.blocks]
+
+    def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
+        """An epoch of mini-batches through a seeded shuffle buffer.
+
+        Parquet row groups come in a random order; rows are shuffled within a buffer of
+        ``shuffle_rows``; every row appears once per epoch.
+        """
+        order = None
+        if self.reader.row_groups > 1:
+            order = [int(i) for i in rng.permutation(self.reader.row_groups)]
+        buffer: list[Block] = []
+        held = 0
+        for first, batch in self._read(self._columns(), "epoch", order):
+            block = self._block(first, batch)
+            buffer.append(block)
+            held += block.n_rows
+            if held >= self.shuffle_rows:
+                yield from _shuffled(_concat(buffer), batch_size, rng)
+                buffer, held = [], 0
+        if buffer:
+            yield from _shuffled(_concat(buffer), batch_size, rng)
+        self._checked = True
+
+    def strided(self, max_rows: int) -> Block:
+        """Every k-th row, kept from the first full pass (a pass now if there was none)."""
+        if self._sample is None:
+            for _ in self.blocks():
+                pass
+        assert self._sample is not None
+        return self._sample
+
+    def check_finite(self, name: str = "X") -> None:
+        if not self._checked:
+            for _ in self.blocks():
+                pass
+
+    def column_moments(self) -> tuple[Array, Array]:
+        """Weighted mean and standard deviation in one pass (blocks merged as Chan et al.)."""
+        total, mean, m2 = 0.0, np.zeros(self.n_features), np.zeros(self.n_features)
+        for block in self.blocks():
+            X = np.asarray(block.X, dtype=np.float64)
+            w = np.ones(block.n_rows) if block.weight is None else block.weight.astype(np.float64)
+            wsum = float(w.sum())
+            if wsum == 0:
+                continue
+            bmean = (w @ X) / wsum
+            bm2 = w @ ((X - bmean) ** 2)
+            delta = bmean - mean
+            new = total + wsum
+            mean = mean + delta * (wsum / new)
+            m2 = m2 + bm2 + delta**2 * (total * wsum / new)
+            total = new
+        return mean, np.sqrt(m2 / max(total, 1e-300))
+
+
+# ----------------------------------------------------------------------------- helpers
+def _is_number(v: Any) -> bool:
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return True
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _as_number(v: Any) -> Any:
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _rows(block: Block, index: Any) -> Block:
+    w = None if block.weight is None else block.weight[index]
+    pos = None if block.positive is None else block.positive[index]
+    return Block(block.X[index], block.sign[index], w, block.start, pos)
+
+
+def _concat(blocks: list[Block]) -> Block:
+    if len(blocks) == 1:
+        return blocks[0]
+    w = None if blocks[0].weight is None else np.concatenate([b.weight for b in blocks])  # type: ignore[misc]
+    pos = None if blocks[0].positive is None else np.concatenate([b.positive for b in blocks])  # type: ignore[misc]
+    return Block(
+        np.ascontiguousarray(np.concatenate([b.X for b in blocks])),
+        np.concatenate([b.sign for b in blocks]),
+        w,
+        blocks[0].start,
+        pos,
+    )
+
+
+def _shuffled(block: Block, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
+    order = rng.permutation(block.n_rows)
+    for lo in range(0, block.n_rows, batch_size):
+        yield _rows(block, np.sort(order[lo : lo + batch_size]))
+
+
+_DONE = object()
+
+
+def _prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``items``, produced by a helper thread up to ``depth`` ahead (pyarrow decodes without
+    the GIL, so reading the next block overlaps summing this one)."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                q.put(item)
+            q.put(_DONE)
+        except BaseException as exc:  # handed to the consumer
+            q.put(exc)
+
+    thread = threading.Thread(target=produce, name="oneneuron-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                thread.join(0.01)
+
+
+class _Progress:
+    """``oneneuron: file.parquet: pass 3  42%`` on stderr, rewritten in place."""
+
+    def __init__(self, enabled: bool, total: int, label: str) -> None:
+        self.enabled, self.total, self.label, self.shown = enabled, total, label, -1
+
+    def update(self, rows: int) -> None:
+        if not self.enabled:
+            return
+        pct = int(100 * rows / self.total) if self.total > 0 else -1
+        if pct != self.shown:
+            self.shown = pct
+            shown = f"{pct:3d}%" if pct >= 0 else f"{rows:,} rows"
+            sys.stderr.write(f"\roneneuron: {self.label}  {shown}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.shown != -1:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
