@@ -656,7 +656,11 @@ INVALID = {
         _set("classes", "dtype", "V8"),
         "'classes.dtype' must be bool, int8 to int64",
     ),
-    "dtype-code": ("plain", _set("classes", "dtype", "|O; import os"), "got '|O; import os'"),
+    "dtype-code": (
+        "plain",
+        _set("classes", "dtype", "|O; import os"),
+        "'classes.dtype' has 13 characters; at most 8 are allowed",
+    ),
     "dtype-newline": ("plain", _set("classes", "dtype", "int64\n"), "got 'int64\\n'"),
     "created-newline": (
         "plain",
@@ -722,7 +726,7 @@ INVALID = {
     "solver": (
         "plain",
         _set("params", "solver", "magic"),
-        "'params.solver' is 'magic'; valid: 'auto', 'newton', 'lbfgs', 'gd', 'sgd'",
+        "'params.solver' is 'magic'; valid: 'auto', 'gd', 'sgd', 'newton', 'lbfgs'",
     ),
     "alpha": ("plain", _set("params", "alpha", -1.0), "'params.alpha' must be >= 0; got -1.0"),
     "threshold": (
@@ -793,7 +797,7 @@ INVALID = {
     "trained-by-auto": (
         "plain",
         _set("training", "solver", "auto"),
-        "'training.solver' is 'auto'; valid: None, 'newton'",
+        "'training.solver' is 'auto'; valid: None, 'gd'",
     ),
     "stop-reason-escape": (
         "plain",
@@ -948,3 +952,79 @@ def test_size_cap(fitted, tmp_path, monkeypatch):
     assert "larger than" in _load_error(path)
     monkeypatch.setattr(model_io, "MAX_FILE_BYTES", path.stat().st_size)
     assert isinstance(load_model(path), LogisticRegression)
+
+
+# ----------------------------------------------------------------------------- the schema
+def _subschemas(schema, where="#"):
+    """Every (where, subschema) in a schema, depth first."""
+    yield where, schema
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("properties", "$defs"):
+                for name, sub in value.items():
+                    yield from _subschemas(sub, f"{where}/{key}/{name}")
+            elif key in ("items", "additionalProperties", "propertyNames", "then"):
+                yield from _subschemas(value, f"{where}/{key}")
+            elif key in ("prefixItems", "allOf", "anyOf", "oneOf"):
+                for i, sub in enumerate(value):
+                    yield from _subschemas(sub, f"{where}/{key}/{i}")
+
+
+SCHEMA = model_schema.load_schema(FORMAT_VERSION)
+
+
+def _types(sub):
+    kinds = sub.get("type", []) if isinstance(sub, dict) else []
+    return {kinds} if isinstance(kinds, str) else set(kinds)
+
+
+def test_schema_is_a_valid_draft_2020_12_schema():
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(model_schema.SCHEMA_FILES) == set(model_io._READERS) == {1}
+    assert max(model_schema.SCHEMA_FILES) == FORMAT_VERSION
+
+
+def test_schema_bounds_every_number_and_sizes_before_items():
+    """What makes validation safe: no unbounded number, no unbounded array or string, and
+    size limits ahead of the keywords that look at items (only the first error is made)."""
+    checked = 0
+    for where, sub in _subschemas(SCHEMA):
+        if "/allOf/" in where:  # only narrows the type of a bounded $defs/label
+            continue
+        kinds = _types(sub)
+        if kinds & {"number", "integer"}:
+            assert "minimum" in sub or "exclusiveMinimum" in sub, where
+            assert "maximum" in sub or "exclusiveMaximum" in sub, where
+            checked += 1
+        if "array" in kinds:
+            assert "maxItems" in sub, where
+            keys = list(sub)
+            for descends in ("items", "prefixItems"):
+                if descends in sub:
+                    assert keys.index("maxItems") < keys.index(descends), where
+        if "string" in kinds and "enum" not in sub and "const" not in sub:
+            assert "maxLength" in sub, where
+        if "object" in kinds and where != "#/$defs/history":
+            assert "maxProperties" in sub and sub.get("additionalProperties") is False, where
+    assert checked >= 20
+
+
+def test_schema_parameters_follow_the_estimator():
+    from oneneuron.solvers import SOLVERS
+    from oneneuron.solvers.schedules import SCHEDULES
+
+    params = SCHEMA["$defs"]["params"]["properties"]
+    assert sorted(params) == sorted(LogisticRegression().get_params(deep=False))
+    assert set(params["solver"]["enum"]) == {"auto", *SOLVERS}
+    assert set(params["lr_schedule"]["enum"]) == set(SCHEDULES)
+    trained_by = SCHEMA["$defs"]["training"]["properties"]["solver"]["enum"]
+    assert set(trained_by) == {None, *SOLVERS}
+
+
+def test_dollar_means_the_end_of_the_string_as_in_json_schema():
+    assert model_schema.regex("^a$").search("a")
+    assert not model_schema.regex("^a$").search("a\n")
+    assert model_schema.regex(r"^a\$").search("a$")
