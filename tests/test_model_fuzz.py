@@ -242,7 +242,7 @@ def test_the_command_line_answers_a_mutated_file_in_one_line(bases, tmp_path, da
     status, out, err = _cli(*argv)
     if status == 0:
         assert err == "" or err.startswith("oneneuron: note:"), err
-        if command == "info":  # predict prints the labels as they are (see the report)
+        if command == "info":  # only info escapes; predict writes labels as they are
             assert all(line.isprintable() for line in out.splitlines()), out
         return
     assert status == 2, err
