@@ -669,3 +669,16 @@ def test_starting_weights_that_overflow_are_not_blamed_on_the_learning_rate() ->
     with pytest.raises(ValueError, match=r"^the logits Z = X W \+ b overflowed") as info:
         tb.model(X, Y, 5, parameters={"W": np.array([[1e308], [1e308]]), "b": 0.0})
     assert "learning_rate" not in str(info.value)
+
+
+def test_the_checks_leave_the_weights_bit_identical_to_the_estimator() -> None:
+    """Checking never changes a computed number: same bits as solver="gd" from the same start."""
+    from oneneuron import LogisticRegression
+
+    X, Y = noisy_data()
+    init = tb.initialize_parameters(2, random_state=1)
+    parameters, _ = tb.model(X, Y, 300, 0.5, parameters=init)
+    est = LogisticRegression(solver="gd", alpha=0.0, learning_rate=0.5, max_iter=300, tol=None)
+    est.fit(X, Y.ravel(), coef_init=init["W"].ravel(), intercept_init=init["b"])
+    np.testing.assert_array_equal(est.coef_, parameters["W"].T)
+    assert est.intercept_[0] == parameters["b"]
