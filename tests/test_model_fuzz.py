@@ -224,6 +224,31 @@ def test_edited_bytes_are_refused_by_name_or_load_a_sound_model(bases, tmp_path,
     _check_model(model, path)
 
 
+TRICKY_TEXT = st.text(alphabet=st.sampled_from('[]{}:",\\ab\n\x00é\U0001f600'), max_size=6)
+TRICKY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY_TEXT, inner, max_size=3),
+    max_leaves=25,
+)
+
+
+def _brackets_and_colons(value: Any) -> bytes:
+    """What :func:`oneneuron.io._structure` must find: the JSON's structure, strings aside."""
+    if isinstance(value, dict):
+        return b"{" + b"".join(b":" + _brackets_and_colons(v) for v in value.values()) + b"}"
+    if isinstance(value, list):
+        return b"[" + b"".join(_brackets_and_colons(v) for v in value) + b"]"
+    return b""
+
+
+@settings(FUZZ, max_examples=300)
+@given(value=TRICKY_JSON, ascii_only=st.booleans(), indent=st.sampled_from([None, 2]))
+def test_the_shape_check_sees_through_strings(value, ascii_only, indent):
+    """Brackets, colons, quotes and backslashes inside strings never count as structure."""
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent).encode("utf-8")
+    assert model_io._structure(text) == _brackets_and_colons(value)
+
+
 def _cli(*argv: Any) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
