@@ -1028,3 +1028,27 @@ def test_dollar_means_the_end_of_the_string_as_in_json_schema():
     assert model_schema.regex("^a$").search("a")
     assert not model_schema.regex("^a$").search("a\n")
     assert model_schema.regex(r"^a\$").search("a$")
+
+
+def test_the_format_page_states_every_limit_of_the_schema():
+    text = (Path(__file__).parents[1] / "docs" / "model-file.md").read_text("utf-8")
+    named = {2**63 - 1: "2**63 - 1", 2**64 - 1: "2**64 - 1", -(2**63): "-2**63"}
+    limits = set()
+    for _, sub in _subschemas(SCHEMA):
+        for keyword in ("maxItems", "maxLength", "maxProperties", "minimum", "maximum"):
+            value = sub.get(keyword) if isinstance(sub, dict) else None
+            if isinstance(value, (int, float)) and abs(value) not in (0, 1, 1.7976931348623157e308):
+                limits.add(value)
+    assert len(limits) > 10
+    for value in limits:
+        if value in named:
+            shown = {named[value]}
+        elif isinstance(value, float):
+            shown = {f"{value:.0e}".replace("e+", "e").replace("e0", "e")}
+        else:
+            shown = {f"{value:,}", str(value)}
+        alone = [rf"(?<![\w.*])(?<!\d,){re.escape(s)}(?![\w*])(?!,\d)" for s in shown]
+        assert any(re.search(pattern, text) for pattern in alone), value
+    for value in (model_io.MAX_CONTAINERS, model_io.MAX_KEYS):
+        assert f"{value:,}" in text
+    assert f"{model_io.MAX_DEPTH} deep" in text and f"{model_io.MAX_FILE_BYTES >> 20} MiB" in text
