@@ -914,6 +914,20 @@ def test_invalid_content_with_valid_checksum(fitted, rich, tmp_path, base, mutat
     assert expected in message
 
 
+def test_the_estimators_own_checks_run_after_the_schema(fitted, tmp_path, monkeypatch):
+    """A rule the estimator adds (a cross-field one, say) refuses a file the schema passes."""
+    path = save_model(fitted, tmp_path / "m.json")
+
+    def stricter(self):
+        raise ValueError(f"solver {self.solver!r} needs alpha > 0.001")
+
+    monkeypatch.setattr(LogisticRegression, "_check_params", stricter, raising=False)
+    message = _load_error(path)
+    assert message.endswith(
+        "is not a valid oneneuron model file: invalid parameter: solver 'auto' needs alpha > 0.001"
+    )
+
+
 def test_the_rich_file_holds_what_the_table_mutates(rich, tmp_path):
     obj = json.loads(save_model(rich, tmp_path / "m.json").read_text("utf-8"))
     assert obj["feature_names"] == ["age", "höhe", "c", "d"]

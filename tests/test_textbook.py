@@ -520,6 +520,10 @@ def test_bad_data_gets_a_plain_error(call, message: str) -> None:
             "num_iterations must be a whole number of at least 0; got 2.5",
         ),
         (
+            lambda: tb.model(X30, Y30, True),
+            "num_iterations must be a whole number of at least 0; got True",
+        ),
+        (
             lambda: tb.model(X30, Y30, np.int64(-2)),
             "num_iterations must be a whole number of at least 0; got -2",
         ),

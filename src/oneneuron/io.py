@@ -104,6 +104,9 @@ class _Invalid(ValueError):
     """A problem with the file's content; :func:`load_model` adds the file name."""
 
 
+_CONTENT = (_Invalid, _schema.SchemaViolation)  # what a reader raises for a file it refuses
+
+
 def _need(ok: bool, message: str) -> None:
     if not ok:
         raise _Invalid(message)
@@ -148,7 +151,7 @@ def save_model(model: LogisticRegression, path: str | os.PathLike[str]) -> Path:
     try:  # never write a file that load_model would refuse
         _schema.check(payload, FORMAT_VERSION)
         _READERS[FORMAT_VERSION](payload)
-    except _schema.SchemaViolation as exc:
+    except _CONTENT as exc:
         raise ValueError(f"cannot save this model to {path}: {exc}") from None
     data = (_pretty(payload) + "\n").encode("utf-8")
     if len(data) > MAX_FILE_BYTES:
@@ -327,7 +330,7 @@ def load_model(path: str | os.PathLike[str]) -> LogisticRegression:
         raise ValueError(f"{path}: checksum mismatch: the file was modified after it was saved")
     try:
         return _READERS[version](obj)
-    except _schema.SchemaViolation as exc:
+    except _CONTENT as exc:
         raise ValueError(f"{invalid}: {exc}") from None
 
 
@@ -407,7 +410,7 @@ def _dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------- format version 1
 def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
-    """A model from a version-1 file that matches its schema (checked before)."""
+    """A model from a version-1 file that matches its schema; ``_Invalid`` for the rest."""
     from .estimator import LogisticRegression
 
     d = obj["n_features_in"]
@@ -418,7 +421,7 @@ def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
         ("standardization.mean", std["mean"]),
         ("standardization.scale", std["scale"]),
     ):
-        _violation(
+        _need(
             values is None or len(values) == d,
             f"'{where}' has {0 if values is None else len(values)} items; it must have "
             f"n_features_in = {d}",
@@ -431,7 +434,7 @@ def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
         model = LogisticRegression(**params)
         getattr(model, "_check_params", lambda: None)()  # the estimator's own checks
     except (ValueError, TypeError) as exc:
-        raise _schema.SchemaViolation(f"invalid parameter: {exc}") from None
+        raise _Invalid(f"invalid parameter: {exc}") from None
     model.classes_ = classes
     model.coef_ = np.array(obj["coef"], dtype=np.float64).reshape(1, d)
     model.intercept_ = np.array([obj["intercept"]], dtype=np.float64)
@@ -453,22 +456,17 @@ def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
     return model
 
 
-def _violation(ok: bool, message: str) -> None:
-    if not ok:
-        raise _schema.SchemaViolation(message)
-
-
 def _classes(raw: dict[str, Any]) -> np.ndarray:
-    """The two labels in their dtype, exactly as written, or a SchemaViolation."""
+    """The two labels in their dtype, exactly as written, or an ``_Invalid``."""
     dtype, values = raw["dtype"], raw["values"]
     shown = _schema.show(values)
-    _violation(values[0] != values[1], f"'classes.values' {shown} holds one label twice")
+    _need(values[0] != values[1], f"'classes.values' {shown} holds one label twice")
     misfit = f"'classes.values' {shown} do not fit dtype {dtype} exactly"
     try:
         classes = np.array(values, dtype=dtype)
     except (OverflowError, ValueError, TypeError):
-        raise _schema.SchemaViolation(misfit) from None
-    _violation(classes.tolist() == values, misfit)
+        raise _Invalid(misfit) from None
+    _need(classes.tolist() == values, misfit)
     return classes
 
 
@@ -476,9 +474,9 @@ def _class_weight(pairs: list[list[Any]], classes: np.ndarray) -> dict[Any, Any]
     """``[[label, weight], ...]`` as a dict whose labels are distinct classes."""
     known = classes.tolist()
     weights = {label: weight for label, weight in pairs}
-    _violation(len(weights) == len(pairs), "'params.class_weight' repeats a label")
+    _need(len(weights) == len(pairs), "'params.class_weight' repeats a label")
     unknown = [label for label in weights if label not in known]
-    _violation(
+    _need(
         not unknown,
         f"'params.class_weight' names label(s) {_schema.show(unknown)} that are not classes; "
         f"the classes are {_schema.show(known)}",
@@ -489,7 +487,7 @@ def _class_weight(pairs: list[list[Any]], classes: np.ndarray) -> dict[Any, Any]
 def _history(raw: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Columns of one length; values as floats ("nan"/"inf"/"-inf" too), iterations as ints."""
     lengths = {name: len(column) for name, column in raw.items()}
-    _violation(
+    _need(
         len(set(lengths.values())) <= 1,
         f"'training.history' columns must have one length; they have {_schema.show(lengths)}",
     )
