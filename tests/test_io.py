@@ -992,6 +992,15 @@ def _types(sub):
     return {kinds} if isinstance(kinds, str) else set(kinds)
 
 
+def test_model_schema_is_a_copy_of_the_shipped_file():
+    schema = model_io.model_schema()
+    assert schema == SCHEMA and schema is not SCHEMA
+    schema["properties"].clear()
+    assert model_io.model_schema(1) == SCHEMA  # callers cannot change what loading checks
+    with pytest.raises(ValueError, match=r"no model file format version 2; known: 1"):
+        model_io.model_schema(2)
+
+
 def test_schema_is_a_valid_draft_2020_12_schema():
     from jsonschema import Draft202012Validator
 

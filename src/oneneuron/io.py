@@ -46,6 +46,7 @@ with their own schema and reader.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -75,6 +76,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_KEYS",
     "load_model",
+    "model_schema",
     "save_model",
 ]
 
@@ -110,6 +112,23 @@ _CONTENT = (_Invalid, _schema.SchemaViolation)  # what a reader raises for a fil
 def _need(ok: bool, message: str) -> None:
     if not ok:
         raise _Invalid(message)
+
+
+def model_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
+    """The JSON Schema (Draft 2020-12) of model files of format ``version``, as a new dict.
+
+    The same file ships in the package as ``oneneuron/schemas/model-v<version>.schema.json``;
+    ``docs/model-file.md`` explains it and what it cannot say.
+
+    Raises
+    ------
+    ValueError
+        If there is no such format version.
+    """
+    if version not in _schema.SCHEMA_FILES:
+        known = ", ".join(map(str, _schema.SCHEMA_FILES))
+        raise ValueError(f"no model file format version {version!r}; known: {known}")
+    return copy.deepcopy(_schema.load_schema(version))
 
 
 # ----------------------------------------------------------------------------------- save
