@@ -2,8 +2,8 @@
 
 Every mutated file must either be refused with a ValueError that names the file, or load
 as a model that predicts finite probabilities and saves again; never another exception.
-The command line must answer such files with one line ``oneneuron: error: ...`` and exit
-status 2, or succeed and print only printable text.
+The command line must answer such files with one line ``oneneuron: error: ...`` naming the
+file and exit status 2, or succeed (``info`` then prints only printable text).
 """
 
 from __future__ import annotations
