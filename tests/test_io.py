@@ -17,6 +17,7 @@ from sklearn.exceptions import NotFittedError
 
 import oneneuron
 from oneneuron import History, LogisticRegression
+from oneneuron import _schema as model_schema
 from oneneuron import io as model_io
 from oneneuron.io import FORMAT_NAME, FORMAT_VERSION, load_model, save_model
 
@@ -177,24 +178,68 @@ def test_floats_round_trip_bit_for_bit(data, tmp_path):
     X, y = data
     rng = np.random.default_rng(7)
     bits = rng.integers(0, 2**64, size=4000, dtype=np.uint64).view(np.float64)
+    bits = bits[np.isfinite(bits) & (np.abs(bits) <= 1e100)]  # the format's bound on weights
+    assert len(bits) > 1000
     specials = [
         5e-324,
         -5e-324,
         2.2250738585072014e-308,
         1e-310,
-        1e308,
-        -1.7976931348623157e308,
+        1e100,
+        -1e100,
         -0.0,
         0.1,
         1 / 3,
     ]
-    values = np.concatenate([specials, bits[np.isfinite(bits)], rng.normal(size=100)])
+    values = np.concatenate([specials, bits, rng.normal(size=100)])
     model = LogisticRegression().fit(X, y)
     model.coef_, model.n_features_in_ = values.reshape(1, -1), len(values)
     model.intercept_ = np.array([4e-320])
     loaded = load_model(model.save(tmp_path / "m.json"))
     assert _same_bits(loaded.coef_, model.coef_) and _same_bits(loaded.intercept_, model.intercept_)
     assert np.signbit(loaded.coef_[0, 6])  # -0.0 keeps its sign
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "expected"),
+    [
+        ("coef_", [[1.0, 2e100, 0.0, 0.0]], "'coef[1]' must be <= 1e+100; got 2e+100"),
+        ("coef_", [[1.0, 0.0, -1e300, 0.0]], "'coef[2]' must be >= -1e+100; got -1e+300"),
+        ("intercept_", [1.5e308], "'intercept' must be <= 1e+100; got 1.5e+308"),
+        ("x_scale_", [1.0, 0.0, 1.0, 1.0], "'standardization.scale[1]' must be >= 1e-100; got 0.0"),
+        (
+            "x_scale_",
+            [1.0, 1.0, -2.0, 1.0],
+            "'standardization.scale[2]' must be >= 1e-100; got -2.0",
+        ),
+        (
+            "x_mean_",
+            [0.0, 0.0, 0.0, 1e101],
+            "'standardization.mean[3]' must be <= 1e+100; got 1e+101",
+        ),
+    ],
+)
+def test_values_beyond_the_format_bounds_are_refused_at_save(
+    fitted, tmp_path, attribute, value, expected
+):
+    model = copy.deepcopy(fitted)
+    model.x_mean_, model.x_scale_ = np.zeros(4), np.ones(4)
+    setattr(model, attribute, np.array(value))
+    with pytest.raises(ValueError) as info:
+        model.save(tmp_path / "m.json")
+    assert str(info.value) == f"cannot save this model to {tmp_path / 'm.json'}: {expected}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_over_the_size_cap_is_refused_at_save(data, tmp_path, monkeypatch):
+    model = LogisticRegression(solver="gd", max_iter=300, tol=None).fit(*data)
+    size = len(model.save(tmp_path / "m.json").read_bytes())
+    monkeypatch.setattr(model_io, "MAX_FILE_BYTES", size - 1)
+    with pytest.raises(ValueError, match=r"would take [\d,]+ bytes.*history_\[::10\]"):
+        model.save(tmp_path / "n.json")
+    assert not (tmp_path / "n.json").exists()
+    model.history_ = model.history_[::10]
+    assert len(load_model(model.save(tmp_path / "n.json")).history_) == 31
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -288,8 +333,9 @@ def test_pickle_is_refused_without_running_it(tmp_path, protocol, suffix):
     assert not marker.exists()
 
 
-def test_io_module_has_no_code_executing_loaders():
-    tree = ast.parse(Path(model_io.__file__).read_text("utf-8"))
+@pytest.mark.parametrize("module", [model_io, model_schema], ids=["io", "_schema"])
+def test_model_file_modules_have_no_code_executing_loaders(module):
+    tree = ast.parse(Path(module.__file__).read_text("utf-8"))
     imported = {
         a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
@@ -314,6 +360,9 @@ def test_truncated_file(fitted, tmp_path):
         assert "truncated" in _load_error(path)
 
 
+HEAD = '{"format": "oneneuron-model", "format_version": 1, '
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
@@ -327,8 +376,14 @@ def test_truncated_file(fitted, tmp_path):
         (b'{"format": "oneneuron-model", "format_version": "1"}', "positive integer"),
         (b'{"format": "oneneuron-model", "format_version": 1}', "no 'checksum'"),
         (b'{"format": "oneneuron-model", "format_version": NaN}', "NaN"),
+        (b'{"format": "oneneuron-model", "x": Infinity}', "Infinity"),
         (b'{"format": "oneneuron-model", "format": "oneneuron-model"}', "twice"),
-        (b'{"format": "oneneuron-model", "x": 1e999}', "overflows"),
+        ((HEAD + '"x": ' + "[" * 9 + "]" * 9 + "}").encode(), "more than 8 deep"),
+        ((HEAD + '"x": [' + "[]," * 10_000 + "[]]}").encode(), "more than 10000 JSON arrays"),
+        ((HEAD + '"x": {' + '"a": 0,' * 10_001 + '"b": 0}}').encode(), "more than 10000 keys"),
+        ((HEAD + '"x": "' + "[{:" * 20_000 + '"}').encode(), "no 'checksum'"),
+        ((HEAD + '"x": ' + "7" * 5000 + "}").encode(), "integer too long to read"),
+        (b'{"format": "oneneuron-model\\ud800"}', r"'oneneuron-model\ud800'"),
     ],
     ids=[
         "random",
@@ -341,14 +396,31 @@ def test_truncated_file(fitted, tmp_path):
         "strversion",
         "nochecksum",
         "nan",
+        "infinity",
         "duplicate",
-        "overflow",
+        "deep",
+        "containers",
+        "keys",
+        "brackets-in-a-string",
+        "5000-digits",
+        "surrogate",
     ],
 )
 def test_not_a_model_file(tmp_path, content, expected):
     path = tmp_path / "m.json"
     path.write_bytes(content)
     assert expected in _load_error(path)
+
+
+def test_shape_limits_leave_room_for_real_files(fitted, tmp_path):
+    """A file exactly at the nesting and container limits parses (and fails later)."""
+    nested = "[" * (model_io.MAX_DEPTH - 1) + "]" * (model_io.MAX_DEPTH - 1)
+    many = "[" + ",".join(["[]"] * (model_io.MAX_CONTAINERS - 2)) + "]"
+    keys = "{" + ",".join(f'"k{i}": 0' for i in range(model_io.MAX_KEYS - 4)) + "}"
+    for junk in (nested, many, keys):
+        path = tmp_path / "m.json"
+        path.write_text(HEAD + f'"x": {junk}, "checksum": "sha256:0"' + "}")
+        assert "the file lacks the key(s) ['library_version'" in _load_error(path)
 
 
 def test_newer_format_version(fitted, tmp_path):
@@ -371,6 +443,21 @@ def test_tampered_number_fails_the_checksum(fitted, tmp_path):
     assert _same_bits(load_model(path).coef_, fitted.coef_)
 
 
+@pytest.mark.parametrize(
+    ("checksum", "expected"),
+    [
+        ("md5:0", "'checksum' must be \"sha256:\" followed by 64 lowercase hex digits"),
+        ("sha256:" + "A" * 64, "'checksum' must be \"sha256:\""),
+        ("sha256:" + "0" * 64 + "\n", "'checksum' has 72 characters; at most 71"),
+        ("sha256:" + "0" * 64, "checksum mismatch"),
+    ],
+)
+def test_checksum_form(fitted, tmp_path, checksum, expected):
+    path = save_model(fitted, tmp_path / "m.json")
+    _rewrite(path, lambda o: o.update(checksum=checksum), checksum=False)
+    assert expected in _load_error(path)
+
+
 def _set(*keys_and_value):
     *keys, value = keys_and_value
 
@@ -382,43 +469,495 @@ def _set(*keys_and_value):
     return mutate
 
 
-@pytest.mark.parametrize(
-    ("mutate", "expected"),
-    [
-        (_set("coef", [0.5, 1.0]), "'coef' must be a list of 4 finite numbers"),
-        (_set("coef", [0.5, 1.0, "2", 3.0]), "'coef' must be a list of 4"),
-        (_set("intercept", "0"), "'intercept' must be a finite number"),
-        (_set("n_features_in", 3), "list of 3"),
-        (_set("classes", "values", [0, 1, 2]), "2 distinct labels"),
-        (_set("classes", "values", [1, 1]), "2 distinct labels"),
-        (_set("classes", "values", ["a", "b"]), "dtype int64"),
-        (_set("classes", "values", [0, 2**70]), "2 distinct labels"),
-        (_set("classes", "dtype", "V8"), "bad classes dtype"),
-        (_set("classes", "dtype", "|O; import os"), "bad classes dtype"),
-        (_set("feature_names", ["a", "b"]), "'feature_names' must be null or a list of 4"),
-        (_set("standardization", {"mean": [0.0] * 4}), "lacks the key(s) ['scale']"),
-        (_set("params", "bogus", 1), "unknown parameter(s) ['bogus']"),
-        (_set("params", "solver", "magic"), "unknown solver 'magic'"),
-        (_set("params", "alpha", -1.0), "alpha must be"),
-        (_set("params", "fit_intercept", "yes"), "'fit_intercept' has an invalid value"),
-        (_set("params", "max_iter", [1]), "'max_iter' has an invalid value"),
-        (_set("params", "class_weight", [[0, 1.0], [0, 2.0]]), "repeats a label"),
-        (_set("params", "class_weight", [[0]]), "[label, weight] pairs"),
-        (_set("training", "n_iter", -1), "'training.n_iter'"),
-        (_set("training", "history", {"loss": [1.0, "x"]}), "'training.history'"),
-        (_set("training", "history", {"a": [1.0], "b": []}), "'training.history'"),
-        (_set("estimator", "SVC"), "unknown estimator 'SVC'"),
-        (lambda o: o.pop("coef"), "lacks the key(s) ['coef']"),
-        (_set("extra", 1), "unknown keys ['extra']"),
-    ],
-)
-def test_invalid_content_with_valid_checksum(fitted, tmp_path, mutate, expected):
-    path = save_model(fitted, tmp_path / "m.json")
+def _drop(*keys):
+    def mutate(obj):
+        for key in keys[:-1]:
+            obj = obj[key]
+        del obj[keys[-1]]
+
+    return mutate
+
+
+@pytest.fixture(scope="module")
+def rich(data):
+    """A model with everything a file can hold: names, string labels, scaling, weights."""
+    X, y = data
+    df = pd.DataFrame(X, columns=["age", "höhe", "c", "d"])
+    labels = pd.Series(np.where(y == 1, "yes", "no"))
+    model = LogisticRegression(standardize=True, class_weight={"no": 1.0, "yes": 2.5})
+    return model.fit(df, labels, eval_set=(df, labels))
+
+
+BIG = 10**400
+# (file, mutation, what the message must say); "plain" is `fitted`, "rich" is `rich`
+INVALID = {
+    # wrong types, shapes and lengths
+    "coef-short": (
+        "plain",
+        _set("coef", [0.5, 1.0]),
+        "'coef' has 2 items; it must have n_features_in = 4",
+    ),
+    "coef-str": (
+        "plain",
+        _set("coef", [0.5, 1.0, "2", 3.0]),
+        "'coef[2]' must be a number between -1e100 and 1e100; got '2'",
+    ),
+    "coef-null": ("plain", _set("coef", None), "'coef' must be a list of d numbers"),
+    "intercept-str": (
+        "plain",
+        _set("intercept", "0"),
+        "'intercept' must be a number between -1e100 and 1e100; got '0'",
+    ),
+    "intercept-list": ("plain", _set("intercept", [0.0]), "'intercept' must be a number"),
+    "n-features-3": (
+        "plain",
+        _set("n_features_in", 3),
+        "'coef' has 4 items; it must have n_features_in = 3",
+    ),
+    "n-features-float": (
+        "plain",
+        _set("n_features_in", 4.0),
+        "'n_features_in' must be an integer between 1 and 1048576",
+    ),
+    "n-features-0": ("plain", _set("n_features_in", 0), "'n_features_in' must be >= 1; got 0"),
+    "n-features-bool": ("plain", _set("n_features_in", True), "'n_features_in' must be an integer"),
+    "names-short": (
+        "rich",
+        _set("feature_names", ["a", "b"]),
+        "'feature_names' has 2 items; it must have n_features_in = 4",
+    ),
+    "names-int": (
+        "rich",
+        _set("feature_names", ["a", "b", 3, "d"]),
+        "'feature_names[2]' must be a string of at most 1024 characters",
+    ),
+    "names-long": (
+        "rich",
+        _set("feature_names", ["a", "b", "c", "x" * 1025]),
+        "'feature_names[3]' has 1025 characters; at most 1024 are allowed",
+    ),
+    "names-surrogate": (
+        "rich",
+        _set("feature_names", ["a", "\ud800", "c", "d"]),
+        "'feature_names[1]' must be a string of at most 1024 characters (Unicode text",
+    ),
+    "mean-short": (
+        "rich",
+        _set("standardization", "mean", [0.0] * 3),
+        "'standardization.mean' has 3 items; it must have n_features_in = 4",
+    ),
+    "std-no-scale": (
+        "rich",
+        _set("standardization", {"mean": [0.0] * 4}),
+        "'standardization' lacks the key(s) ['scale']",
+    ),
+    "std-list": ("rich", _set("standardization", [0.0] * 4), "'standardization' must be null or {"),
+    # huge integers (OverflowError tracebacks before)
+    "big-coef": (
+        "plain",
+        _set("coef", [0.5, BIG, 0.0, 0.0]),
+        "'coef[1]' must be <= 1e+100; got 10000000000",
+    ),
+    "big-intercept": ("plain", _set("intercept", -BIG), "'intercept' must be >= -1e+100"),
+    "big-n-features": ("plain", _set("n_features_in", BIG), "'n_features_in' must be <= 1048576"),
+    "big-n-iter": (
+        "plain",
+        _set("training", "n_iter", BIG),
+        "'training.n_iter' must be <= 9223372036854775807",
+    ),
+    "big-label": (
+        "plain",
+        _set("classes", "values", [0, BIG]),
+        "'classes.values[1]' must be <= 18446744073709551615",
+    ),
+    "big-label-object": (
+        "plain",
+        _set("classes", {"dtype": "object", "values": [0, BIG]}),
+        "'classes.values[1]' must be <=",
+    ),
+    "big-history": (
+        "plain",
+        _set("training", "history", "loss", [0.5, BIG]),
+        "'training.history.loss[1]' must be <= 1.79769e+308",
+    ),
+    "big-iteration": (
+        "plain",
+        _set("training", "history", "iteration", [0, BIG]),
+        "'training.history.iteration[1]' must be <=",
+    ),
+    "big-max-iter": (
+        "plain",
+        _set("params", "max_iter", BIG),
+        "'params.max_iter' must be <= 9223372036854775807",
+    ),
+    "big-random-state": (
+        "plain",
+        _set("params", "random_state", BIG),
+        "'params.random_state' must be <= 18446744073709551615",
+    ),
+    "big-weight": (
+        "rich",
+        _set("params", "class_weight", [["no", 1.0], ["yes", BIG]]),
+        "'params.class_weight[1][1]' must be <= 1e+12",
+    ),
+    "int8-label": (
+        "plain",
+        _set("classes", {"dtype": "int8", "values": [0, 300]}),
+        "'classes.values' [0, 300] do not fit dtype int8 exactly",
+    ),
+    "uint-label": (
+        "plain",
+        _set("classes", {"dtype": "uint8", "values": [-1, 1]}),
+        "'classes.values' [-1, 1] do not fit dtype uint8 exactly",
+    ),
+    # classes
+    "classes-3": (
+        "plain",
+        _set("classes", "values", [0, 1, 2]),
+        "'classes.values' has 3 items; at most 2 are allowed",
+    ),
+    "classes-same": (
+        "plain",
+        _set("classes", "values", [1, 1]),
+        "'classes.values' [1, 1] holds one label twice",
+    ),
+    "classes-true-1": (
+        "plain",
+        _set("classes", {"dtype": "object", "values": [True, 1]}),
+        "holds one label twice",
+    ),
+    "classes-str-int64": (
+        "plain",
+        _set("classes", "values", ["a", "b"]),
+        "'classes.values[0]' must be an integer; got 'a'",
+    ),
+    "classes-float-int64": (
+        "plain",
+        _set("classes", "values", [0.0, 1.0]),
+        "'classes.values[0]' must be an integer; got 0.0",
+    ),
+    "classes-int-bool": (
+        "plain",
+        _set("classes", {"dtype": "bool", "values": [0, 1]}),
+        "'classes.values[0]' must be true or false; got 0",
+    ),
+    "classes-float16": (
+        "plain",
+        _set("classes", {"dtype": "float16", "values": [0.1, 0.2]}),
+        "do not fit dtype float16 exactly",
+    ),
+    "classes-list": (
+        "plain",
+        _set("classes", "values", [[0], [1]]),
+        "'classes.values[0]' must be a class label",
+    ),
+    "dtype-void": (
+        "plain",
+        _set("classes", "dtype", "V8"),
+        "'classes.dtype' must be bool, int8 to int64",
+    ),
+    "dtype-code": (
+        "plain",
+        _set("classes", "dtype", "|O; import os"),
+        "'classes.dtype' has 13 characters; at most 8 are allowed",
+    ),
+    "dtype-newline": ("plain", _set("classes", "dtype", "int64\n"), "got 'int64\\n'"),
+    "created-newline": (
+        "plain",
+        _set("created", "2025-01-31T12:00:00Z\n"),
+        "'created' must be a UTC time",
+    ),
+    "dtype-huge-str": ("rich", _set("classes", "dtype", "<U999999"), "got '<U999999'"),
+    "dtype-257": ("rich", _set("classes", "dtype", "<U257"), "got '<U257'"),
+    "dtype-short": ("rich", _set("classes", "dtype", "<U2"), "do not fit dtype <U2 exactly"),
+    "label-long": (
+        "rich",
+        _set("classes", {"dtype": "<U256", "values": ["no", "y" * 257]}),
+        "'classes.values[1]' has 257 characters; at most 256 are allowed",
+    ),
+    # ranges: a scale of 0 or below, negative class weights
+    "scale-0": (
+        "rich",
+        _set("standardization", "scale", [1.0, 0.0, 1.0, 1.0]),
+        "'standardization.scale[1]' must be >= 1e-100; got 0.0",
+    ),
+    "scale-negative": (
+        "rich",
+        _set("standardization", "scale", [1.0, 1.0, -1.0, 1.0]),
+        "'standardization.scale[2]' must be >= 1e-100; got -1.0",
+    ),
+    "weight-negative": (
+        "rich",
+        _set("params", "class_weight", [["no", 1.0], ["yes", -2.0]]),
+        "'params.class_weight[1][1]' must be >= 0; got -2.0",
+    ),
+    "weight-unknown-label": (
+        "rich",
+        _set("params", "class_weight", [["no", 1.0], ["maybe", 2.0]]),
+        "'params.class_weight' names label(s) ['maybe'] that are not classes; "
+        "the classes are ['no', 'yes']",
+    ),
+    "weight-repeat": (
+        "rich",
+        _set("params", "class_weight", [["no", 1.0], ["no", 2.0]]),
+        "'params.class_weight' repeats a label",
+    ),
+    "weight-pair": (
+        "rich",
+        _set("params", "class_weight", [["no"]]),
+        "'params.class_weight[0]' has 1 items; at least 2 are needed",
+    ),
+    "weight-3-pairs": (
+        "rich",
+        _set("params", "class_weight", [["no", 1], ["yes", 1], ["x", 1]]),
+        "'params.class_weight' has 3 items; at most 2",
+    ),
+    "weight-string": (
+        "rich",
+        _set("params", "class_weight", "balancd"),
+        "'params.class_weight' must be null, \"balanced\", or a list",
+    ),
+    # the estimator's parameters
+    "param-unknown": (
+        "plain",
+        _set("params", "bogus", 1),
+        "'params' has unknown key(s) ['bogus']; valid: solver, alpha",
+    ),
+    "solver": (
+        "plain",
+        _set("params", "solver", "magic"),
+        "'params.solver' is 'magic'; valid: 'auto', 'gd', 'sgd', 'newton', 'lbfgs'",
+    ),
+    "alpha": ("plain", _set("params", "alpha", -1.0), "'params.alpha' must be >= 0; got -1.0"),
+    "threshold": (
+        "plain",
+        _set("params", "threshold", 5),
+        "'params.threshold' must be <= 1; got 5",
+    ),
+    "learning-rate": (
+        "plain",
+        _set("params", "learning_rate", 0),
+        "'params.learning_rate' must be > 0; got 0",
+    ),
+    "momentum": (
+        "plain",
+        _set("params", "momentum", 1.0),
+        "'params.momentum' must be < 1; got 1.0",
+    ),
+    "validation-fraction": (
+        "plain",
+        _set("params", "validation_fraction", 0.0),
+        "'params.validation_fraction' must be > 0",
+    ),
+    "tol": ("plain", _set("params", "tol", -1e-6), "'params.tol' must be >= 0"),
+    "batch-size": (
+        "plain",
+        _set("params", "batch_size", 0),
+        "'params.batch_size' must be >= 1; got 0",
+    ),
+    "n-iter-no-change": (
+        "plain",
+        _set("params", "n_iter_no_change", 2.5),
+        "'params.n_iter_no_change' must be an integer",
+    ),
+    "lr-schedule": (
+        "plain",
+        _set("params", "lr_schedule", "step"),
+        "'params.lr_schedule' is 'step'; valid: 'constant', 'invscaling', 'cosine'",
+    ),
+    "fit-intercept": (
+        "plain",
+        _set("params", "fit_intercept", "yes"),
+        "'params.fit_intercept' must be true or false; got 'yes'",
+    ),
+    "early-stopping-int": (
+        "plain",
+        _set("params", "early_stopping", 1),
+        "'params.early_stopping' must be true or false; got 1",
+    ),
+    "max-iter-list": (
+        "plain",
+        _set("params", "max_iter", [1]),
+        "'params.max_iter' must be null or an integer",
+    ),
+    "random-state": (
+        "plain",
+        _set("params", "random_state", -1),
+        "'params.random_state' must be >= 0; got -1",
+    ),
+    "verbose": ("plain", _set("params", "verbose", True), "'params.verbose' must be an integer"),
+    "params-list": ("plain", _set("params", []), "'params' must be an object"),
+    # training and history
+    "n-iter": ("plain", _set("training", "n_iter", -1), "'training.n_iter' must be >= 0; got -1"),
+    "converged": (
+        "plain",
+        _set("training", "converged", "yes"),
+        "'training.converged' must be true or false",
+    ),
+    "trained-by-auto": (
+        "plain",
+        _set("training", "solver", "auto"),
+        "'training.solver' is 'auto'; valid: None, 'gd'",
+    ),
+    "stop-reason-escape": (
+        "plain",
+        _set("training", "stop_reason", "tol\x1b[2J"),
+        "'training.stop_reason' must be null or a string of at most 256 characters "
+        "without control characters",
+    ),
+    "history-str": (
+        "plain",
+        _set("training", "history", "loss", [1.0, "x"]),
+        '\'training.history.loss[1]\' must be a number, or "nan", "inf" or "-inf"; got \'x\'',
+    ),
+    "history-null": (
+        "plain",
+        _set("training", "history", "loss", [None]),
+        "'training.history.loss[0]' must be a number",
+    ),
+    "history-bool": (
+        "plain",
+        _set("training", "history", "loss", [True]),
+        "'training.history.loss[0]' must be a number",
+    ),
+    "history-list": (
+        "plain",
+        _set("training", "history", "loss", [[1.0]]),
+        "'training.history.loss[0]' must be a number",
+    ),
+    "history-column": (
+        "plain",
+        _set("training", "history", "loss", 0.5),
+        "'training.history.loss' must be a list of at most 100000 values",
+    ),
+    "history-lengths": (
+        "plain",
+        _set("training", "history", "accuracy", [1.0]),
+        "'training.history' columns must have one length",
+    ),
+    "history-no-loss": (
+        "plain",
+        _drop("training", "history", "loss"),
+        "'training.history' lacks the key(s) ['loss']",
+    ),
+    "history-name": (
+        "plain",
+        _set("training", "history", "a b", []),
+        "'training.history' has a bad key 'a b'",
+    ),
+    "history-columns": (
+        "plain",
+        lambda o: o["training"]["history"].update({f"c{i}": [] for i in range(40)}),
+        "'training.history' has 45 keys; at most 32 are allowed",
+    ),
+    "history-long": (
+        "plain",
+        _set("training", "history", {"loss": [0.5] * 100_001}),
+        "'training.history.loss' has 100001 items; at most 100000 are allowed",
+    ),
+    "iteration-float": (
+        "plain",
+        _set("training", "history", "iteration", [0.5]),
+        "'training.history.iteration[0]' must be an integer",
+    ),
+    # metadata and notes
+    "estimator": (
+        "plain",
+        _set("estimator", "SVC"),
+        "'estimator' is 'SVC'; it must be 'LogisticRegression'",
+    ),
+    "created": ("plain", _set("created", "yesterday"), "'created' must be a UTC time such as"),
+    "library-version": (
+        "plain",
+        _set("library_version", "0.1\n"),
+        "'library_version' must be a version such as",
+    ),
+    "notes-control": (
+        "plain",
+        _set("notes", ["ok", "bell\x07"]),
+        "'notes[1]' must be a string of at most 1024 characters without control characters",
+    ),
+    "notes-many": (
+        "plain",
+        _set("notes", ["n"] * 65),
+        "'notes' has 65 items; at most 64 are allowed",
+    ),
+    "notes-nested": ("plain", _set("notes", [[[["deep"]]]]), "'notes[0]' must be a string"),
+    # unknown and missing keys at every level
+    "missing": ("plain", _drop("coef"), "the file lacks the key(s) ['coef']"),
+    "extra": ("plain", _set("extra", 1), "the file has unknown key(s) ['extra']; valid: format"),
+    "extra-classes": (
+        "plain",
+        _set("classes", "extra", 1),
+        "'classes' has unknown key(s) ['extra']",
+    ),
+    "extra-training": (
+        "plain",
+        _set("training", "extra", 1),
+        "'training' has unknown key(s) ['extra']",
+    ),
+    "extra-std": (
+        "rich",
+        _set("standardization", "extra", 1),
+        "'standardization' has unknown key(s) ['extra']",
+    ),
+}
+
+
+@pytest.mark.parametrize(("base", "mutate", "expected"), INVALID.values(), ids=INVALID.keys())
+def test_invalid_content_with_valid_checksum(fitted, rich, tmp_path, base, mutate, expected):
+    path = save_model(fitted if base == "plain" else rich, tmp_path / "m.json")
     load_model(path)
     _rewrite(path, mutate)
     message = _load_error(path)
-    assert "is not a valid oneneuron model file" in message
+    assert message.startswith(f"{path} is not a valid oneneuron model file: ")
     assert expected in message
+
+
+def test_the_estimators_own_checks_run_after_the_schema(fitted, tmp_path, monkeypatch):
+    """A rule the estimator adds (a cross-field one, say) refuses a file the schema passes."""
+    path = save_model(fitted, tmp_path / "m.json")
+
+    def stricter(params):
+        raise ValueError(f"solver {params['solver']!r} needs alpha > 0.001")
+
+    monkeypatch.setattr(model_io, "check_params", stricter)
+    message = _load_error(path)
+    assert message.endswith(
+        "is not a valid oneneuron model file: invalid parameter: solver 'auto' needs alpha > 0.001"
+    )
+
+
+def test_the_rich_file_holds_what_the_table_mutates(rich, tmp_path):
+    obj = json.loads(save_model(rich, tmp_path / "m.json").read_text("utf-8"))
+    assert obj["feature_names"] == ["age", "höhe", "c", "d"]
+    assert obj["classes"]["dtype"] in ("<U3", "object")
+    assert obj["standardization"] is not None and obj["params"]["class_weight"]
+    assert {"iteration", "loss", "val_loss"} <= set(obj["training"]["history"])
+
+
+def test_a_big_integer_is_an_error_and_never_an_overflow(fitted, tmp_path):
+    """10**400 anywhere a number goes: a ValueError naming the file, never OverflowError."""
+    path = save_model(fitted, tmp_path / "m.json")
+    obj = json.loads(path.read_text("utf-8"))
+
+    def numbers(value, where=()):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from numbers(item, (*where, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from numbers(item, (*where, index))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield where
+
+    places = list(numbers(obj))
+    assert len(places) > 40
+    for where in places:
+        for big in (BIG, -BIG):
+            _rewrite(path, _set(*where, big))
+            _load_error(path)
+            path.write_text(json.dumps(obj), "utf-8")
 
 
 def test_size_cap(fitted, tmp_path, monkeypatch):
@@ -427,3 +966,112 @@ def test_size_cap(fitted, tmp_path, monkeypatch):
     assert "larger than" in _load_error(path)
     monkeypatch.setattr(model_io, "MAX_FILE_BYTES", path.stat().st_size)
     assert isinstance(load_model(path), LogisticRegression)
+
+
+# ----------------------------------------------------------------------------- the schema
+def _subschemas(schema, where="#"):
+    """Every (where, subschema) in a schema, depth first."""
+    yield where, schema
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("properties", "$defs"):
+                for name, sub in value.items():
+                    yield from _subschemas(sub, f"{where}/{key}/{name}")
+            elif key in ("items", "additionalProperties", "propertyNames", "then"):
+                yield from _subschemas(value, f"{where}/{key}")
+            elif key in ("prefixItems", "allOf", "anyOf", "oneOf"):
+                for i, sub in enumerate(value):
+                    yield from _subschemas(sub, f"{where}/{key}/{i}")
+
+
+SCHEMA = model_schema.load_schema(FORMAT_VERSION)
+
+
+def _types(sub):
+    kinds = sub.get("type", []) if isinstance(sub, dict) else []
+    return {kinds} if isinstance(kinds, str) else set(kinds)
+
+
+def test_model_schema_is_a_copy_of_the_shipped_file():
+    schema = model_io.model_schema()
+    assert schema == SCHEMA and schema is not SCHEMA
+    schema["properties"].clear()
+    assert model_io.model_schema(1) == SCHEMA  # callers cannot change what loading checks
+    with pytest.raises(ValueError, match=r"no model file format version 2; known: 1"):
+        model_io.model_schema(2)
+
+
+def test_schema_is_a_valid_draft_2020_12_schema():
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(model_schema.SCHEMA_FILES) == set(model_io._READERS) == {1}
+    assert max(model_schema.SCHEMA_FILES) == FORMAT_VERSION
+
+
+def test_schema_bounds_every_number_and_sizes_before_items():
+    """What makes validation safe: no unbounded number, no unbounded array or string, and
+    size limits ahead of the keywords that look at items (only the first error is made)."""
+    checked = 0
+    for where, sub in _subschemas(SCHEMA):
+        if "/allOf/" in where:  # only narrows the type of a bounded $defs/label
+            continue
+        kinds = _types(sub)
+        if kinds & {"number", "integer"}:
+            assert "minimum" in sub or "exclusiveMinimum" in sub, where
+            assert "maximum" in sub or "exclusiveMaximum" in sub, where
+            checked += 1
+        if "array" in kinds:
+            assert "maxItems" in sub, where
+            keys = list(sub)
+            for descends in ("items", "prefixItems"):
+                if descends in sub:
+                    assert keys.index("maxItems") < keys.index(descends), where
+        if "string" in kinds and "enum" not in sub and "const" not in sub:
+            assert "maxLength" in sub, where
+        if "object" in kinds and where != "#/$defs/history":
+            assert "maxProperties" in sub and sub.get("additionalProperties") is False, where
+    assert checked >= 20
+
+
+def test_schema_parameters_follow_the_estimator():
+    from oneneuron.solvers import SOLVERS
+    from oneneuron.solvers.schedules import SCHEDULES
+
+    params = SCHEMA["$defs"]["params"]["properties"]
+    assert sorted(params) == sorted(LogisticRegression().get_params(deep=False))
+    assert set(params["solver"]["enum"]) == {"auto", *SOLVERS}
+    assert set(params["lr_schedule"]["enum"]) == set(SCHEDULES)
+    trained_by = SCHEMA["$defs"]["training"]["properties"]["solver"]["enum"]
+    assert set(trained_by) == {None, *SOLVERS}
+
+
+def test_dollar_means_the_end_of_the_string_as_in_json_schema():
+    assert model_schema.regex("^a$").search("a")
+    assert not model_schema.regex("^a$").search("a\n")
+    assert model_schema.regex(r"^a\$").search("a$")
+
+
+def test_the_format_page_states_every_limit_of_the_schema():
+    text = (Path(__file__).parents[1] / "docs" / "model-file.md").read_text("utf-8")
+    named = {2**63 - 1: "2**63 - 1", 2**64 - 1: "2**64 - 1", -(2**63): "-2**63"}
+    limits = set()
+    for _, sub in _subschemas(SCHEMA):
+        for keyword in ("maxItems", "maxLength", "maxProperties", "minimum", "maximum"):
+            value = sub.get(keyword) if isinstance(sub, dict) else None
+            if isinstance(value, (int, float)) and abs(value) not in (0, 1, 1.7976931348623157e308):
+                limits.add(value)
+    assert len(limits) > 10
+    for value in limits:
+        if value in named:
+            shown = {named[value]}
+        elif isinstance(value, float):
+            shown = {f"{value:.0e}".replace("e+", "e").replace("e0", "e")}
+        else:
+            shown = {f"{value:,}", str(value)}
+        alone = [rf"(?<![\w.*])(?<!\d,){re.escape(s)}(?![\w*])(?!,\d)" for s in shown]
+        assert any(re.search(pattern, text) for pattern in alone), value
+    for value in (model_io.MAX_CONTAINERS, model_io.MAX_KEYS):
+        assert f"{value:,}" in text
+    assert f"{model_io.MAX_DEPTH} deep" in text and f"{model_io.MAX_FILE_BYTES >> 20} MiB" in text

@@ -343,3 +343,346 @@ def test_model_equals_estimator_gd() -> None:
     np.testing.assert_allclose(est.coef_, parameters["W"].T, rtol=1e-12)
     np.testing.assert_allclose(est.intercept_, [parameters["b"]], rtol=1e-12)
     np.testing.assert_allclose(est.history_["loss"][:n_iter], costs, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------- input checks
+def _with_nan(X: np.ndarray, row: int, column: int, value: float = np.nan) -> np.ndarray:
+    X = X.copy()
+    X[row, column] = value
+    return X
+
+
+X30, Y30 = noisy_data(30)
+P2 = {"W": np.array([[0.5], [-0.5]]), "b": 0.1}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda X: tb.model(X, Y30, num_iterations=3),
+        lambda X: tb.predict(X, P2),
+        lambda X: tb.forward_propagation(X, P2),
+        lambda X: tb.backward_propagation(X, Y30, np.full((30, 1), 0.5)),
+        lambda X: tb.random_mini_batches(X, Y30, 8),
+        lambda X: tb.LogisticRegressionNN(2, random_state=0).train(X, Y30, epochs=3),
+        lambda X: tb.LogisticRegressionNN(2, random_state=0).compute_cost(X, Y30),
+        lambda X: tb.Neuron(2, random_state=0).forward(X),
+        lambda X: tb.predict_user_input(X, P2),
+    ],
+    ids=[
+        "model",
+        "predict",
+        "forward",
+        "backward",
+        "batches",
+        "nn-train",
+        "nn-cost",
+        "neuron",
+        "user",
+    ],
+)
+def test_nan_and_infinity_in_X_are_named_by_row_and_column(call) -> None:
+    where = r"(X|inputs|user_input) holds"
+    with pytest.raises(ValueError, match=rf"{where} NaN \(a missing value\) at row 4, column 1; "):
+        call(_with_nan(X30, 4, 1))
+    with pytest.raises(ValueError, match=rf"{where} an infinite value at row 2, column 0; "):
+        call(_with_nan(X30, 2, 0, -np.inf))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: tb.model(np.zeros((0, 2)), np.zeros(0)),
+            r"X is empty: it has no examples \(rows\), shape \(0, 2\)",
+        ),
+        (
+            lambda: tb.model(np.zeros((3, 0)), np.zeros(3)),
+            r"X is empty: it has no features \(columns\)",
+        ),
+        (lambda: tb.predict(np.zeros((0, 2)), P2), "X is empty"),
+        (lambda: tb.accuracy([], []), "predictions is empty"),
+        (lambda: tb.compute_cost([], []), "Y is empty"),
+        (
+            lambda: tb.model([["a", "b"]], [1]),
+            r"X must hold only numbers, in rows of one length "
+            r"\(could not convert string to float: 'a'\)",
+        ),
+        (lambda: tb.predict(np.array([[1j, 2]]), P2), "X holds complex numbers"),
+        (lambda: tb.model(X30, np.full(30, np.nan)), r"labels must be 0 or 1, got values \(nan\)"),
+        (lambda: tb.model(X30, Y30 * 2), r"labels must be 0 or 1, got values \(0, 2\)"),
+        (
+            lambda: tb.accuracy([0.5, 1], [0, 1]),
+            r"predictions must be 0 or 1, got values \(0.5, 1\)",
+        ),
+        (
+            lambda: tb.compute_cost([np.nan, 0.5], [0, 1]),
+            "A must hold probabilities from 0 to 1; it holds nan",
+        ),
+        (
+            lambda: tb.compute_cost([1.5, 0.5], [0, 1]),
+            "A must hold probabilities from 0 to 1; it holds 1.5",
+        ),
+        (
+            lambda: tb.backward_propagation(X30, Y30, np.full((29, 1), 0.5)),
+            r"A must hold 30 probabilities",
+        ),
+        (
+            lambda: tb.compute_cost(np.full(30, 0.5), Y30, {"Z": np.full(30, np.nan)}),
+            r"cache\['Z'\] holds NaN",
+        ),
+        (
+            lambda: tb.predict(X30, {"W": [[np.nan], [0.0]], "b": 0.0}),
+            r"parameters\['W'\] holds NaN \(a missing value\) at position 0",
+        ),
+        (
+            lambda: tb.predict(X30, {"W": [[1.0], [0.0]], "b": np.float64(np.inf)}),
+            r"parameters\['b'\] must be a finite number; got inf",
+        ),
+        (
+            lambda: tb.predict(X30, {"W": [1.0, 2.0, 3.0], "b": 0.0}),
+            r"parameters\['W'\] has 3 weights, X has 2 features",
+        ),
+        (
+            lambda: tb.predict(X30, {"w": [1.0, 2.0]}),
+            r"parameters must be a dict with 'W' and 'b'; got a dict with keys \['w'\]",
+        ),
+        (
+            lambda: tb.predict(X30, {"W": [1e308, 1e308], "b": 0.0}),
+            r"the logits Z = X W \+ b overflowed .*: the weights are too large",
+        ),
+        (
+            lambda: tb.save_parameters({"W": np.array([np.nan]), "b": 0.0}, "never.json"),
+            r"parameters\['W'\] holds NaN",
+        ),
+    ],
+    ids=[
+        "no-rows",
+        "no-columns",
+        "predict-empty",
+        "accuracy-empty",
+        "cost-empty",
+        "text",
+        "complex",
+        "nan-labels",
+        "labels-0-2",
+        "predictions-0.5",
+        "nan-probability",
+        "probability-1.5",
+        "A-size",
+        "nan-logits",
+        "nan-weight",
+        "inf-bias",
+        "weights-count",
+        "parameters-keys",
+        "overflowing-logits",
+        "save-nan",
+    ],
+)
+def test_bad_data_gets_a_plain_error(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: tb.model(X30, Y30, 5, 0),
+            "learning_rate must be a finite number greater than 0; got 0",
+        ),
+        (
+            lambda: tb.model(X30, Y30, 5, -0.1),
+            "learning_rate must be a finite number greater than 0; got -0.1",
+        ),
+        (
+            lambda: tb.model(X30, Y30, 5, np.float64(np.nan)),
+            "learning_rate must be a finite number greater than 0; got nan",
+        ),
+        (
+            lambda: tb.model(X30, Y30, 5, "0.1"),
+            "learning_rate must be a finite number greater than 0; got '0.1'",
+        ),
+        (
+            lambda: tb.model(X30, Y30, 5, True),
+            "learning_rate must be a finite number greater than 0; got True",
+        ),
+        (
+            lambda: tb.update_parameters(P2, {"dW": np.ones((2, 1)), "db": 0.0}, -1),
+            "learning_rate must be",
+        ),
+        (
+            lambda: tb.model(X30, Y30, -1),
+            "num_iterations must be a whole number of at least 0; got -1",
+        ),
+        (
+            lambda: tb.model(X30, Y30, 2.5),
+            "num_iterations must be a whole number of at least 0; got 2.5",
+        ),
+        (
+            lambda: tb.model(X30, Y30, True),
+            "num_iterations must be a whole number of at least 0; got True",
+        ),
+        (
+            lambda: tb.model(X30, Y30, np.int64(-2)),
+            "num_iterations must be a whole number of at least 0; got -2",
+        ),
+        (
+            lambda: tb.model(X30, Y30, 3, print_cost=True, print_every=0),
+            "print_every must be a whole number of at least 1; got 0",
+        ),
+        (
+            lambda: tb.predict(X30, P2, threshold=1.5),
+            "threshold must be a finite number from 0 to 1; got 1.5",
+        ),
+        (
+            lambda: tb.predict(X30, P2, threshold=np.nan),
+            "threshold must be a finite number from 0 to 1; got nan",
+        ),
+        (
+            lambda: tb.random_mini_batches(X30, Y30, 0),
+            "batch_size must be a whole number of at least 1; got 0",
+        ),
+        (
+            lambda: tb.random_mini_batches(X30, Y30, 1.5),
+            "batch_size must be a whole number of at least 1; got 1.5",
+        ),
+        (
+            lambda: tb.initialize_parameters(0),
+            "input_size must be a whole number of at least 1; got 0",
+        ),
+        (
+            lambda: tb.initialize_parameters(2.0),
+            "input_size must be a whole number of at least 1; got 2.0",
+        ),
+        (
+            lambda: tb.initialize_parameters(2, scale=-1.0),
+            "scale must be a finite number of at least 0; got -1.0",
+        ),
+        (
+            lambda: tb.initialize_parameters(2, random_state="seed"),
+            "random_state must be None, a whole number >= 0 or a numpy Generator; got 'seed'",
+        ),
+        (lambda: tb.Neuron(0), "num_inputs must be a whole number of at least 1; got 0"),
+        (
+            lambda: tb.Neuron(2, random_state=0).forward([1.0, 2.0, 3.0]),
+            "inputs must have shape (2,) or (k, 2); got (3,)",
+        ),
+        (
+            lambda: tb.LogisticRegressionNN(-1),
+            "input_size must be a whole number of at least 1; got -1",
+        ),
+        (
+            lambda: tb.LogisticRegressionNN(2).train(X30, Y30, epochs=-3),
+            "epochs must be a whole number of at least 0; got -3",
+        ),
+    ],
+    ids=lambda v: "" if callable(v) else v.split(" must")[0],
+)
+def test_bad_arguments_get_a_plain_error(call, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nan, 1", "'nan' in point 'nan, 1' is not a finite number"),
+        ("2,1; inf,3", "'inf' in point 'inf,3' is not a finite number"),
+        ("1e999, 0", "'1e999' in point '1e999, 0' is not a finite number"),
+        ("", "no points given; write points as 'x1,x2; x1,x2'"),
+        ("   ", "no points given"),
+        ("2,1;", "could not read '' in point '' as a number"),
+        ("2,,1", "could not read '' in point '2,,1' as a number"),
+    ],
+)
+def test_user_input_that_is_not_a_point(text: str, message: str, capsys) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        tb.predict_user_input(text, PARAMS)
+    assert capsys.readouterr().out == ""  # nothing printed before the error
+
+
+def test_user_input_as_lists() -> None:
+    with pytest.raises(
+        ValueError, match=r"user_input holds NaN \(a missing value\) at row 1, column 0"
+    ):
+        tb.predict_user_input([[1.0, 2.0], [np.nan, 1.0]], PARAMS)
+    with pytest.raises(
+        ValueError, match="user_input must hold only numbers, in rows of one length"
+    ):
+        tb.predict_user_input([[1.0, 2.0], [3.0]], PARAMS)
+    with pytest.raises(ValueError, match=r"user_input must be a list of points \(k, n\)"):
+        tb.predict_user_input(np.zeros((1, 1, 2)), PARAMS)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"W": [1e999], "b": 0', "holds a number too large for a float"),
+        ('"W": [1.0], "b": -1e400', "holds a number too large for a float"),
+        ('"W": [1' + "0" * 400 + '], "b": 0', "holds a number too large for a float"),
+        ('"W": [' + "7" * 5000 + '], "b": 0', "holds a number too long to read"),
+        ('"W": [1.0], "b": true', "'W' must be a non-empty list of numbers, 'b' a number"),
+    ],
+    ids=["1e999", "-1e400", "10**400", "5000-digits", "bool"],
+)
+def test_parameter_files_with_numbers_beyond_float(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "params.json"
+    path.write_text('{"format": "oneneuron-textbook-parameters", "version": 1, ' + text + "}")
+    with pytest.raises(ValueError, match=rf"params\.json.*{re.escape(message)}"):
+        tb.load_parameters(path)
+
+
+# ---------------------------------------------------------------------------- divergence
+@pytest.mark.parametrize("learning_rate", [1e3, 1e4, 1e100])
+def test_a_diverging_learning_rate_stops_with_advice(learning_rate: float, capsys) -> None:
+    X, Y = noisy_data()
+    with pytest.raises(ValueError) as info:
+        tb.model(X, Y, 200, learning_rate, print_cost=True, print_every=1, random_state=0)
+    message = str(info.value)
+    assert message.startswith("gradient descent diverged by iteration ")
+    assert re.search(r"the cost grew from 0\.69\d* to [\d.e+]+\.", message), message
+    assert f"learning_rate={learning_rate:g} is too large for this data" in message
+    assert f"lower it (try {learning_rate / 10:g})" in message
+    printed = [
+        float(c) for c in re.findall(r"Cost after iteration \d+: (\S+)", capsys.readouterr().out)
+    ]
+    assert printed and max(printed) <= tb.DIVERGENCE_FACTOR * max(printed[0], 1.0)
+
+
+def test_divergence_is_a_hundredfold_growth_of_the_cost() -> None:
+    """The line between a run that oscillates and one that diverges."""
+    X, Y = noisy_data()
+    _, costs = tb.model(X, Y, 200, 100.0, random_state=0)  # oscillates, never 100x
+    assert max(costs) > 1.5 * costs[0]
+    assert max(costs) <= tb.DIVERGENCE_FACTOR * max(costs[0], 1.0)
+
+
+def test_a_step_that_overflows_stops_with_advice() -> None:
+    X, Y = noisy_data()
+    with pytest.raises(
+        ValueError,
+        match=r"diverged by iteration 1: the update overflowed .*: the learning rate is too "
+        r"large\. learning_rate=1e\+308",
+    ):
+        tb.model(X * 1e3, Y, 5, 1e308, random_state=0)
+
+
+def test_starting_weights_that_overflow_are_not_blamed_on_the_learning_rate() -> None:
+    X, Y = noisy_data()
+    with pytest.raises(ValueError, match=r"^the logits Z = X W \+ b overflowed") as info:
+        tb.model(X, Y, 5, parameters={"W": np.array([[1e308], [1e308]]), "b": 0.0})
+    assert "learning_rate" not in str(info.value)
+
+
+def test_the_checks_leave_the_weights_bit_identical_to_the_estimator() -> None:
+    """Checking never changes a computed number: same bits as solver="gd" from the same start."""
+    from oneneuron import LogisticRegression
+
+    X, Y = noisy_data()
+    init = tb.initialize_parameters(2, random_state=1)
+    parameters, _ = tb.model(X, Y, 300, 0.5, parameters=init)
+    est = LogisticRegression(solver="gd", alpha=0.0, learning_rate=0.5, max_iter=300, tol=None)
+    est.fit(X, Y.ravel(), coef_init=init["W"].ravel(), intercept_init=init["b"])
+    np.testing.assert_array_equal(est.coef_, parameters["W"].T)
+    assert est.intercept_[0] == parameters["b"]

@@ -19,24 +19,48 @@ so any edit to the content is detected. Non-finite history values are stored as 
 strings ``"nan"``, ``"inf"`` and ``"-inf"``; the file itself is strict JSON. Weight
 snapshots (``record_weights=True``) are not saved.
 
-Loading reads at most :data:`MAX_FILE_BYTES` and uses only :func:`json.loads` (never pickle
-or ``eval``); every problem with the file is a :class:`ValueError` naming the file.
+A checksum only detects accidents: anyone can recompute it. So a file is treated as
+hostile input, and loading checks, in this order:
+
+1. the bytes: at most :data:`MAX_FILE_BYTES`, not a pickle, UTF-8;
+2. the JSON's shape before it is parsed: at most :data:`MAX_CONTAINERS` arrays and objects
+   and :data:`MAX_KEYS` keys, nested at most :data:`MAX_DEPTH` deep;
+3. the parse: strict JSON (no NaN or Infinity literals, no duplicate keys);
+4. ``format`` and ``format_version`` (a newer version is refused with a hint to upgrade);
+5. every field's type, range and size against the JSON Schema of the file's version
+   (``oneneuron/schemas/model-v<N>.schema.json``, see :mod:`oneneuron._schema` and
+   ``docs/model-file.md``): every number has bounds, so a literal that overflowed to inf
+   or a 4000-digit integer stops here;
+6. the checksum (computed on content that is now known to be small and finite);
+7. what a schema cannot say: lengths that must equal ``n_features_in``, two distinct
+   classes that their dtype holds exactly, ``class_weight`` labels among the classes,
+   history columns of one length; then the estimator's own parameter checks.
+
+Every problem is a :class:`ValueError` naming the file; only :func:`json.loads` ever reads
+the content (never pickle or ``eval``).
+
+Adding a format version: a schema file listed in :data:`oneneuron._schema.SCHEMA_FILES`,
+a reader in :data:`_READERS`, and :data:`FORMAT_VERSION` raised; older files keep loading
+with their own schema and reader.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from . import _schema
 from ._files import atomic_write_bytes, looks_like_pickle
 from ._params import check_params
 from ._version import __version__
@@ -45,27 +69,45 @@ from .history import History
 if TYPE_CHECKING:
     from .estimator import LogisticRegression
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "MAX_FILE_BYTES", "load_model", "save_model"]
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "MAX_CONTAINERS",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_KEYS",
+    "load_model",
+    "model_schema",
+    "save_model",
+]
 
 FORMAT_NAME = "oneneuron-model"
 FORMAT_VERSION = 1
+#: Largest model file read or written, in bytes.
 MAX_FILE_BYTES = 64 * 2**20
-_KEYS = set(
-    "format format_version library_version estimator created params classes n_features_in "
-    "feature_names coef intercept standardization training checksum".split()
-)
-_TRAINING = {"n_iter", "converged", "solver", "stop_reason", "history"}
+#: Most JSON arrays and objects in one file (a version-1 file has a few dozen).
+MAX_CONTAINERS = 10_000
+#: Most keys in all the file's objects together (a version-1 file has about 60).
+MAX_KEYS = 10_000
+#: Deepest nesting of arrays and objects (a version-1 file nests 4 deep).
+MAX_DEPTH = 8
+
 _RNGS = (np.random.Generator, np.random.RandomState)
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-_DTYPE = re.compile(r"(bool|u?int(8|16|32|64)|float(16|32|64)|object|[<>|=]U[0-9]{1,6})\Z")
 _PICKLE = (
     "looks like a Python pickle; oneneuron never loads pickles because loading a pickle "
     "can execute code"
 )
+_STRUCTURE = b'[]{}:"'  # the bytes that say where containers, keys and strings are
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(_STRUCTURE)))
+_STRING = re.compile(rb'"[^"]*"')
 
 
 class _Invalid(ValueError):
     """A problem with the file's content; :func:`load_model` adds the file name."""
+
+
+_CONTENT = (_Invalid, _schema.SchemaViolation)  # what a reader raises for a file it refuses
 
 
 def _need(ok: bool, message: str) -> None:
@@ -73,12 +115,21 @@ def _need(ok: bool, message: str) -> None:
         raise _Invalid(message)
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def model_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
+    """The JSON Schema (Draft 2020-12) of model files of format ``version``, as a new dict.
 
+    The same file ships in the package as ``oneneuron/schemas/model-v<version>.schema.json``;
+    ``docs/model-file.md`` explains it and what it cannot say.
 
-def _is_real(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    Raises
+    ------
+    ValueError
+        If there is no such format version.
+    """
+    if version not in _schema.SCHEMA_FILES:
+        known = ", ".join(map(str, _schema.SCHEMA_FILES))
+        raise ValueError(f"no model file format version {version!r}; known: {known}")
+    return copy.deepcopy(_schema.load_schema(version))
 
 
 # ----------------------------------------------------------------------------------- save
@@ -87,6 +138,8 @@ def save_model(model: LogisticRegression, path: str | os.PathLike[str]) -> Path:
 
     The JSON goes to a new temporary file in the same directory, is flushed to disk and
     renamed onto ``path``: an existing file is either wholly replaced or left untouched.
+    The content is checked exactly as :func:`load_model` checks it, so a saved file
+    always loads.
 
     Parameters
     ----------
@@ -106,7 +159,8 @@ def save_model(model: LogisticRegression, path: str | os.PathLike[str]) -> Path:
         If ``model`` is not fitted.
     ValueError
         If the model holds something a model file cannot (non-finite coefficients, a
-        callable parameter, ...).
+        callable parameter, a value outside the format's limits, a file larger than
+        :data:`MAX_FILE_BYTES`, ...).
     FileNotFoundError
         If the directory of ``path`` does not exist.
     """
@@ -115,12 +169,20 @@ def save_model(model: LogisticRegression, path: str | os.PathLike[str]) -> Path:
     payload = _to_payload(model)
     payload["checksum"] = _checksum(payload)
     try:  # never write a file that load_model would refuse
-        _from_payload(payload)
-    except _Invalid as exc:
+        _schema.check(payload, FORMAT_VERSION)
+        _READERS[FORMAT_VERSION](payload)
+    except _CONTENT as exc:
         raise ValueError(f"cannot save this model to {path}: {exc}") from None
+    data = (_pretty(payload) + "\n").encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(
+            f"cannot save this model to {path}: the file would take {len(data):,} bytes, more "
+            f"than the {MAX_FILE_BYTES:,} a model file may; keep fewer history records "
+            "(model.history_ = model.history_[::10]) or none (model.history_ = None)"
+        )
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
-    atomic_write_bytes(path, (_pretty(payload) + "\n").encode("utf-8"))
+    atomic_write_bytes(path, data)
     return path
 
 
@@ -246,7 +308,8 @@ def load_model(path: str | os.PathLike[str]) -> LogisticRegression:
         If ``path`` does not exist.
     ValueError
         If the file is not a valid oneneuron model file (not JSON, a pickle, truncated,
-        from a newer version, modified after saving, ...); the message names the file.
+        from a newer version, modified after saving, outside the format's limits, ...);
+        the message names the file and the field.
     """
     path = Path(path)
     with path.open("rb") as f:
@@ -265,51 +328,98 @@ def load_model(path: str | os.PathLike[str]) -> LogisticRegression:
     if not isinstance(obj, dict):
         raise ValueError(f"{not_model}: the JSON is a {type(obj).__name__}, not an object")
     if obj.get("format") != FORMAT_NAME:
-        raise ValueError(f"{not_model}: 'format' is {obj.get('format')!r}, not {FORMAT_NAME!r}")
+        shown = _schema.show(obj.get("format"))
+        raise ValueError(f"{not_model}: 'format' is {shown}, not {FORMAT_NAME!r}")
     version = obj.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"{path}: 'format_version' must be a positive integer; got {version!r}")
+        shown = _schema.show(version)
+        raise ValueError(f"{path}: 'format_version' must be a positive integer; got {shown}")
     if version > FORMAT_VERSION:
         raise ValueError(
             f"{path} was written by a newer version of oneneuron (format {version}, this "
             f"version reads up to {FORMAT_VERSION}); upgrade oneneuron"
         )
+    invalid = f"{path} is not a valid oneneuron model file"
     if not isinstance(obj.get("checksum"), str):
-        raise ValueError(f"{path} is not a valid oneneuron model file: it has no 'checksum'")
+        raise ValueError(f"{invalid}: it has no 'checksum'")
+    try:
+        _schema.check(obj, version)
+    except _schema.SchemaViolation as exc:
+        raise ValueError(f"{invalid}: {exc}") from None
     if _checksum(obj) != obj["checksum"]:
         raise ValueError(f"{path}: checksum mismatch: the file was modified after it was saved")
     try:
-        return _from_payload(obj)
-    except _Invalid as exc:
-        raise ValueError(f"{path} is not a valid oneneuron model file: {exc}") from None
+        return _READERS[version](obj)
+    except _CONTENT as exc:
+        raise ValueError(f"{invalid}: {exc}") from None
 
 
 def _parse(data: bytes) -> Any:
-    """Strict JSON (no NaN/Infinity, no duplicate keys); every failure is an ``_Invalid``."""
+    """Strict, bounded JSON; every failure is an ``_Invalid``.
+
+    Numbers are read by :func:`json.loads` itself (a hook per number would cost seconds
+    on a large file): an integer of more than 4300 digits is refused by Python, a float
+    literal beyond float64 becomes inf, which the schema's bounds refuse.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _Invalid("not JSON (not UTF-8 text)") from None
     _need(bool(text.strip()), "the file is empty")
+    _check_shape(data)
     try:
-        return json.loads(text, parse_constant=_reject, parse_float=_float, object_pairs_hook=_dict)
+        return json.loads(text, parse_constant=_reject, object_pairs_hook=_dict)
     except _Invalid:
         raise
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise _Invalid(f"the JSON is truncated (it stops at line {exc.lineno})") from None
         raise _Invalid(f"not JSON ({exc})") from None
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:  # int_max_str_digits
+        raise _Invalid(f"it holds an integer too long to read ({exc.args[0][:40]}...)") from None
+    except RecursionError as exc:
         raise _Invalid(f"not JSON ({exc})") from None
+
+
+def _check_shape(data: bytes) -> None:
+    """Refuse JSON with too many containers or keys, or nested too deep, before parsing.
+
+    Parsing such text costs far more time and memory than its size (an empty object in
+    3 bytes becomes 64; a million keys take seconds), and deep nesting exhausts the stack
+    of the parser and of every walk over the result.
+    """
+    outside = _structure(data)
+    _need(outside.count(b":") <= MAX_KEYS, f"its objects hold more than {MAX_KEYS} keys")
+    brackets = outside.replace(b":", b"")
+    opened = brackets.count(b"[") + brackets.count(b"{")
+    too_many = f"it holds more than {MAX_CONTAINERS} JSON arrays and objects"
+    _need(opened <= MAX_CONTAINERS and len(brackets) <= 2 * MAX_CONTAINERS, too_many)
+    depth = 0
+    for byte in brackets:
+        if byte in b"[{":
+            depth += 1
+            _need(depth <= MAX_DEPTH, f"it nests arrays and objects more than {MAX_DEPTH} deep")
+        elif byte in b"]}":
+            depth -= 1
+
+
+def _structure(data: bytes) -> bytes:
+    """The bytes ``[]{}:`` of JSON text that are not inside strings, in order.
+
+    UTF-8 never uses these bytes, or ``"`` and ``\\``, inside other characters. Without
+    its escaped backslashes and quotes, the text's quotes pair up: each opens or closes a
+    string. Of the bytes ``[]{}:"``, a string holding none of the others leaves ``""``,
+    which goes in one pass (two adjacent quotes gone change no other byte's side); the
+    strings that are left, those holding brackets or colons, go by a regular expression.
+    """
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    structure = data.translate(None, delete=_NOT_STRUCTURE).replace(b'""', b"")
+    return _STRING.sub(b"", structure) if b'"' in structure else structure
 
 
 def _reject(name: str) -> Any:
     raise _Invalid(f"it contains {name}, which strict JSON does not allow")
-
-
-def _float(text: str) -> float:
-    _need(math.isfinite(value := float(text)), f"the number {text[:40]} overflows float64")
-    return value
 
 
 def _dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -318,132 +428,94 @@ def _dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _keys(obj: Any, keys: set[str], where: str, optional: frozenset[str] = frozenset()) -> None:
-    _need(isinstance(obj, dict), f"{where} must be a JSON object")
-    _need(not (missing := sorted(keys - set(obj))), f"{where} lacks the key(s) {missing}")
-    _need(not (extra := sorted(set(obj) - keys - optional)), f"{where} has unknown keys {extra}")
+# ----------------------------------------------------------------------- format version 1
+def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
+    """A model from a version-1 file that matches its schema; ``_Invalid`` for the rest."""
+    from .estimator import LogisticRegression
+
+    d = obj["n_features_in"]
+    std = obj["standardization"] or {"mean": None, "scale": None}
+    for where, values in (
+        ("coef", obj["coef"]),
+        ("feature_names", obj["feature_names"]),
+        ("standardization.mean", std["mean"]),
+        ("standardization.scale", std["scale"]),
+    ):
+        _need(
+            values is None or len(values) == d,
+            f"'{where}' has {0 if values is None else len(values)} items; it must have "
+            f"n_features_in = {d}",
+        )
+    classes = _classes(obj["classes"])
+    params = dict(obj["params"])
+    if isinstance(params.get("class_weight"), list):
+        params["class_weight"] = _class_weight(params["class_weight"], classes)
+    try:
+        model = LogisticRegression(**params)
+        check_params(model.get_params(deep=False))  # the estimator's own checks
+    except (ValueError, TypeError) as exc:
+        raise _Invalid(f"invalid parameter: {exc}") from None
+    model.classes_ = classes
+    model.coef_ = np.array(obj["coef"], dtype=np.float64).reshape(1, d)
+    model.intercept_ = np.array([obj["intercept"]], dtype=np.float64)
+    model.n_features_in_ = d
+    if obj["feature_names"] is not None:
+        model.feature_names_in_ = np.array(obj["feature_names"], dtype=object)
+    model.x_mean_, model.x_scale_ = (
+        None if std[k] is None else np.array(std[k], dtype=np.float64) for k in ("mean", "scale")
+    )
+    training = obj["training"]
+    model.n_iter_, model.converged_ = training["n_iter"], training["converged"]
+    if training["solver"] is not None:
+        model.solver_ = training["solver"]
+    if training["stop_reason"] is not None:
+        model.stop_reason_ = training["stop_reason"]
+    if training["history"] is not None:
+        unit = "epoch" if training["solver"] == "sgd" else "iteration"
+        model.history_ = History.from_dict(_history(training["history"]), unit=unit)
+    return model
 
 
-def _float_array(values: Any, d: int, what: str) -> np.ndarray:
-    ok = isinstance(values, list) and len(values) == d and all(map(_is_real, values))
-    _need(ok, f"{what!r} must be a list of {d} finite numbers (n_features_in)")
-    return np.array([float(v) for v in values], dtype=np.float64)
-
-
-def _classes(raw: Any) -> np.ndarray:
-    _keys(raw, {"dtype", "values"}, "'classes'")
+def _classes(raw: dict[str, Any]) -> np.ndarray:
+    """The two labels in their dtype, exactly as written, or an ``_Invalid``."""
     dtype, values = raw["dtype"], raw["values"]
-    _need(isinstance(dtype, str) and bool(_DTYPE.match(dtype)), f"bad classes dtype {dtype!r}")
-    typed = _LABEL_TYPES[np.dtype(dtype).kind]
-    bad = f"'classes' must hold 2 distinct labels of dtype {dtype}; got {values!r}"
-    _need(isinstance(values, list) and len(values) == 2 and all(map(typed, values)), bad)
+    shown = _schema.show(values)
+    _need(values[0] != values[1], f"'classes.values' {shown} holds one label twice")
+    misfit = f"'classes.values' {shown} do not fit dtype {dtype} exactly"
     try:
         classes = np.array(values, dtype=dtype)
     except (OverflowError, ValueError, TypeError):
-        raise _Invalid(bad) from None
-    _need(classes.tolist() == values and classes[0] != classes[1], bad)
+        raise _Invalid(misfit) from None
+    _need(classes.tolist() == values, misfit)
     return classes
 
 
-_LABEL_TYPES: dict[str, Any] = {
-    "b": lambda v: isinstance(v, bool),
-    "i": _is_int,
-    "u": _is_int,
-    "f": _is_real,
-    "U": lambda v: isinstance(v, str),
-    "O": lambda v: isinstance(v, (str, bool)) or _is_real(v),
-}
-
-
-def _params(raw: Any, cls: type) -> dict[str, Any]:
-    _need(isinstance(raw, dict), "'params' must be a JSON object")
-    defaults = cls().get_params(deep=False)
-    extra = sorted(set(raw) - set(defaults))
-    _need(not extra, f"'params' has unknown parameter(s) {extra}")
-    params = dict(raw)
-    for key, value in raw.items():
-        if key == "class_weight" and isinstance(value, list):
-            ok = all(isinstance(p, list) and len(p) == 2 and _is_real(p[1]) for p in value)
-            ok = ok and all(isinstance(p[0], (str, bool)) or _is_real(p[0]) for p in value)
-            _need(ok, "'class_weight' must be a list of [label, weight] pairs")
-            params[key] = {p[0]: p[1] for p in value}
-            _need(len(params[key]) == len(value), "'class_weight' repeats a label")
-        else:  # types the estimator's own check may not look at; it checks the rest
-            ok = value is None or isinstance(value, (bool, int, float, str))
-            if isinstance(defaults[key], bool):
-                ok = isinstance(value, bool)
-            elif key in ("random_state", "verbose"):
-                ok = value is None or _is_int(value)
-            _need(ok, f"parameter {key!r} has an invalid value {value!r}")
-    return params
-
-
-def _history(raw: Any) -> dict[str, list[Any]]:
-    def ok(v: Any) -> bool:
-        return (
-            v is None
-            or isinstance(v, (bool, int, float))
-            or (isinstance(v, str) and v in _NONFINITE)
-        )
-
-    bad = "'training.history' must map names to lists of numbers of one length"
-    _need(isinstance(raw, dict), bad)
-    _need(all(isinstance(c, list) and all(map(ok, c)) for c in raw.values()), bad)
-    _need(len({len(c) for c in raw.values()}) <= 1, bad)
-    return {k: [_NONFINITE[v] if isinstance(v, str) else v for v in c] for k, c in raw.items()}
-
-
-def _from_payload(obj: dict[str, Any]) -> LogisticRegression:
-    from .estimator import LogisticRegression
-
-    _keys(obj, _KEYS, "the file", optional=frozenset({"notes"}))
-    _need(obj["estimator"] == "LogisticRegression", f"unknown estimator {obj['estimator']!r}")
-    _need(all(isinstance(obj[k], str) for k in ("library_version", "created")), "bad metadata")
-    model = LogisticRegression(**_params(obj["params"], LogisticRegression))
-    try:  # the estimator's own parameter validation
-        check_params(model.get_params(deep=False))
-    except (ValueError, TypeError) as exc:
-        raise _Invalid(f"invalid parameter: {exc}") from None
-    d, names, std, training = (
-        obj["n_features_in"],
-        obj["feature_names"],
-        obj["standardization"],
-        obj["training"],
-    )
-    _need(_is_int(d) and d >= 1, f"'n_features_in' must be a positive integer; got {d!r}")
-    ok = names is None or (isinstance(names, list) and len(names) == d)
+def _class_weight(pairs: list[list[Any]], classes: np.ndarray) -> dict[Any, Any]:
+    """``[[label, weight], ...]`` as a dict whose labels are distinct classes."""
+    known = classes.tolist()
+    weights = {label: weight for label, weight in pairs}
+    _need(len(weights) == len(pairs), "'params.class_weight' repeats a label")
+    unknown = [label for label in weights if label not in known]
     _need(
-        ok and all(isinstance(n, str) for n in names or ()),
-        f"'feature_names' must be null or a list of {d} strings (n_features_in)",
+        not unknown,
+        f"'params.class_weight' names label(s) {_schema.show(unknown)} that are not classes; "
+        f"the classes are {_schema.show(known)}",
     )
-    _need(_is_real(obj["intercept"]), "'intercept' must be a finite number")
-    if std is not None:
-        _keys(std, {"mean", "scale"}, "'standardization'")
-    _keys(training, _TRAINING, "'training'")
-    n_iter, converged = training["n_iter"], training["converged"]
-    solver, reason = training["solver"], training["stop_reason"]
-    _need(_is_int(n_iter) and n_iter >= 0, "'training.n_iter' must be an integer >= 0")
-    _need(isinstance(converged, bool), "'training.converged' must be true or false")
-    _need(all(s is None or isinstance(s, str) for s in (solver, reason)), "bad solver/stop_reason")
-    notes = obj.get("notes", [])
-    _need(isinstance(notes, list) and all(isinstance(n, str) for n in notes), "bad 'notes'")
+    return weights
 
-    model.classes_ = _classes(obj["classes"])
-    model.coef_ = _float_array(obj["coef"], d, "coef").reshape(1, d)
-    model.intercept_ = np.array([float(obj["intercept"])], dtype=np.float64)
-    model.n_features_in_ = d
-    if names is not None:
-        model.feature_names_in_ = np.array(names, dtype=object)
-    std = std or {"mean": None, "scale": None}
-    model.x_mean_, model.x_scale_ = (
-        None if std[k] is None else _float_array(std[k], d, k) for k in ("mean", "scale")
+
+def _history(raw: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Columns of one length; values as floats ("nan"/"inf"/"-inf" too), iterations as ints."""
+    lengths = {name: len(column) for name, column in raw.items()}
+    _need(
+        len(set(lengths.values())) <= 1,
+        f"'training.history' columns must have one length; they have {_schema.show(lengths)}",
     )
-    model.n_iter_, model.converged_ = n_iter, converged
-    if solver is not None:
-        model.solver_ = solver
-    if reason is not None:
-        model.stop_reason_ = reason
-    if training["history"] is not None:
-        unit = "epoch" if solver == "sgd" else "iteration"
-        model.history_ = History.from_dict(_history(training["history"]), unit=unit)
-    return model
+    return {
+        name: column if name == "iteration" else [float(_NONFINITE.get(v, v)) for v in column]
+        for name, column in raw.items()
+    }
+
+
+#: Format version -> reader of a file that matches that version's schema.
+_READERS: dict[int, Callable[[dict[str, Any]], LogisticRegression]] = {1: _from_v1}

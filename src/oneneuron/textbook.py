@@ -21,11 +21,21 @@ epsilon inside the log. Here the sigmoid comes from :mod:`oneneuron._numerics` a
 :mod:`oneneuron.loss`, exact for every finite z. The cost is computed from the logits Z, kept in
 the ``cache`` of :func:`forward_propagation` (as in Andrew Ng's course): once A has rounded to
 exactly 0 or 1 it has lost what the log needs, while Z still has it.
+
+Checks. Every function checks what it is given and says in plain words what is wrong: a NaN
+in X (with its row and column), an empty X, a learning rate that is not a positive number,
+a point typed as ``"nan, 1"``. Gradient descent with too large a learning rate diverges: the
+cost grows instead of shrinking, until the weights overflow. :func:`model` stops as soon as
+the cost has grown a hundredfold or a step overflows, and says to lower the learning rate.
+These checks never change a number that is computed: ``model`` stays bit for bit the same
+as ``LogisticRegression(solver="gd", alpha=0)`` from the same start.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 from typing import Any
 
@@ -63,21 +73,115 @@ RandomState = int | np.random.Generator | None
 FORMAT = "oneneuron-textbook-parameters"
 
 
-def _matrix(X: ArrayLike) -> Array:
-    X = np.asarray(X, dtype=np.float64)
+#: How much the cost may grow over its first value before :func:`model` calls it divergence.
+DIVERGENCE_FACTOR = 100.0
+
+
+class _Overflow(ValueError):
+    """A step produced numbers beyond float64: the sign of a learning rate that is too large."""
+
+
+def _matrix(X: ArrayLike, name: str = "X") -> Array:
+    """X as a float array (m, n) with m, n >= 1 and only finite numbers, or a plain error."""
+    X = _numbers(X, name)
     if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (m examples, n features), got shape {X.shape}")
+        raise ValueError(f"{name} must be 2-D (m examples, n features), got shape {X.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        what = "no examples (rows)" if X.shape[0] == 0 else "no features (columns)"
+        raise ValueError(f"{name} is empty: it has {what}, shape {X.shape}")
+    _check_finite(X, name)
     return X
 
 
-def _column(Y: ArrayLike, m: int) -> Array:
+def _numbers(values: ArrayLike, name: str) -> Array:
+    """``values`` as a float64 array, or a plain error for text, complex numbers, ragged lists."""
+    if getattr(getattr(values, "dtype", None), "kind", "") == "c":
+        raise ValueError(f"{name} holds complex numbers; use real numbers")
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        why = str(exc).split(". ")[0]  # numpy's first sentence
+        raise ValueError(f"{name} must hold only numbers, in rows of one length ({why})") from None
+
+
+def _check_finite(values: Array, name: str) -> None:
+    """Raise a ValueError that says where ``values`` holds its first NaN or infinity."""
+    if np.isfinite(values).all():
+        return
+    where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+    what = "NaN (a missing value)" if np.isnan(values[where]) else "an infinite value"
+    at = f"row {where[0]}, column {where[1]}" if len(where) == 2 else f"position {where[0]}"
+    raise ValueError(f"{name} holds {what} at {at}; remove or fill in such values first")
+
+
+def _count(name: str, value: Any, low: int) -> int:
+    """A whole number >= ``low`` (numpy integers too, not bools), or a plain error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be a whole number of at least {low}; got {_scalar(value)!r}")
+    return int(value)
+
+
+def _real(
+    name: str, value: Any, *, low: float, high: float = math.inf, above: bool = False
+) -> float:
+    """A finite number in [low, high] ((low, high] when ``above``), or a plain error."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and (value > low if above else value >= low) and value <= high
+    if not ok:
+        if high < math.inf:
+            bounds = f" from {low:g} to {high:g}"
+        elif low > -math.inf:
+            bounds = f" greater than {low:g}" if above else f" of at least {low:g}"
+        else:
+            bounds = ""
+        raise ValueError(f"{name} must be a finite number{bounds}; got {_scalar(value)!r}")
+    return float(value)
+
+
+def _parameters(parameters: Parameters, n: int | None = None) -> tuple[Array, float]:
+    """``(W (n, 1), b)`` from ``{"W": ..., "b": ...}``, finite; n weights when n is given."""
+    if not hasattr(parameters, "keys") or not {"W", "b"} <= set(parameters.keys()):
+        has = f"keys {sorted(parameters.keys())}" if hasattr(parameters, "keys") else "no keys"
+        raise ValueError(
+            f"parameters must be a dict with 'W' and 'b'; got a {type(parameters).__name__} "
+            f"with {has}"
+        )
+    W = _numbers(parameters["W"], "parameters['W']").reshape(-1, 1)
+    if W.size == 0:
+        raise ValueError("parameters['W'] is empty; it needs one weight per feature")
+    _check_finite(W.ravel(), "parameters['W']")
+    b = _real("parameters['b']", _scalar(parameters["b"]), low=-math.inf)
+    if n is not None and W.size != n:
+        raise ValueError(f"parameters['W'] has {W.size} weights, X has {n} features")
+    return W, b
+
+
+def _scalar(value: Any) -> Any:
+    """A one-element array (such as ``bias`` of shape (1, 1)) as its number."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return value.reshape(()).item()
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _column(Y: ArrayLike, m: int, name: str = "Y") -> Array:
     """Labels of shape (m,) or (m, 1) as a float column (m, 1) of 0s and 1s."""
-    Y = np.asarray(Y, dtype=np.float64)
+    Y = _numbers(Y, name)
     if Y.size != m or Y.ndim > 2 or (Y.ndim == 2 and Y.shape[1] != 1):
-        raise ValueError(f"Y must have shape ({m},) or ({m}, 1), got {Y.shape}")
+        raise ValueError(f"{name} must have shape ({m},) or ({m}, 1), got {Y.shape}")
+    if m == 0:
+        raise ValueError(f"{name} is empty: there is nothing to compare")
     if not np.all((Y == 0) | (Y == 1)):
-        raise ValueError(f"labels must be 0 or 1, got values {np.unique(Y)[:5]}")
+        shown = ", ".join(f"{v:g}" for v in np.unique(Y)[:5])
+        what = "labels" if name == "Y" else name
+        raise ValueError(f"{what} must be 0 or 1, got values ({shown})")
     return Y.reshape(m, 1)
+
+
+def _checked(values: Array, what: str, why: str) -> Array:
+    """``values``, or an :class:`_Overflow` when a step left float64's range."""
+    if not np.isfinite(values).all():
+        raise _Overflow(f"{what} overflowed (left the range of float64 numbers): {why}")
+    return values
 
 
 # 1. The activation ----------------------------------------------------------------------------
@@ -102,10 +206,23 @@ def initialize_parameters(
     random_state : int, Generator or None
         Seed for ``np.random.default_rng``; the global NumPy seed is never used.
     scale : float
-        Standard deviation of the weights.
+        Standard deviation of the weights, at least 0.
     """
-    rng = np.random.default_rng(random_state)
+    input_size = _count("input_size", input_size, 1)
+    scale = _real("scale", scale, low=0.0)
+    rng = _rng(random_state)
     return {"W": scale * rng.standard_normal((input_size, 1)), "b": 0.0}
+
+
+def _rng(random_state: RandomState) -> np.random.Generator:
+    """``np.random.default_rng(random_state)``, with a plain error for a bad seed."""
+    try:
+        return np.random.default_rng(random_state)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"random_state must be None, a whole number >= 0 or a numpy Generator; "
+            f"got {random_state!r}"
+        ) from None
 
 
 # 3. Forward propagation -----------------------------------------------------------------------
@@ -124,9 +241,19 @@ def forward_propagation(X: ArrayLike, parameters: Parameters) -> tuple[Array, di
         ``sigmoid(Z)``.
     cache : dict
         ``{"Z": ndarray (m, 1)}``, the logits ``Z = X W + b``, for :func:`compute_cost`.
+
+    Raises
+    ------
+    ValueError
+        If X is empty or holds NaN or infinity, if W does not have one weight per feature,
+        or if the logits overflow (weights far too large for these features).
     """
-    Z = _matrix(X) @ np.asarray(parameters["W"], dtype=np.float64).reshape(-1, 1)
-    Z += float(parameters["b"])
+    X = _matrix(X)
+    W, b = _parameters(parameters, X.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        Z = X @ W
+        Z += b
+    _checked(Z, "the logits Z = X W + b", "the weights are too large for these features")
     return sigmoid(Z), {"Z": Z}
 
 
@@ -152,12 +279,31 @@ def compute_cost(A: ArrayLike, Y: ArrayLike, cache: dict[str, Array] | None = No
     prediction (a = 1, y = 1) costs 0; a wrong one that has rounded to a = 0 or 1 costs
     ``inf``, honestly: A no longer says how wrong it is. Passing ``cache`` avoids that.
     """
-    Y = _column(Y, np.size(A))
+    A = _probabilities(A)
+    Y = _column(Y, A.size)
     if cache is not None:
-        Z = np.asarray(cache["Z"], dtype=np.float64).reshape(Y.shape)
-        return float(np.mean(loss(label_sign(Y), Z)))
-    A = np.asarray(A, dtype=np.float64).reshape(Y.shape)
+        Z = _numbers(cache["Z"], "cache['Z']") if "Z" in cache else None
+        if Z is None or Z.size != A.size:
+            raise ValueError(
+                f"cache must be {{'Z': logits ({A.size}, 1)}} from forward_propagation"
+            )
+        Z = Z.reshape(Y.shape)
+        _check_finite(Z.ravel(), "cache['Z']")
+        with np.errstate(over="ignore"):  # the mean of logits near 1e308 is honestly inf
+            return float(np.mean(loss(label_sign(Y), Z)))
+    A = A.reshape(Y.shape)
     return float(-np.mean(xlogy(Y, A) + xlogy(1.0 - Y, 1.0 - A)))
+
+
+def _probabilities(A: ArrayLike, m: int | None = None) -> Array:
+    """A as a float array of probabilities in [0, 1] (m of them when m is given)."""
+    A = _numbers(A, "A")
+    if m is not None and A.size != m:
+        raise ValueError(f"A must hold {m} probabilities, one per example; got shape {A.shape}")
+    if not np.all((A >= 0) & (A <= 1)):  # NaN fails too
+        shown = A.ravel()[~((A.ravel() >= 0) & (A.ravel() <= 1))][0]
+        raise ValueError(f"A must hold probabilities from 0 to 1; it holds {shown:g}")
+    return A
 
 
 # 5. Backward propagation ----------------------------------------------------------------------
@@ -178,8 +324,11 @@ def backward_propagation(X: ArrayLike, Y: ArrayLike, A: ArrayLike) -> dict[str, 
     """
     X = _matrix(X)
     m = X.shape[0]
-    dZ = np.asarray(A, dtype=np.float64).reshape(m, 1) - _column(Y, m)
-    return {"dW": X.T @ dZ / m, "db": float(np.mean(dZ))}
+    dZ = _probabilities(A, m).reshape(m, 1) - _column(Y, m)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        dW = X.T @ dZ / m
+    _checked(dW, "the gradient dW = X^T (A - Y) / m", "the features are too large; scale them")
+    return {"dW": dW, "db": float(np.mean(dZ))}
 
 
 # 6. The update --------------------------------------------------------------------------------
@@ -195,9 +344,25 @@ def update_parameters(
     grads : dict
         ``{"dW": (n, 1), "db": float}`` from :func:`backward_propagation`.
     learning_rate : float
+        Greater than 0.
+
+    Raises
+    ------
+    ValueError
+        If the step overflows: the learning rate is far too large.
     """
-    W = np.asarray(parameters["W"], dtype=np.float64).reshape(-1, 1) - learning_rate * grads["dW"]
-    return {"W": W, "b": float(parameters["b"]) - learning_rate * float(grads["db"])}
+    W, b = _parameters(parameters)
+    learning_rate = _real("learning_rate", learning_rate, low=0.0, above=True)
+    dW = _numbers(grads["dW"], "grads['dW']").reshape(-1, 1)
+    if dW.size != W.size:
+        raise ValueError(f"grads['dW'] has {dW.size} values for {W.size} weights")
+    _check_finite(dW.ravel(), "grads['dW']")
+    db = _real("grads['db']", _scalar(grads["db"]), low=-math.inf)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        W = W - learning_rate * dW
+        b = b - learning_rate * db
+    _checked(np.append(W, b), "the update", "the learning rate is too large")
+    return {"W": W, "b": b}
 
 
 # 7. Training ----------------------------------------------------------------------------------
@@ -232,24 +397,49 @@ def model(
         ``{"W": (n, 1), "b": float}`` after the last update.
     costs : list of float
         ``num_iterations`` costs, the cost before each update.
+
+    Raises
+    ------
+    ValueError
+        For bad input (see the module's notes), and when gradient descent diverges: the
+        cost grows to :data:`DIVERGENCE_FACTOR` times its first value (or 1, if that is
+        more), or a step overflows. The message says to lower the learning rate.
     """
     X = _matrix(X)
     Y = _column(Y, X.shape[0])
+    num_iterations = _count("num_iterations", num_iterations, 0)
+    learning_rate = _real("learning_rate", learning_rate, low=0.0, above=True)
+    print_every = _count("print_every", print_every, 1)
     if parameters is None:
         parameters = initialize_parameters(X.shape[1], random_state=random_state)
-    W = np.array(parameters["W"], dtype=np.float64)
-    if W.size != X.shape[1]:
-        raise ValueError(f"parameters['W'] has {W.size} weights, X has {X.shape[1]} features")
-    parameters = {"W": W.reshape(-1, 1), "b": float(parameters["b"])}
+    W, b = _parameters(parameters, X.shape[1])
+    parameters = {"W": W.copy(), "b": b}
     costs: list[float] = []
     for i in range(num_iterations):
-        A, cache = forward_propagation(X, parameters)
+        try:
+            A, cache = forward_propagation(X, parameters)
+        except _Overflow as exc:  # at i = 0 the starting weights were too large
+            raise exc if i == 0 else _diverged(i, learning_rate, str(exc)) from None
         costs.append(compute_cost(A, Y, cache))
+        if costs[-1] > DIVERGENCE_FACTOR * max(costs[0], 1.0):
+            grew = f"the cost grew from {costs[0]:.4g} to {costs[-1]:.4g}"
+            raise _diverged(i, learning_rate, grew)
         if print_cost and i % print_every == 0:
             print(f"Cost after iteration {i}: {costs[-1]:.6f}")
         grads = backward_propagation(X, Y, A)
-        parameters = update_parameters(parameters, grads, learning_rate)
+        try:
+            parameters = update_parameters(parameters, grads, learning_rate)
+        except _Overflow as exc:
+            raise _diverged(i + 1, learning_rate, str(exc)) from None
     return parameters, costs
+
+
+def _diverged(iteration: int, learning_rate: float, why: str) -> ValueError:
+    return ValueError(
+        f"gradient descent diverged by iteration {iteration}: {why}. learning_rate="
+        f"{learning_rate:g} is too large for this data; lower it (try {learning_rate / 10:g}) "
+        "or scale the features"
+    )
 
 
 # 8. Predictions -------------------------------------------------------------------------------
@@ -269,15 +459,14 @@ def predict(X: ArrayLike, parameters: Parameters, threshold: float = 0.5) -> tup
     probabilities : ndarray of shape (m, 1)
         P(y = 1 | x).
     """
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+    threshold = _real("threshold", threshold, low=0.0, high=1.0)
     A, _ = forward_propagation(X, parameters)
     return (A >= threshold).astype(np.int64), A
 
 
 def accuracy(predictions: ArrayLike, Y: ArrayLike) -> float:
-    """Fraction of the m predictions (shape (m, 1) or (m,)) equal to the labels Y."""
-    p = np.asarray(predictions).ravel()
+    """Fraction of the m predictions (0 or 1, shape (m, 1) or (m,)) equal to the labels Y."""
+    p = _column(predictions, np.size(predictions), "predictions").ravel()
     return float(np.mean(p == _column(Y, p.size).ravel()))
 
 
@@ -306,9 +495,9 @@ def save_parameters(parameters: Parameters, filename: str | os.PathLike[str]) ->
     loads one. The text goes to a temporary file in the same folder, moved into place with
     :func:`os.replace`: a failed save leaves an existing file intact.
     """
-    W = np.asarray(parameters["W"], dtype=np.float64).ravel()
-    doc = {"format": FORMAT, "version": 1, "W": W.tolist(), "b": float(parameters["b"])}
-    text = json.dumps(doc, allow_nan=False)  # ValueError for inf or nan
+    W, b = _parameters(parameters)  # ValueError for NaN or infinity, before any file is made
+    doc = {"format": FORMAT, "version": 1, "W": W.ravel().tolist(), "b": b}
+    text = json.dumps(doc, allow_nan=False)
     atomic_write_bytes(filename, (text + "\n").encode("utf-8"))
 
 
@@ -342,19 +531,34 @@ def load_parameters(filename: str | os.PathLike[str]) -> Parameters:
             msg = "oneneuron refuses pickles because loading one runs code; use save_parameters"
             raise ValueError(f"{name!r} is a pickle: {msg}") from None
         raise ValueError(f"{name!r} is not a {FORMAT} JSON file") from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise ValueError(f"{name!r}: the file holds a number too long to read") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != 1:
         raise ValueError(f"{name!r} is not a {FORMAT} file of version 1")
     W, b = doc.get("W"), doc.get("b")
     if not (isinstance(W, list) and W and all(type(v) in (int, float) for v in [*W, b])):
         raise ValueError(f"{name!r}: 'W' must be a non-empty list of numbers, 'b' a number")
-    return {"W": np.array(W, dtype=np.float64).reshape(-1, 1), "b": float(doc["b"])}
+    try:  # 1e999 reads as inf, 10**400 does not fit a float
+        values = np.array([*W, b], dtype=np.float64)
+    except OverflowError:
+        values = np.array([np.inf])
+    if not np.isfinite(values).all():
+        raise ValueError(f"{name!r}: the file holds a number too large for a float")
+    return {"W": values[:-1].reshape(-1, 1), "b": float(values[-1])}
 
 
 # 11. Predicting user input --------------------------------------------------------------------
 def _parse_points(user_input: str | ArrayLike) -> Array:
-    """``"2,1; -1,3"``, a list of lists or an array (k, n) as a float array (k, n)."""
+    """``"2,1; -1,3"``, a list of lists or an array (k, n) as a finite float array (k, n)."""
     if not isinstance(user_input, str):
-        return np.atleast_2d(np.asarray(user_input, dtype=np.float64))
+        points = _numbers(user_input, "user_input")
+        if points.ndim > 2:
+            raise ValueError(
+                f"user_input must be a list of points (k, n); got shape {points.shape}"
+            )
+        return _matrix(np.atleast_2d(points), "user_input")
+    if not user_input.strip():
+        raise ValueError("no points given; write points as 'x1,x2; x1,x2'")
     rows: list[list[float]] = [[] for _ in user_input.split(";")]
     for row, point in zip(rows, user_input.split(";"), strict=True):
         for token in point.split(","):
@@ -363,6 +567,11 @@ def _parse_points(user_input: str | ArrayLike) -> Array:
             except ValueError:
                 msg = f"could not read {token.strip()!r} in point {point.strip()!r} as a number"
                 raise ValueError(f"{msg}; write points as 'x1,x2; x1,x2'") from None
+            if not math.isfinite(row[-1]):
+                raise ValueError(
+                    f"{token.strip()!r} in point {point.strip()!r} is not a finite number; "
+                    "coordinates must be ordinary numbers such as 2 or -1.5"
+                )
     if len({len(r) for r in rows}) != 1:
         raise ValueError(f"the points have different numbers of coordinates: {user_input!r}")
     return np.array(rows, dtype=np.float64)
@@ -393,7 +602,7 @@ def predict_user_input(
         P(y = 1 | x), printed as ``p``.
     """
     points = _parse_points(user_input)
-    n = np.asarray(parameters["W"]).size
+    n = _parameters(parameters)[0].size
     if points.shape[1] != n:
         raise ValueError(f"each point needs {n} coordinates, got points of shape {points.shape}")
     predictions, probabilities = predict(points, parameters)
@@ -422,11 +631,10 @@ def random_mini_batches(
     list of (X_batch (k, n), Y_batch (k, 1))
         Every example in exactly one batch; ``k = batch_size`` except maybe for the last.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    batch_size = _count("batch_size", batch_size, 1)
     X = _matrix(X)
     Y = _column(Y, X.shape[0])
-    order = np.random.default_rng(random_state).permutation(X.shape[0])
+    order = _rng(random_state).permutation(X.shape[0])
     X, Y = X[order], Y[order]
     return [(X[i : i + batch_size], Y[i : i + batch_size]) for i in range(0, len(X), batch_size)]
 
@@ -439,14 +647,23 @@ class Neuron:
     """
 
     def __init__(self, num_inputs: int, random_state: RandomState = None) -> None:
-        self.weights = np.random.default_rng(random_state).standard_normal(num_inputs)
+        num_inputs = _count("num_inputs", num_inputs, 1)
+        self.weights = _rng(random_state).standard_normal(num_inputs)
         self.bias = 0.0
 
     sigmoid = staticmethod(sigmoid)
 
     def forward(self, inputs: ArrayLike) -> float | Array:
         """A float for inputs (num_inputs,); an array (k,) for inputs (k, num_inputs)."""
-        out = self.sigmoid(np.asarray(inputs, dtype=np.float64) @ self.weights + self.bias)
+        x = _numbers(inputs, "inputs")
+        n = self.weights.size
+        if x.ndim not in (1, 2) or x.shape[-1] != n:
+            raise ValueError(f"inputs must have shape ({n},) or (k, {n}); got {x.shape}")
+        _check_finite(x if x.ndim == 2 else x.reshape(1, -1), "inputs")
+        W, b = _parameters({"W": self.weights, "b": self.bias})
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            z = np.asarray(x @ W[:, 0] + b)
+        out = self.sigmoid(_checked(z, "x . w + b", "the inputs or weights are too large"))
         return float(out) if out.ndim == 0 else out
 
 
@@ -457,7 +674,8 @@ class LogisticRegressionNN:
     """
 
     def __init__(self, input_size: int, random_state: RandomState = None) -> None:
-        self.weights = np.random.default_rng(random_state).standard_normal((input_size, 1))
+        input_size = _count("input_size", input_size, 1)
+        self.weights = _rng(random_state).standard_normal((input_size, 1))
         self.bias = np.zeros((1, 1))
 
     @property
@@ -485,6 +703,7 @@ class LogisticRegressionNN:
         self, X: ArrayLike, y: ArrayLike, learning_rate: float = 0.01, epochs: int = 1000
     ) -> list[float]:
         """Gradient descent for ``epochs`` steps; returns the cost before each step."""
+        epochs = _count("epochs", epochs, 0)
         params, costs = model(X, y, epochs, learning_rate, parameters=self.parameters)
         self.weights, self.bias = params["W"], np.full((1, 1), params["b"])
         return costs

@@ -31,7 +31,7 @@ from ._common import (
 from ._progress import Progress, fmt_loss
 from ._report import classification_metrics, confusion_lines, metrics_table
 
-__all__ = ["evaluate", "info", "plot", "train"]
+__all__ = ["evaluate", "info", "plot", "printable", "train"]
 
 
 # ------------------------------------------------------------------------------ train
@@ -248,8 +248,21 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ),
     ]
     rows += [("note", n) for n in d["notes"]]
-    _table(out, rows)
+    _table(out, [(k, printable(v)) for k, v in rows])
     return 0
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on written as an escape.
+
+    Control characters (``\\x1b`` starts terminal commands, ``\\r`` rewrites the
+    line), format characters such as the bidirectional overrides, line separators and
+    lone surrogates become ``\\t``, ``\\x1b``, ``\\u202e``, ... as :func:`repr` writes them;
+    the rest is left as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _table(out: TextIO, rows: list[tuple[str, str]]) -> None:
