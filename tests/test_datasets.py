@@ -69,7 +69,7 @@ def assert_binary_dataset(d: Dataset, n: int, p: int) -> None:
 
 # ---------------------------------------------------------------------------- toy sets
 
-TOY = [ds.make_blobs, ds.make_moons, ds.make_circles, ds.make_xor]
+TOY = [ds.make_blobs, ds.make_moons, ds.make_circles, ds.make_xor, ds.make_spirals]
 
 
 @pytest.mark.parametrize("make", TOY)
@@ -134,6 +134,23 @@ def test_xor_geometry() -> None:
     np.testing.assert_array_equal(d.y, (d.X[:, 0] * d.X[:, 1] > 0).astype(int))
     assert np.all(np.abs(np.abs(d.X) - 1) < 0.3)
     assert (d.y == 1).sum() == 200
+
+
+def test_spirals_geometry() -> None:
+    d = ds.make_spirals(400, noise=0.0, turns=1.0, random_state=0)
+    assert (d.y == 0).sum() == (d.y == 1).sum() == 200
+    radius = np.hypot(d.X[:, 0], d.X[:, 1])
+    assert radius.min() >= 0.05 - 1e-12 and radius.max() <= 1 + 1e-12
+    # without noise, the point at radius r of arm k sits at angle 2 pi r + k pi
+    expected = 2 * np.pi * radius + np.pi * d.y
+    np.testing.assert_allclose(np.cos(expected) * radius, d.X[:, 0], atol=1e-12)
+    np.testing.assert_allclose(np.sin(expected) * radius, d.X[:, 1], atol=1e-12)
+    noisy = ds.make_spirals(201, random_state=0)
+    assert (noisy.y == 0).sum() == 101
+    with pytest.raises(ValueError, match="noise"):
+        ds.make_spirals(noise=-0.1)
+    with pytest.raises(ValueError, match="turns"):
+        ds.make_spirals(turns=0)
 
 
 def test_circles_inner_is_label_one() -> None:
@@ -547,6 +564,7 @@ def test_registry_and_load(tmp_path: Path) -> None:
         "moons",
         "circles",
         "xor",
+        "spirals",
         "digits",
         "breast-cancer",
         "mnist",

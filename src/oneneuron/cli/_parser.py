@@ -17,7 +17,16 @@ __all__ = ["DEMO_DATASETS", "PLOT_KINDS", "UsageError", "build_parser", "join_ne
 
 #: The names of :data:`oneneuron.datasets.DATASETS`, spelled out so that ``--help`` does not
 #: import NumPy (a test holds the two equal).
-DEMO_DATASETS = ["blobs", "moons", "circles", "xor", "digits", "breast-cancer", "mnist"]
+DEMO_DATASETS = [
+    "blobs",
+    "moons",
+    "circles",
+    "xor",
+    "spirals",
+    "digits",
+    "breast-cancer",
+    "mnist",
+]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
 SOLVER_CHOICES = ["auto", "newton", "lbfgs", "gd", "sgd"]
 
