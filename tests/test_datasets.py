@@ -478,6 +478,51 @@ def test_load_table_non_numeric_and_infinite(tmp_path: Path) -> None:
         ds.load_table(path, "label", features=["small", "big"])
 
 
+@pytest.mark.parametrize("name", FORMATS)
+def test_read_table_bytes_matches_the_file_reader(tmp_path: Path, name: str) -> None:
+    path = _write(_frame(), tmp_path / name)
+    from_memory = ds.read_table_bytes(path.read_bytes(), name)
+    pd.testing.assert_frame_equal(from_memory, ds.read_table(path))
+    d = ds.table_dataset(from_memory, "label", source=name, name="upload")
+    np.testing.assert_array_equal(d.X, ds.load_table(path, "label").X)
+    assert d.name == "upload" and d.target_names == ["no", "yes"]
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.csv.gz", "t.parquet"])
+def test_table_caps_on_rows_and_columns(tmp_path: Path, name: str) -> None:
+    data = _write(_frame(), tmp_path / name).read_bytes()  # 6 rows, 4 columns
+    assert ds.read_table_bytes(data, name, max_rows=6, max_columns=4).shape == (6, 4)
+    with pytest.raises(ds.TableTooLargeError, match=rf"{name}: .*more than 5 rows"):
+        ds.read_table_bytes(data, name, max_rows=5)
+    with pytest.raises(ds.TableTooLargeError, match=rf"{name}: .*4 columns; at most 3"):
+        ds.read_table_bytes(data, name, max_columns=3)
+    with pytest.raises(ds.TableTooLargeError, match="more than 5 rows"):
+        ds.read_table(tmp_path / name, max_rows=5)
+
+
+def test_table_caps_refuse_a_huge_header_and_a_gzip_bomb() -> None:
+    header = b",".join(b"c%d" % i for i in range(100_000)) + b"\n"
+    with pytest.raises(ds.TableTooLargeError, match="100,000 columns"):
+        ds.read_table_bytes(header, "wide.csv", max_columns=100)
+    bomb = gzip.compress(b"a,b\n" + b"1,2\n" * 200_000)
+    with pytest.raises(ds.TableTooLargeError, match=r"bomb\.csv\.gz: inflates to more than"):
+        ds.read_table_bytes(bomb, "bomb.csv.gz", max_bytes=10_000)
+
+
+def test_read_table_bytes_errors_name_the_upload() -> None:
+    with pytest.raises(ValueError, match=r"up\.csv: not UTF-8"):
+        ds.read_table_bytes(b"a,b\n\xff\xfe,1\n", "up.csv")
+    with pytest.raises(ValueError, match=r"up\.parquet: not a readable Parquet"):
+        ds.read_table_bytes(b"not parquet", "up.parquet")
+    with pytest.raises(ValueError, match=r"up\.xlsx: unsupported"):
+        ds.read_table_bytes(b"x", "up.xlsx")
+    with pytest.raises(ValueError, match=r"up\.csv: the table is empty"):
+        ds.read_table_bytes(b"", "up.csv")
+    frame = ds.read_table_bytes(b"a,b\n1,x\n", "up.csv")
+    with pytest.raises(ValueError, match=r"up\.csv: target column 'c' not found"):
+        ds.table_dataset(frame, "c", source="up.csv")
+
+
 # ---------------------------------------------------------------------------- splits
 
 

@@ -14,13 +14,22 @@ from ._base import Dataset
 from ._idx import read_idx
 from ._real import load_breast_cancer, load_digits01, load_mnist01
 from ._split import train_test_split, train_val_test_split
-from ._tabular import MAX_TABLE_BYTES, SUPPORTED_TABLE_EXTENSIONS, load_table, read_table
+from ._tabular import (
+    MAX_TABLE_BYTES,
+    SUPPORTED_TABLE_EXTENSIONS,
+    TableTooLargeError,
+    load_table,
+    read_table,
+    read_table_bytes,
+    table_dataset,
+)
 from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
 __all__ = [
     "DATASETS",
     "MAX_TABLE_BYTES",
     "SUPPORTED_TABLE_EXTENSIONS",
+    "TableTooLargeError",
     "Dataset",
     "load",
     "load_breast_cancer",
@@ -34,6 +43,8 @@ __all__ = [
     "make_xor",
     "read_idx",
     "read_table",
+    "read_table_bytes",
+    "table_dataset",
     "train_test_split",
     "train_val_test_split",
 ]
