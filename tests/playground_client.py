@@ -28,7 +28,6 @@ TEST_LIMITS = Limits(
     points_shown=400,
     body_seconds=1.0,
     idle_seconds=5.0,
-    connections=8,
 )
 
 

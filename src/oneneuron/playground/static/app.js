@@ -222,8 +222,9 @@ function apply(update) {
   $("loss-now").textContent = `train ${fmt(r.loss)} · test ${fmt(r.val_loss)}`;
   $("acc-now").textContent = `train ${fmt(r.accuracy)} · test ${fmt(r.val_accuracy)}`;
   document.body.dataset.iteration = String(update.iteration);
-  if (update.done) status(`${update.stop_reason} at ${update.unit} ${update.iteration}.`);
-  else if (update.messages.length) status(update.messages[update.messages.length - 1], true);
+  const note = update.messages.length ? ` ${update.messages[update.messages.length - 1]}` : "";
+  if (update.done) status(`Stopped at ${update.unit} ${update.iteration}: ${update.stop_reason}.${note}`);
+  else if (note) status(note.trim());
   if (pg.picked) predict(pg.picked[0], pg.picked[1], true);
 }
 
@@ -421,6 +422,7 @@ async function predict(x, y, quiet) {
     $("prediction").textContent =
       `(${fmt(x)}, ${fmt(y)}) → class ${r.class} with p(class ${pg.data.classes[1]}) = ${r.probability.toFixed(4)} (z = ${fmt(r.z)})`;
     $("prediction").dataset.probability = String(r.probability);
+    $("prediction").dataset.point = JSON.stringify([x, y]);
     if (!quiet) drawMap();
   } catch (err) {
     if (!quiet) fail(err);
@@ -430,7 +432,9 @@ async function predict(x, y, quiet) {
 function mapClick(event) {
   const canvas = $("map"), rect = canvas.getBoundingClientRect();
   const [x0, x1, y0, y1] = pg.data.bounds;
-  const fx = (event.clientX - rect.left) / rect.width, fy = (event.clientY - rect.top) / rect.height;
+  // fractions of the drawing area (inside the canvas's border)
+  const fx = (event.clientX - rect.left - canvas.clientLeft) / canvas.clientWidth;
+  const fy = (event.clientY - rect.top - canvas.clientTop) / canvas.clientHeight;
   const x = x0 + fx * (x1 - x0), y = y1 - fy * (y1 - y0);
   $("px").value = x.toPrecision(6);
   $("py").value = y.toPrecision(6);
@@ -474,7 +478,11 @@ async function start() {
   });
   $("target").addEventListener("change", () => { const s = readControls(); s.x = null; s.y = null; newSession(s).catch(fail); });
   $("file").addEventListener("change", uploadFile);
-  $("play").addEventListener("click", () => (pg.playing ? pause() : play()));
+  $("play").addEventListener("click", () => {
+    if (!pg.playing) { play(); return; }
+    pause();
+    status(`Paused at ${pg.update.unit} ${pg.update.iteration}.`);
+  });
   $("step").addEventListener("click", () => { pause(); step(1).catch(fail); });
   $("reset").addEventListener("click", () => {
     pause();
