@@ -244,6 +244,7 @@ def test_equations_show_the_next_gradient_step(client: Client) -> None:
 
 def test_reset_starts_again(client: Client) -> None:
     sid = client.session(dataset="xor", solver="sgd", batch_size=8)["session"]
+    assert client.post(f"/api/sessions/{sid}/reset", {"equations": 1}).status == 400
     first = client.ok(f"/api/sessions/{sid}/step", {"steps": 5})
     again = client.ok(f"/api/sessions/{sid}/reset", {})
     assert again["iteration"] == 0 and again["weights"] == [0.0, 0.0]
@@ -481,10 +482,19 @@ def test_predict_and_export_agree(client: Client, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [{"point": [1]}, {"point": ["a", 1]}, {"point": None}, {}, {"point": [1, 2], "x": 1}]
+    "body",
+    [
+        {"point": [1]},
+        {"point": ["a", 1]},
+        {"point": None},
+        {},
+        {"point": [1, 2], "x": 1},
+        {"point": [1e200, 0]},
+        {"point": [0, -1e300]},
+    ],
 )
 def test_bad_points(client: Client, body: Any) -> None:
-    sid = client.session(dataset="blobs", grid=8)["session"]
+    sid = client.session(dataset="blobs", grid=8, crosses=["x1sq", "x2sq"])["session"]
     assert client.post(f"/api/sessions/{sid}/predict", body).status == 400
 
 
@@ -633,6 +643,16 @@ def test_upload_names_and_types(client: Client) -> None:
     assert r.status == 400 and "name" in r.error
     r = client.upload(b"x" * (LIM.upload_bytes + 1), "big.csv")
     assert r.status == 413
+
+
+def test_crosses_that_overflow_are_refused(client: Client) -> None:
+    frame = pd.DataFrame({"a": [1e200, -1e200, 3.0, 4.0] * 5, "b": [1.0, 2.0, 3.0, 4.0] * 5})
+    frame["t"] = [0, 1] * 10
+    info = client.upload(frame.to_csv(index=False).encode(), "huge.csv").json()
+    settings = {"dataset": "upload", "upload": info["id"], "target": "t"}
+    assert client.post("/api/sessions", settings).status == 200
+    r = client.post("/api/sessions", {**settings, "crosses": ["x1sq"]})
+    assert r.status == 400 and "a^2" in r.error and "overflow" in r.error
 
 
 @pytest.mark.parametrize(

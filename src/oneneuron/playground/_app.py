@@ -230,10 +230,12 @@ class Playground:
     def reset(self, sid: str, raw: Any) -> dict[str, Any]:
         """Back to iteration 0 with the same data and settings."""
         body = self._body(raw, {"equations": False})
+        if not isinstance(body["equations"], bool):
+            raise BadRequest("equations must be true or false")
         with self.lock:
             session = self._session(sid)
             session.reset()
-            return session.update(body["equations"] is True)
+            return session.update(body["equations"])
 
     def predict(self, sid: str, raw: Any) -> dict[str, Any]:
         """Class and probability of one view point (``{"point": [x, y]}``)."""
@@ -241,10 +243,17 @@ class Playground:
         point = body["point"]
         if not isinstance(point, list) or len(point) != 2:
             raise BadRequest(f"point must be a list [x, y] of two numbers; got {point!r:.60}")
-        inf = float("inf")
-        x, y = (number(f"point[{i}]", v, float, -inf, inf, False) for i, v in enumerate(point))
         with self.lock:
-            return self._session(sid).predict(x, y)
+            session = self._session(sid)
+            # far beyond the data nothing changes but the risk of overflow: bound it
+            reach = 1e6 * max(1.0, *(abs(b) for b in session.data.bounds))
+            x, y = (
+                number(f"point[{i}]", v, float, -reach, reach, False) for i, v in enumerate(point)
+            )
+            try:
+                return session.predict(x, y)
+            except ValueError as exc:  # a cross that overflows at this point
+                raise BadRequest(str(exc)) from None
 
     def model_file(self, sid: str) -> bytes:
         """The session's model as oneneuron's JSON model file."""

@@ -182,7 +182,7 @@ def prepare(settings: Settings, uploads: dict[str, Upload], limits: Limits) -> P
     shown = np.concatenate([X_tr, X_te])
     j, k = ds.feature_names.index(view[0]), ds.feature_names.index(view[1])
     bounds = (*_padded(shown[:, j]), *_padded(shown[:, k]))
-    return Prepared(
+    prepared = Prepared(
         dataset=ds,
         view=view,
         crosses=list(settings.crosses),
@@ -194,6 +194,11 @@ def prepare(settings: Settings, uploads: dict[str, Upload], limits: Limits) -> P
         bounds=bounds,  # type: ignore[arg-type]
         skipped=skipped,
     )
+    try:  # the map's corners lie beyond the data: their crosses must be finite too
+        prepared.rows(np.array(bounds[:2] * 2), np.array(bounds[2:] * 2))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    return prepared
 
 
 def _padded(values: NDArray[np.float64]) -> tuple[float, float]:
