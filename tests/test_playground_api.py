@@ -374,6 +374,16 @@ def test_non_finite_numbers_are_refused(client: Client, literal: bytes) -> None:
     assert r.status == 400
 
 
+def test_huge_json_integers_are_refused_not_crashed_on(client: Client) -> None:
+    huge = 10**400  # JSON integers have no size; float(huge) would raise OverflowError
+    sid = client.session(dataset="blobs", grid=8)["session"]
+    r = client.post(f"/api/sessions/{sid}/step", {"steps": huge})
+    assert r.status == 413 and "..." in r.error and len(r.error) < 200
+    assert client.post(f"/api/sessions/{sid}/predict", {"point": [1, huge]}).status == 400
+    assert client.post("/api/sessions", {"seed": huge}).status == 400
+    assert client.post("/api/sessions", {"n_samples": huge}).status == 413
+
+
 # --------------------------------------------------------------- malformed bodies
 def test_malformed_bodies(client: Client) -> None:
     def send(body: bytes, **headers: str) -> Any:
@@ -412,6 +422,9 @@ def test_bodies_must_declare_their_length(server: Any) -> None:
     assert reply.startswith(b"HTTP/1.1 501") and b"chunked" in reply
     reply = _raw(server.port, (head + "Content-Length: -5\r\n\r\n").encode())
     assert reply.startswith(b"HTTP/1.1 400")
+    twice = "Content-Length: 2\r\nContent-Length: 50\r\n\r\n{}"
+    reply = _raw(server.port, (head + twice).encode())
+    assert reply.startswith(b"HTTP/1.1 400") and b"more than one" in reply
 
 
 def test_a_slow_or_short_body_is_cut_off(server: Any) -> None:

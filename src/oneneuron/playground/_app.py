@@ -33,6 +33,7 @@ from ._settings import (
     NotFound,
     Settings,
     TooLarge,
+    count,
     number,
     parse_settings,
 )
@@ -217,7 +218,7 @@ class Playground:
         steps = number("steps", body["steps"], int, 0, float("inf"), False)
         if steps > self.limits.steps:
             raise TooLarge(
-                f"steps is {steps:,}; one request may ask for at most {self.limits.steps:,}"
+                f"steps is {count(steps)}; one request may ask for at most {self.limits.steps:,}"
             )
         equations = body["equations"]
         if not isinstance(equations, bool):

@@ -206,7 +206,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found by http.server itself (bad request line, huge headers) as JSON."""
         self.close_connection = True
-        text = message or HTTPStatus(code).phrase
+        text = (message or HTTPStatus(code).phrase)[:200]
         try:
             self._json(code, {"error": text, "status": code})
             self.wfile.flush()
@@ -292,6 +292,8 @@ class Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(415, f"Content-Type must be {ctype}; got {given or 'none'!r}")
         if self.headers.get("Transfer-Encoding"):
             raise HTTPProblem(501, "chunked request bodies are not supported; send Content-Length")
+        if len(self.headers.get_all("Content-Length") or []) > 1:
+            raise HTTPProblem(400, "more than one Content-Length header")
         length = self.headers.get("Content-Length")
         if length is None:
             raise HTTPProblem(411, "the request needs a Content-Length header")

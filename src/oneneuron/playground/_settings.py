@@ -21,6 +21,8 @@ __all__ = [
     "NotFound",
     "Settings",
     "TooLarge",
+    "count",
+    "number",
     "parse_settings",
 ]
 
@@ -157,19 +159,24 @@ def number(key: str, value: Any, kind: type, low: float, high: float, low_open: 
     """``value`` checked as an int or a finite float in range; else :class:`BadRequest`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadRequest(f"{key} must be a number; got {_show(value)}")
-    if not math.isfinite(value):
+    # JSON integers have no size limit: compare them exactly, never convert them to float
+    if isinstance(value, float) and not math.isfinite(value):
         raise BadRequest(f"{key} must be a finite number; got {value}")
-    if kind is int:
-        if value != int(value):
-            raise BadRequest(f"{key} must be a whole number; got {value}")
-        value = int(value)
-    else:
-        value = float(value)
     if value < low or (low_open and value == low) or value > high:
         lo = f"> {low:g}" if low_open else f">= {low:g}"
         hi = "" if math.isinf(high) else f" and <= {high:g}"
-        raise BadRequest(f"{key} must be {lo}{hi}; got {value:g}")
-    return value
+        raise BadRequest(f"{key} must be {lo}{hi}; got {_show(value)}")
+    if kind is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise BadRequest(f"{key} must be a whole number; got {value}")
+        return int(value)
+    return float(value)
+
+
+def count(value: int) -> str:
+    """An integer with thousands separators, shortened when absurdly long."""
+    text = f"{value:,}"
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def _show(value: Any) -> str:
@@ -216,7 +223,7 @@ def parse_settings(raw: Any, limits: Limits) -> Settings:
                 checked = number(key, value, kind, low, math.inf, low_open)
                 if checked > caps[key]:
                     raise TooLarge(
-                        f"{key} is {checked:,}; the playground allows at most {caps[key]:,}"
+                        f"{key} is {count(checked)}; the playground allows at most {caps[key]:,}"
                     )
                 values[key] = checked
             else:
