@@ -127,9 +127,12 @@ async function newSession(settings) {
   const d = pg.data;
   let info = `${d.name}: ${d.n_train} train and ${d.n_test} test points, ${d.features.length} features`;
   if (d.features.length > 2) info += "; the map is a slice through the others, held at their training means";
+  const drawn = d.train.x.length + d.test.x.length;
+  if (drawn < d.n_train + d.n_test) info += `; ${drawn} of them drawn (a seeded sample)`;
   if (d.skipped.length) info += `; left out (not numeric): ${d.skipped.join(", ")}`;
   $("data-info").textContent = info;
   status("Ready: press Play or Step.");
+  if (!document.body.dataset.ready) performance.mark("oneneuron-ready"); // for the benchmark
   document.body.dataset.ready = "1";
 }
 
