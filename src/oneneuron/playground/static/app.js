@@ -76,7 +76,10 @@ function writeControls(s) {
   const spec = pg.options.datasets[s.dataset];
   $("noise-name").textContent = spec ? spec.name.replace("_", " ") : "Noise";
   if (s.noise === null && spec) $("noise").value = spec.default;
-  for (const id of ["noise", "n_samples"]) $(id).disabled = !spec;
+  for (const id of ["noise", "n_samples"]) {
+    $(id).disabled = !spec;
+    if (!spec) { $(id).value = ""; $(id).placeholder = id === "noise" ? "–" : "all"; }
+  }
   $("standardize").checked = s.standardize;
   $("solver").value = s.solver;
   $("batch-label").hidden = s.solver !== "sgd";
@@ -92,7 +95,7 @@ function settingsFromURL() {
     if (!(key in defaults)) continue;
     if (key === "crosses") s.crosses = text ? text.split(",") : [];
     else if (key === "standardize") s.standardize = text === "true" || text === "1";
-    else if (NUMERIC.includes(key)) s[key] = text === "" ? null : Number(text);
+    else if (NUMERIC.includes(key)) { if (text !== "" && !Number.isNaN(Number(text))) s[key] = Number(text); }
     else s[key] = text;
   }
   return s;
@@ -305,7 +308,7 @@ function plot(canvas, xs, series, range) {
   let lo = Infinity, hi = -Infinity;
   for (const [ys] of series) for (const v of ys) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (range) [lo, hi] = range;
-  if (!(hi > lo)) { hi = lo + 1; lo -= 1; }
+  if (!(hi > lo)) { hi = lo > 0 ? 2 * lo : lo + 1; lo = lo > 0 ? 0 : lo - 1; }
   const x0 = xs[0] || 0, x1 = Math.max(xs[xs.length - 1] || 1, x0 + 1);
   const X = (v) => left + ((v - x0) / (x1 - x0)) * (w - left - right);
   const Y = (v) => top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom);
@@ -345,11 +348,12 @@ function drawNeuron() {
   const nodes = [];
   for (let i = 0; i < shown; i++) {
     const y = 15 + (i + 0.5) * (170 / shown), width = 0.5 + 7 * Math.abs(w[i] || 0) / biggest;
-    nodes.push(svg("line", { x1: 96, y1: y, x2: 238, y2: 100, stroke: (w[i] || 0) >= 0 ? "#1a73c8" : "#e8710a", "stroke-width": width.toFixed(2) }));
-    nodes.push(svg("circle", { cx: 96, cy: y, r: 5, fill: "#fff", stroke: "#5f6368" }));
-    nodes.push(svg("text", { x: 88, y: y + 4, "text-anchor": "end", "font-size": 11 }, names[i].slice(0, 14)));
+    nodes.push(svg("line", { x1: 104, y1: y, x2: 238, y2: 100, stroke: (w[i] || 0) >= 0 ? "#1a73c8" : "#e8710a", "stroke-width": width.toFixed(2) }));
+    nodes.push(svg("circle", { cx: 104, cy: y, r: 5, fill: "#fff", stroke: "#5f6368" }));
+    const label = names[i].length > 13 ? names[i].slice(0, 12) + "…" : names[i];
+    nodes.push(svg("text", { x: 95, y: y + 4, "text-anchor": "end", "font-size": 11 }, label));
   }
-  if (names.length > shown) nodes.push(svg("text", { x: 96, y: 196, "text-anchor": "middle", "font-size": 10 }, `+${names.length - shown} more`));
+  if (names.length > shown) nodes.push(svg("text", { x: 104, y: 196, "text-anchor": "middle", "font-size": 10 }, `+${names.length - shown} more`));
   nodes.push(svg("circle", { cx: 250, cy: 100, r: 22, fill: "#fff", stroke: "#202124", "stroke-width": 2 }));
   nodes.push(svg("text", { x: 250, y: 104, "text-anchor": "middle", "font-size": 12 }, "σ(z)"));
   nodes.push(svg("text", { x: 250, y: 140, "text-anchor": "middle", "font-size": 11 }, `b = ${fmt(b, 3)}`));
@@ -511,8 +515,8 @@ async function start() {
   try {
     await newSession(initial);
   } catch (err) {
-    status(`${err.message}; starting from the defaults`, true);
     await newSession(Object.assign({}, pg.options.defaults));
+    status(`The link's settings were refused (${err.message}); these are the defaults.`, true);
   }
 }
 
