@@ -11,7 +11,7 @@ const CROSS_LABEL = { x1sq: "x1²", x2sq: "x2²", x1x2: "x1·x2", sinx1: "sin(x1
 
 const pg = {
   options: null, settings: null, session: null, data: null, update: null,
-  playing: false, busy: false, updates: 0, picked: null, upload: null,
+  playing: false, loop: 0, updates: 0, picked: null, upload: null,
 };
 window.oneneuronPlayground = pg; // read by the browser tests and the benchmark
 
@@ -177,25 +177,35 @@ function changed() {
 }
 
 // ---------------------------------------------------------------- training loop
-async function step(n) {
+function request(n) {
   const sid = pg.session;
-  const update = await api(`/api/sessions/${sid}/step`, { steps: n, equations: $("how").open });
+  return api(`/api/sessions/${sid}/step`, { steps: n, equations: $("how").open })
+    .then((update) => ({ sid, update }));
+}
+
+async function step(n) {
+  const { sid, update } = await request(n);
   if (sid === pg.session) apply(update);
   return update;
 }
 
-async function loop() {
-  while (pg.playing) {
-    pg.busy = true;
-    try {
-      const update = await step(Number($("speed").value));
+// While playing, one request is always in flight: the server trains the next steps while
+// the page draws the last ones. Every answer is drawn, at most one per animation frame.
+async function loop(id) {
+  const steps = () => Number($("speed").value);
+  let next = request(steps());
+  try {
+    for (;;) {
+      const { sid, update } = await next;
+      const more = pg.playing && pg.loop === id && !update.done && sid === pg.session;
+      if (more) next = request(steps());
+      if (sid === pg.session) apply(update);
       if (update.done) pause();
-    } catch (err) {
-      fail(err);
-    } finally {
-      pg.busy = false;
+      if (!more) break;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
     }
-    await new Promise((resolve) => requestAnimationFrame(resolve));
+  } catch (err) {
+    fail(err);
   }
 }
 
@@ -206,7 +216,8 @@ function play() {
   $("play").textContent = "Pause";
   $("play").classList.add("playing");
   status("Training…");
-  loop();
+  pg.loop = (pg.loop || 0) + 1;
+  loop(pg.loop);
 }
 
 function pause() {
