@@ -19,6 +19,7 @@ TEST_LIMITS = Limits(
     upload_bytes=1 << 20,
     rows=1_000,
     columns=12,
+    cells=5_000,
     samples=3_000,
     steps=100,
     grid=128,

@@ -637,6 +637,7 @@ def test_upload_trains_and_reproduces(
             413,
             "columns",
         ),
+        ("cells.csv", b"a,b,c,d,e,f\n" + b"1,0,1,0,1,0\n" * 900, 413, "5,400 cells"),
     ],
 )
 def test_bad_uploads(client: Client, name: str, data: bytes, status: int, named: str) -> None:

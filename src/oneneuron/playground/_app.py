@@ -122,6 +122,11 @@ class Playground:
                 raise BadRequest(str(exc)) from None
             if frame.shape[0] == 0:
                 raise BadRequest(f"{clean}: the table is empty (header only, no rows)")
+            if frame.size > lim.cells:
+                raise TooLarge(
+                    f"{clean}: {frame.shape[0]:,} rows x {frame.shape[1]:,} columns is "
+                    f"{frame.size:,} cells; the playground allows {lim.cells:,}"
+                )
             upload = Upload(secrets.token_urlsafe(12), clean, frame, len(data))
             self.uploads[upload.id] = upload
             self._forget_old_uploads()

@@ -68,8 +68,9 @@ class Limits:
         Largest table upload, in bytes (50 MiB).
     json_bytes : int
         Largest JSON request body.
-    rows, columns : int
-        Most rows and columns of an uploaded table.
+    rows, columns, cells : int
+        Most rows, columns and rows x columns of an uploaded table (each run keeps a few
+        copies of its table in memory, and up to ``sessions`` runs are kept).
     samples : int
         Most points of a generated data set.
     steps : int
@@ -96,6 +97,7 @@ class Limits:
     json_bytes: int = 64 * 2**10
     rows: int = 100_000
     columns: int = 200
+    cells: int = 5_000_000
     samples: int = 10_000
     steps: int = 1_000
     step_seconds: float = 0.5
