@@ -22,6 +22,7 @@ TEST_LIMITS = Limits(
     cells=5_000,
     samples=3_000,
     steps=100,
+    step_seconds=60.0,  # no test should depend on the machine's speed
     grid=128,
     iterations=500,
     sessions=6,

@@ -732,7 +732,10 @@ def test_too_many_connections_get_503() -> None:
     with running_server(dataclasses.replace(TEST_LIMITS, connections=2)) as srv:
         idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2)]
         try:
-            time.sleep(0.2)
+            deadline = time.monotonic() + 10
+            while srv._slots._value > 0:  # both idle connections have their handler
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
             reply = _raw(srv.port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             assert reply.startswith(b"HTTP/1.1 503") and b"too many" in reply
         finally:
@@ -741,6 +744,14 @@ def test_too_many_connections_get_503() -> None:
         deadline = time.monotonic() + 5
         while Client(srv).get("/api/options").status != 200:  # the slots come back
             assert time.monotonic() < deadline
+
+
+def test_a_step_request_stops_at_its_time_budget() -> None:
+    with running_server(dataclasses.replace(TEST_LIMITS, step_seconds=0.0)) as srv:
+        client = Client(srv)
+        sid = client.session(dataset="blobs", grid=8)["session"]
+        update = client.ok(f"/api/sessions/{sid}/step", {"steps": 50})
+        assert update["steps"] == 1 and update["iteration"] == 1  # one step, then the clock
 
 
 def test_internal_errors_are_json_without_details(
