@@ -509,6 +509,13 @@ def test_table_caps_refuse_a_huge_header_and_a_gzip_bomb() -> None:
         ds.read_table_bytes(bomb, "bomb.csv.gz", max_bytes=10_000)
 
 
+def test_table_with_values_near_the_float_limit() -> None:
+    frame = pd.DataFrame({"a": [1.7e308, -1.7e308, 1.0, 2.0], "b": [1.0, 2.0, 3.0, 4.0]})
+    frame["t"] = [0, 1, 0, 1]
+    d = ds.table_dataset(frame, "t")  # the range of "a" overflows: no RuntimeWarning
+    assert d.needs_scaling
+
+
 def test_read_table_bytes_errors_name_the_upload() -> None:
     with pytest.raises(ValueError, match=r"up\.csv: not UTF-8"):
         ds.read_table_bytes(b"a,b\n\xff\xfe,1\n", "up.csv")

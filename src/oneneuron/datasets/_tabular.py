@@ -223,7 +223,8 @@ def _needs_scaling(X: NDArray[np.float64]) -> bool:
     """True when the columns' ranges differ by more than a factor ``_SCALE_RATIO``."""
     if X.shape[0] == 0:
         return False
-    ranges = np.ptp(X, axis=0)
+    with np.errstate(over="ignore"):  # a range beyond float64 (1e308 - -1e308) is inf
+        ranges = np.ptp(X, axis=0)
     ranges = ranges[ranges > 0]
     return bool(ranges.size > 1 and ranges.max() > _SCALE_RATIO * ranges.min())
 
