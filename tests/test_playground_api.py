@@ -659,14 +659,15 @@ def test_upload_names_and_types(client: Client) -> None:
     assert r.status == 413
 
 
-def test_crosses_that_overflow_are_refused(client: Client) -> None:
-    frame = pd.DataFrame({"a": [1e200, -1e200, 3.0, 4.0] * 5, "b": [1.0, 2.0, 3.0, 4.0] * 5})
+def test_values_near_the_float_limit_are_refused(client: Client) -> None:
+    frame = pd.DataFrame({"a": [1.7e308, -1.7e308, 3.0, 4.0] * 5, "b": [1.0, 2.0, 3.0, 4.0] * 5})
     frame["t"] = [0, 1] * 10
     info = client.upload(frame.to_csv(index=False).encode(), "huge.csv").json()
-    settings = {"dataset": "upload", "upload": info["id"], "target": "t"}
-    assert client.post("/api/sessions", settings).status == 200
-    r = client.post("/api/sessions", {**settings, "crosses": ["x1sq"]})
-    assert r.status == 400 and "a^2" in r.error and "overflow" in r.error
+    for extra in ({}, {"standardize": True}, {"crosses": ["x1sq"]}):
+        r = client.post(
+            "/api/sessions", {"dataset": "upload", "upload": info["id"], "target": "t", **extra}
+        )
+        assert r.status == 400 and "['a']" in r.error and "rescale" in r.error
 
 
 @pytest.mark.parametrize(
@@ -859,3 +860,24 @@ def test_help_lists_the_playground(capsys: Any) -> None:
     assert main(["playground", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--no-browser" in out and "127.0.0.1" in out
+
+
+def test_add_crosses() -> None:
+    X = pd.DataFrame({"u": [1.0, -2.0], "v": [0.5, 3.0], "w": [7.0, 8.0]})
+    out = add_crosses(X, ("u", "v"), ["x1sq", "x2sq", "x1x2", "sinx1", "sinx2"])
+    assert list(out.columns) == ["u", "v", "w", "u^2", "v^2", "u*v", "sin(u)", "sin(v)"]
+    np.testing.assert_array_equal(out["u*v"], [0.5, -6.0])
+    np.testing.assert_array_equal(out["sin(v)"], np.sin([0.5, 3.0]))
+    assert list(X.columns) == ["u", "v", "w"]  # not changed
+    for view, crosses, named in [
+        (("u", "u"), [], "two different"),
+        (("u", "z"), [], "'z'"),
+        (("u", "v"), ["x3sq"], "x3sq"),
+        (("u", "v"), ["x1sq", "x1sq"], "twice"),
+    ]:
+        with pytest.raises(ValueError, match=named):
+            add_crosses(X, view, crosses)
+    with pytest.raises(ValueError, match=r"already has column\(s\) \['u\^2'\]"):
+        add_crosses(out, ("u", "v"), ["x1sq"])
+    with pytest.raises(ValueError, match=r"\['u\^2'\] overflow"):
+        add_crosses(pd.DataFrame({"u": [1e200], "v": [1.0]}), ("u", "v"), ["x1sq"])

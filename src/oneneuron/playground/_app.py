@@ -153,10 +153,15 @@ class Playground:
         frame = datasets.read_table(
             path, max_bytes=4 * lim.upload_bytes, max_rows=lim.rows, max_columns=lim.columns
         )
+        if frame.size > lim.cells:
+            raise ValueError(
+                f"{path}: {frame.size:,} cells (rows x columns); the playground allows "
+                f"{lim.cells:,}"
+            )
         upload = Upload(secrets.token_urlsafe(12), _clean_name(str(path)), frame, 0)
         settings = Settings(dataset="upload", upload=upload.id, target=target)
-        with self.lock:
-            prepare(settings, {upload.id: upload}, lim)  # fails now, not in the page
+        with self.lock:  # fails now, not in the page
+            Session(settings, prepare(settings, {upload.id: upload}, lim), lim)
             self.uploads[upload.id] = upload
             self.initial = {"dataset": "upload", "upload": upload.id, "target": target}
 
@@ -166,11 +171,11 @@ class Playground:
         with self.lock:
             try:
                 data = prepare(settings, dict(self.uploads), self.limits)
+                session = Session(settings, data, self.limits)
             except BadRequest:
                 raise
             except ValueError as exc:  # a table the model cannot use (NaN, labels, ...)
                 raise BadRequest(str(exc)) from None
-            session = Session(settings, data, self.limits)
             sid = secrets.token_urlsafe(16)
             self.sessions[sid] = session
             while len(self.sessions) > self.limits.sessions:

@@ -19,7 +19,12 @@ from .. import datasets
 from ._features import add_crosses
 from ._settings import BUILTIN, BadRequest, Limits, NotFound, Settings
 
-__all__ = ["Prepared", "Upload", "prepare", "holdout_fraction"]
+__all__ = ["MAX_ABS", "Prepared", "Upload", "holdout_fraction", "prepare"]
+
+#: Largest feature magnitude accepted: the fourth power (the variance ``standardize``
+#: computes for a squared feature), sums (means) and ranges (the map's bounds) of such
+#: values stay finite in float64.
+MAX_ABS = 1e75
 
 
 @dataclass
@@ -151,6 +156,14 @@ def prepare(settings: Settings, uploads: dict[str, Upload], limits: Limits) -> P
         With a message naming the problem (a missing column, one class, ...).
     """
     ds, skipped = _load(settings, uploads)
+    with np.errstate(invalid="ignore"):
+        too_big = np.abs(ds.X).max(axis=0) > MAX_ABS
+    if too_big.any():
+        names = [n for n, big in zip(ds.feature_names, too_big, strict=True) if big]
+        raise BadRequest(
+            f"{ds.name}: feature column(s) {names} hold values beyond ±{MAX_ABS:g}; the "
+            "playground squares, sums and plots them, which would overflow: rescale them"
+        )
     labels = np.unique(ds.y)
     y01 = (ds.y == labels[-1]).astype(np.int64)
     if settings.x is None or settings.y is None:

@@ -59,6 +59,7 @@ class Session:
     """
 
     def __init__(self, settings: Settings, data: Prepared, limits: Limits) -> None:
+        """Build the model and take its starting point (ValueError: unusable input)."""
         self.settings, self.data, self.limits = settings, data, limits
         self.model = LogisticRegression(
             solver=settings.solver,
@@ -83,7 +84,11 @@ class Session:
         self.done = False
         self.stop_reason: str | None = None
         self.messages: list[str] = []
-        self.step(1)  # the starting point: iteration 0
+        self._first = True  # the first next() checks the input: its errors are the caller's
+        try:
+            self.step(1)  # the starting point: iteration 0
+        finally:
+            self._first = False
 
     def step(self, n: int) -> int:
         """Run up to ``n`` iterations (fewer when training ends or time runs out).
@@ -104,6 +109,8 @@ class Session:
                     self._stop(self.model.stop_reason_)
                     break
                 except (FloatingPointError, ValueError) as exc:  # diverged
+                    if self._first:
+                        raise
                     self._stop(str(exc))
                     self.messages.append(str(exc))
                     break
@@ -112,6 +119,9 @@ class Session:
                 done += 1
                 if time.perf_counter() > deadline:
                     break
+            if not self.done and not np.isfinite(self.model.coef_).all():
+                self._stop("the weights are no longer finite numbers (overflow)")
+                self.messages.append(str(self.stop_reason))
             if not self.done and self.iteration >= self.limits.iterations:
                 try:  # at max_iter: this ends the generator (the engine's own ending)
                     next(self._steps)
@@ -156,6 +166,7 @@ class Session:
         from contourpy import contour_generator
 
         xs, ys, proba = self.grid()
+        proba = np.nan_to_num(proba, nan=0.5)  # only with non-finite weights (then stopped)
         lines = contour_generator(xs, ys, proba, line_type="Separate").lines(0.5)
         codes = np.rint(proba * 255).astype(np.uint8)
         n = len(self.curves["iteration"])
