@@ -881,3 +881,16 @@ def test_add_crosses() -> None:
         add_crosses(out, ("u", "v"), ["x1sq"])
     with pytest.raises(ValueError, match=r"\['u\^2'\] overflow"):
         add_crosses(pd.DataFrame({"u": [1e200], "v": [1.0]}), ("u", "v"), ["x1sq"])
+
+
+def test_a_model_whose_weights_stop_being_finite(client: Client, server: Any) -> None:
+    # the engine raises before this can happen; the playground still must not answer
+    # with NaN (invalid JSON) or a 500 if it ever does
+    sid = client.session(dataset="blobs", grid=8)["session"]
+    server.playground.sessions[sid].model.coef_[:] = np.nan
+    r = client.post(f"/api/sessions/{sid}/predict", {"point": [0, 0]})
+    assert r.status == 400 and "not finite" in r.error
+    update = client.ok(f"/api/sessions/{sid}/step", {"steps": 0})
+    assert update["weights"] == [None, None] and len(update["grid"]["p"]) > 0
+    update = client.ok(f"/api/sessions/{sid}/step", {"steps": 1})
+    assert update["done"] and "no longer finite" in update["stop_reason"]

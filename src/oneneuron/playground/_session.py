@@ -19,7 +19,7 @@ import numpy as np
 from .. import textbook
 from ..estimator import LogisticRegression
 from ._data import Prepared
-from ._settings import Limits, Settings
+from ._settings import BadRequest, Limits, Settings
 
 __all__ = ["TOL", "Session", "finite"]
 
@@ -191,6 +191,10 @@ class Session:
         """The model's answer for the view point (x, y), other features at the slice."""
         row = self.data.rows(np.array([x]), np.array([y]))
         proba = float(self.model.predict_proba(row)[0, 1])
+        if not math.isfinite(proba):
+            raise BadRequest(
+                "the model's weights are not finite numbers: reset, or lower the learning rate"
+            )
         label = self.model.predict(row)[0]
         return {
             "point": [x, y],
