@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: demo test lint typecheck unit bench planted clean
+.PHONY: demo test lint typecheck unit bench planted clean playground browser
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-unit: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) -q
+# The browser tests drive Debian's chromium (Playwright's own download cannot work here):
+# install it when it is missing and we may (root, or sudo without a password); otherwise
+# those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "make: no chromium and no root to install it: the browser tests will skip"; exit 0; fi; \
+	  echo "make: installing Debian's chromium for the browser tests"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || echo "make: could not install chromium: the browser tests will skip"; }
+
+unit: $(STAMP) browser
+	MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 	# again without the compiled kernel: the NumPy path is what users without Numba run
 	ONENEURON_ACCELERATOR=numpy MPLBACKEND=Agg $(PY) -m pytest -n $(JOBS) -q \
 		tests/test_objective.py tests/test_solvers.py tests/test_estimator.py \
@@ -33,6 +45,9 @@ test: lint unit
 planted: $(STAMP)
 	# each known solver bug planted in turn must make a test fail
 	$(PY) tools/planted_bugs.py
+
+playground: $(STAMP)
+	$(VENV)/bin/oneneuron playground
 
 bench: $(STAMP)
 	MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1000000000000 $(PY) benchmarks/run.py

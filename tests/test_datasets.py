@@ -69,7 +69,7 @@ def assert_binary_dataset(d: Dataset, n: int, p: int) -> None:
 
 # ---------------------------------------------------------------------------- toy sets
 
-TOY = [ds.make_blobs, ds.make_moons, ds.make_circles, ds.make_xor]
+TOY = [ds.make_blobs, ds.make_moons, ds.make_circles, ds.make_xor, ds.make_spirals]
 
 
 @pytest.mark.parametrize("make", TOY)
@@ -134,6 +134,23 @@ def test_xor_geometry() -> None:
     np.testing.assert_array_equal(d.y, (d.X[:, 0] * d.X[:, 1] > 0).astype(int))
     assert np.all(np.abs(np.abs(d.X) - 1) < 0.3)
     assert (d.y == 1).sum() == 200
+
+
+def test_spirals_geometry() -> None:
+    d = ds.make_spirals(400, noise=0.0, turns=1.0, random_state=0)
+    assert (d.y == 0).sum() == (d.y == 1).sum() == 200
+    radius = np.hypot(d.X[:, 0], d.X[:, 1])
+    assert radius.min() >= 0.05 - 1e-12 and radius.max() <= 1 + 1e-12
+    # without noise, the point at radius r of arm k sits at angle 2 pi r + k pi
+    expected = 2 * np.pi * radius + np.pi * d.y
+    np.testing.assert_allclose(np.cos(expected) * radius, d.X[:, 0], atol=1e-12)
+    np.testing.assert_allclose(np.sin(expected) * radius, d.X[:, 1], atol=1e-12)
+    noisy = ds.make_spirals(201, random_state=0)
+    assert (noisy.y == 0).sum() == 101
+    with pytest.raises(ValueError, match="noise"):
+        ds.make_spirals(noise=-0.1)
+    with pytest.raises(ValueError, match="turns"):
+        ds.make_spirals(turns=0)
 
 
 def test_circles_inner_is_label_one() -> None:
@@ -461,6 +478,58 @@ def test_load_table_non_numeric_and_infinite(tmp_path: Path) -> None:
         ds.load_table(path, "label", features=["small", "big"])
 
 
+@pytest.mark.parametrize("name", FORMATS)
+def test_read_table_bytes_matches_the_file_reader(tmp_path: Path, name: str) -> None:
+    path = _write(_frame(), tmp_path / name)
+    from_memory = ds.read_table_bytes(path.read_bytes(), name)
+    pd.testing.assert_frame_equal(from_memory, ds.read_table(path))
+    d = ds.table_dataset(from_memory, "label", source=name, name="upload")
+    np.testing.assert_array_equal(d.X, ds.load_table(path, "label").X)
+    assert d.name == "upload" and d.target_names == ["no", "yes"]
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.csv.gz", "t.parquet"])
+def test_table_caps_on_rows_and_columns(tmp_path: Path, name: str) -> None:
+    data = _write(_frame(), tmp_path / name).read_bytes()  # 6 rows, 4 columns
+    assert ds.read_table_bytes(data, name, max_rows=6, max_columns=4).shape == (6, 4)
+    with pytest.raises(ds.TableTooLargeError, match=rf"{name}: .*more than 5 rows"):
+        ds.read_table_bytes(data, name, max_rows=5)
+    with pytest.raises(ds.TableTooLargeError, match=rf"{name}: .*4 columns; at most 3"):
+        ds.read_table_bytes(data, name, max_columns=3)
+    with pytest.raises(ds.TableTooLargeError, match="more than 5 rows"):
+        ds.read_table(tmp_path / name, max_rows=5)
+
+
+def test_table_caps_refuse_a_huge_header_and_a_gzip_bomb() -> None:
+    header = b",".join(b"c%d" % i for i in range(100_000)) + b"\n"
+    with pytest.raises(ds.TableTooLargeError, match="100,000 columns"):
+        ds.read_table_bytes(header, "wide.csv", max_columns=100)
+    bomb = gzip.compress(b"a,b\n" + b"1,2\n" * 200_000)
+    with pytest.raises(ds.TableTooLargeError, match=r"bomb\.csv\.gz: inflates to more than"):
+        ds.read_table_bytes(bomb, "bomb.csv.gz", max_bytes=10_000)
+
+
+def test_table_with_values_near_the_float_limit() -> None:
+    frame = pd.DataFrame({"a": [1.7e308, -1.7e308, 1.0, 2.0], "b": [1.0, 2.0, 3.0, 4.0]})
+    frame["t"] = [0, 1, 0, 1]
+    d = ds.table_dataset(frame, "t")  # the range of "a" overflows: no RuntimeWarning
+    assert d.needs_scaling
+
+
+def test_read_table_bytes_errors_name_the_upload() -> None:
+    with pytest.raises(ValueError, match=r"up\.csv: not UTF-8"):
+        ds.read_table_bytes(b"a,b\n\xff\xfe,1\n", "up.csv")
+    with pytest.raises(ValueError, match=r"up\.parquet: not a readable Parquet"):
+        ds.read_table_bytes(b"not parquet", "up.parquet")
+    with pytest.raises(ValueError, match=r"up\.xlsx: unsupported"):
+        ds.read_table_bytes(b"x", "up.xlsx")
+    with pytest.raises(ValueError, match=r"up\.csv: the table is empty"):
+        ds.read_table_bytes(b"", "up.csv")
+    frame = ds.read_table_bytes(b"a,b\n1,x\n", "up.csv")
+    with pytest.raises(ValueError, match=r"up\.csv: target column 'c' not found"):
+        ds.table_dataset(frame, "c", source="up.csv")
+
+
 # ---------------------------------------------------------------------------- splits
 
 
@@ -547,6 +616,7 @@ def test_registry_and_load(tmp_path: Path) -> None:
         "moons",
         "circles",
         "xor",
+        "spirals",
         "digits",
         "breast-cancer",
         "mnist",

@@ -17,7 +17,16 @@ __all__ = ["DEMO_DATASETS", "PLOT_KINDS", "UsageError", "build_parser", "join_ne
 
 #: The names of :data:`oneneuron.datasets.DATASETS`, spelled out so that ``--help`` does not
 #: import NumPy (a test holds the two equal).
-DEMO_DATASETS = ["blobs", "moons", "circles", "xor", "digits", "breast-cancer", "mnist"]
+DEMO_DATASETS = [
+    "blobs",
+    "moons",
+    "circles",
+    "xor",
+    "spirals",
+    "digits",
+    "breast-cancer",
+    "mnist",
+]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
 SOLVER_CHOICES = ["auto", "newton", "lbfgs", "gd", "sgd"]
 
@@ -107,6 +116,7 @@ def build_parser() -> Parser:
     _evaluate(sub)
     _plot(sub)
     _info(sub)
+    _playground(sub)
     return parser
 
 
@@ -246,3 +256,30 @@ def _info(sub: Any) -> None:
     p = sub.add_parser("info", help="what a model file holds", description="Describe MODEL.")
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _port(text: str) -> int:
+    value = _int_at_least(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number 0..65535; got {value}")
+    return int(value)
+
+
+def _playground(sub: Any) -> None:
+    p = sub.add_parser(
+        "playground",
+        help="train one neuron in the browser: watch it learn, export the model",
+        description="Start the playground's local web server, open its page in the default "
+        "browser, and print its URL as the first line on stdout. Training runs here, in "
+        "oneneuron's engine. Ctrl-C stops it.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
+        "exposes it to the network and prints a warning)",
+    )
+    p.add_argument("--port", type=_port, default=0, help="port (default 0: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--data", metavar="FILE", help="start with this table (CSV/TSV/Parquet)")
+    p.add_argument("--target", metavar="COL", help="its label column (with --data)")

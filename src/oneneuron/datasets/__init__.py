@@ -1,7 +1,8 @@
 """Data sets for binary classification: toy 2-D sets, digits, MNIST, breast cancer, tables.
 
-Every loader returns a :class:`Dataset`. Randomness only comes through ``random_state``
-(int, numpy Generator or None); the global NumPy seed is never used.
+The toy sets are blobs, moons, circles, XOR and spirals. Every loader returns a
+:class:`Dataset`. Randomness only comes through ``random_state`` (int, numpy Generator or
+None); the global NumPy seed is never used.
 """
 
 from __future__ import annotations
@@ -13,13 +14,22 @@ from ._base import Dataset
 from ._idx import read_idx
 from ._real import load_breast_cancer, load_digits01, load_mnist01
 from ._split import train_test_split, train_val_test_split
-from ._tabular import MAX_TABLE_BYTES, SUPPORTED_TABLE_EXTENSIONS, load_table, read_table
-from ._toy import make_blobs, make_circles, make_moons, make_xor
+from ._tabular import (
+    MAX_TABLE_BYTES,
+    SUPPORTED_TABLE_EXTENSIONS,
+    TableTooLargeError,
+    load_table,
+    read_table,
+    read_table_bytes,
+    table_dataset,
+)
+from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
 __all__ = [
     "DATASETS",
     "MAX_TABLE_BYTES",
     "SUPPORTED_TABLE_EXTENSIONS",
+    "TableTooLargeError",
     "Dataset",
     "load",
     "load_breast_cancer",
@@ -29,9 +39,12 @@ __all__ = [
     "make_blobs",
     "make_circles",
     "make_moons",
+    "make_spirals",
     "make_xor",
     "read_idx",
     "read_table",
+    "read_table_bytes",
+    "table_dataset",
     "train_test_split",
     "train_val_test_split",
 ]
@@ -41,6 +54,7 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "moons": make_moons,
     "circles": make_circles,
     "xor": make_xor,
+    "spirals": make_spirals,
     "digits": load_digits01,
     "breast-cancer": load_breast_cancer,
     "mnist": load_mnist01,

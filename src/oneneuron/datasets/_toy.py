@@ -1,4 +1,4 @@
-"""Synthetic 2-D toy sets: blobs, moons, circles and XOR, each with labels 0/1."""
+"""Synthetic 2-D toy sets: blobs, moons, circles, XOR and spirals, each with labels 0/1."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sklearn import datasets as skd
 
 from ._base import Dataset, RandomState, sklearn_seeds
 
-__all__ = ["make_blobs", "make_circles", "make_moons", "make_xor"]
+__all__ = ["make_blobs", "make_circles", "make_moons", "make_spirals", "make_xor"]
 
 _FEATURES = ["x1", "x2"]
 _TARGETS = ["0", "1"]
@@ -191,4 +191,58 @@ def make_xor(
         name="xor",
         description=f"XOR: four Gaussian clusters at (±1, ±1) (noise={noise}); no single "
         "line separates the classes.",
+    )
+
+
+def make_spirals(
+    n_samples: int = 200,
+    *,
+    noise: float = 0.1,
+    turns: float = 1.25,
+    random_state: RandomState = None,
+) -> Dataset:
+    """Two interleaved spiral arms, one per class (TensorFlow Playground's hardest set).
+
+    Arm ``k`` (label ``k``) is the Archimedean spiral
+    ``r = t, angle = 2 pi turns t + k pi`` for ``t`` evenly spaced in [0.05, 1], so the
+    arms never leave the unit disc before noise; Gaussian noise of standard deviation
+    ``noise`` is then added to each coordinate.
+
+    Parameters
+    ----------
+    n_samples : int, default=200
+        Total number of points; class 0 gets the extra point when it is odd.
+    noise : float, default=0.1
+        Standard deviation of the Gaussian noise added to each coordinate, >= 0.
+    turns : float, default=1.25
+        How many times each arm winds around the origin, > 0.
+    random_state : int, numpy.random.Generator or None
+        Turned into a Generator once with :func:`numpy.random.default_rng`.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n_samples, 2), ``y`` of shape (n_samples,) in {0, 1}, rows shuffled.
+    """
+    _check_n_samples(n_samples)
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    if not turns > 0:
+        raise ValueError(f"turns must be > 0, got {turns}")
+    rng = np.random.default_rng(random_state)
+    counts = (n_samples - n_samples // 2, n_samples // 2)
+    t = np.concatenate([np.linspace(0.05, 1.0, c) for c in counts])
+    y = np.repeat(np.arange(2, dtype=np.int64), counts)
+    angle = 2 * np.pi * turns * t + np.pi * y
+    X = np.column_stack([t * np.cos(angle), t * np.sin(angle)])
+    X += noise * rng.standard_normal((n_samples, 2))
+    order = rng.permutation(n_samples)
+    return Dataset(
+        X=X[order],
+        y=y[order],
+        feature_names=list(_FEATURES),
+        target_names=list(_TARGETS),
+        name="spirals",
+        description=f"Two interleaved spirals ({turns:g} turns, noise={noise}); no line, "
+        "and no single neuron on x1, x2 alone, separates them.",
     )
