@@ -14,12 +14,20 @@ from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import linalg
+from scipy.linalg import lapack
 from scipy.special import expit
 
 from ._design import Design
 
-__all__ = ["Logistic", "LogLikelihood", "Optimum", "Point", "maximise", "solve_pd"]
+__all__ = [
+    "LogLikelihood",
+    "Logistic",
+    "Optimum",
+    "Point",
+    "inverse_pd",
+    "maximise",
+    "solve_pd",
+]
 
 Array = NDArray[np.float64]
 
@@ -104,12 +112,26 @@ class Logistic:
 
 def solve_pd(A: Array, b: Array) -> Array | None:
     """``A^-1 b`` for a symmetric positive-definite A by Cholesky; None if A is not PD."""
-    try:
-        factor = linalg.cho_factor(A, lower=True, check_finite=True)
-    except (linalg.LinAlgError, ValueError):
+    if A.size == 0:
+        return np.zeros(0)
+    factor, info = lapack.dpotrf(A, lower=1, clean=0)
+    if info != 0:
         return None
-    x: Array = linalg.cho_solve(factor, b)
-    return x if np.all(np.isfinite(x)) else None
+    x, info = lapack.dpotrs(factor, b, lower=1)
+    return x if info == 0 and np.all(np.isfinite(x)) else None  # type: ignore[no-any-return]
+
+
+def inverse_pd(A: Array) -> tuple[Array, float] | None:
+    """``(A^-1, log det A)`` for a symmetric positive-definite A; None if it is not PD."""
+    factor, info = lapack.dpotrf(A, lower=1, clean=1)
+    if info != 0:
+        return None
+    logdet = 2.0 * float(np.sum(np.log(np.diag(factor))))
+    # dpotrs on the identity: OpenBLAS's dpotri can take milliseconds on a tiny matrix
+    inverse, info = lapack.dpotrs(factor, np.eye(A.shape[0]), lower=1)
+    if info != 0:
+        return None
+    return (inverse + inverse.T) / 2, logdet
 
 
 @dataclass
@@ -152,7 +174,7 @@ def maximise(
     xtol: float = 0.0,
     gtol: float = 0.0,
     ltol: float = 0.0,
-    decrement_tol: float = 1e-15,
+    decrement_tol: float = 1e-20,
 ) -> Optimum:
     """Maximise ``lik`` over the ``free`` coordinates of theta by damped Newton steps.
 

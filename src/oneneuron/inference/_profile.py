@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
-from ._likelihood import LogLikelihood, Optimum, SingularInformation, maximise
+from ._likelihood import LogLikelihood, Optimum, SingularInformation, maximise, solve_pd
 
 __all__ = ["ProfileError", "constrained_fit", "profile_limits"]
 
@@ -88,11 +88,20 @@ def profile_limits(
     top = optimum.value
     estimate = float(optimum.theta[index])
     scale = std_err if np.isfinite(std_err) and std_err > 0 else 1.0 + abs(estimate)
-    warm = {1: optimum.theta.copy(), -1: optimum.theta.copy()}
+    warm = {1: optimum.point, -1: optimum.point}
+    free = np.arange(optimum.theta.size) != index
 
     def excess(t: float, side: int) -> float:
+        # start from the last fit on this side, moved along the tangent of the profile
+        # path: d theta_free / d t = -H_ff^-1 H_fj
+        point = warm[side]
+        start = point.theta.copy()
+        H = point.information
+        slope = solve_pd(H[np.ix_(free, free)], H[free, index])
+        if slope is not None:
+            start[free] -= slope * (t - start[index])
         try:
-            fit = constrained_fit(lik, warm[side], {index: t})
+            fit = constrained_fit(lik, start, {index: t})
         except SingularInformation:
             fit = None
         if fit is None or not fit.converged or not np.isfinite(fit.value):
@@ -105,7 +114,7 @@ def profile_limits(
                 name,
                 _side(side),
             )
-        warm[side] = fit.theta
+        warm[side] = fit.point
         return 2.0 * (top - fit.value) - cut
 
     limits = []
