@@ -35,7 +35,7 @@ from scipy import stats
 from scipy.special import expit
 
 from .inference._covariance import SingularInformationError, invert_information
-from .inference._design import Design, as_design_matrix
+from .inference._design import Design, as_design_matrix, one_blas_thread_for_X
 from .inference._likelihood import Optimum, Point, as_float_array, inverse_pd, maximise
 from .inference._model import INTERCEPT
 from .inference._profile import constrained_fit, profile_limits
@@ -195,6 +195,7 @@ def _fit(
     return optimum, point
 
 
+@one_blas_thread_for_X
 def firth_fit(
     X: Any,
     y01: ArrayLike,
@@ -290,6 +291,7 @@ def _params(params: ArrayLike | None, k: int) -> list[int]:
     return out
 
 
+@one_blas_thread_for_X
 def firth_lr_test(
     X: Any,
     y01: ArrayLike,
@@ -336,6 +338,7 @@ def _lr_statistic(
     return max(0.0, 2.0 * (loglik - restricted.value))
 
 
+@one_blas_thread_for_X
 def firth_conf_int(
     X: Any,
     y01: ArrayLike,
@@ -454,6 +457,7 @@ def firth_inference(
     )
 
 
+@one_blas_thread_for_X
 def firth_summary(
     X: Any,
     y01: ArrayLike,

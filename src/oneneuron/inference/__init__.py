@@ -26,7 +26,7 @@ from scipy import stats
 from scipy.special import xlogy
 
 from ._covariance import COV_TYPES, SingularInformationError, invert_information, sandwich
-from ._design import Design, as_design_matrix
+from ._design import Design, as_design_matrix, single_blas
 from ._likelihood import Logistic, maximise, solve_pd
 from ._model import Data, ModelView, resolve_data
 from ._profile import ProfileError, profile_limits
@@ -95,7 +95,8 @@ def fit_stats(
     theta = np.asarray(coef, dtype=np.float64).reshape(-1)
     if fit_intercept:
         theta = np.append(theta, float(intercept))
-    return _stats(Logistic(design, y, s, None), theta)
+    with single_blas(design.X):
+        return _stats(Logistic(design, y, s, None), theta)
 
 
 def _stats(lik: Logistic, theta: Array) -> dict[str, Any]:
@@ -187,8 +188,22 @@ def summary(
     if groups is not None and cov_type != "cluster":
         raise ValueError(f"groups are used only with cov_type='cluster'; got {cov_type!r}")
     view = ModelView.of(model, "summary")
-    if view.firth:
-        return _firth_summary(view, X, y, sample_weight, cov_type, level)
+    with single_blas(X):
+        if view.firth:
+            return _firth_summary(view, X, y, sample_weight, cov_type, level)
+        return _summary(view, X, y, sample_weight, cov_type, groups, level, ci_method)
+
+
+def _summary(
+    view: ModelView,
+    X: Any,
+    y: Any,
+    sample_weight: Any,
+    cov_type: str,
+    groups: Any,
+    level: float,
+    ci_method: str,
+) -> Summary:
     data = None
     if X is not None:
         data = resolve_data(view, X, y, sample_weight)
