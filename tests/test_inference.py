@@ -431,3 +431,11 @@ def test_singular_information_names_the_collinear_features(spector):
         m = exact(max_iter=20).fit(X4, y)
     with pytest.raises(SingularInformationError, match="zero is 0 in every row"):
         m.summary(X4, y)
+
+
+def test_the_example_in_docs_runs(capsys):
+    text = open("docs/inference.md").read()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "docs/inference.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "GRADE = 1.0" in out and "No separation" in out and "Firth penalised" in out

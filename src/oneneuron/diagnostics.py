@@ -33,6 +33,7 @@ detectseparation (R package).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,7 +145,11 @@ class SeparationReport:
                 "Aliased (linear combinations of earlier columns, left out): " + ", ".join(aliased)
             )
         lines += list(self.notes)
-        return "\n".join(lines)
+        out = []
+        for line in lines:
+            indent = " " * (len(line) - len(line.lstrip()))
+            out += textwrap.wrap(line, 88, subsequent_indent=indent + ("    " if indent else ""))
+        return "\n".join(out)
 
     def __repr__(self) -> str:
         return self.__str__()

@@ -251,6 +251,7 @@ def _summary(
     z = view.theta / se
     return _build(
         view,
+        response=getattr(y, "name", None),
         coef=view.theta,
         se=se,
         z=z,
@@ -415,6 +416,7 @@ def _build(view: ModelView, **parts: Any) -> Summary:
     cov = parts["cov"][np.ix_(order, order)]
     classes = getattr(view.model, "classes_", None)
     positive = "1" if classes is None else str(np.asarray(classes)[1])
+    response = parts.get("response")
     return Summary(
         names=tuple(view.names[i] for i in order),
         coef=np.asarray(parts["coef"], dtype=np.float64)[order],
@@ -439,6 +441,7 @@ def _build(view: ModelView, **parts: Any) -> Summary:
         penalty_shift=parts["shift"],
         n_groups=parts["n_groups"],
         positive_class=positive,
+        response=str(response) if response is not None else "y",
         notes=tuple(parts["notes"]),
     )
 

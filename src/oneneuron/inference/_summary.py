@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,6 +52,8 @@ class Summary:
     n_groups : int or None
         Clusters, for ``cov_type="cluster"``.
     positive_class : str
+    response : str
+        The name of y (a Series' name), "y" by default.
     notes : tuple of str
     """
 
@@ -77,6 +80,7 @@ class Summary:
     penalty_shift: float = float("nan")
     n_groups: int | None = None
     positive_class: str = "1"
+    response: str = "y"
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     # ------------------------------------------------------------- statistics
@@ -156,7 +160,7 @@ class Summary:
     def __str__(self) -> str:
         penalty = "none" if self.alpha == 0 else f"L2, alpha={self.alpha:g}"
         left = [
-            ("Dep. variable:", f"y = {self.positive_class}"),
+            ("Dep. variable:", f"{self.response} = {self.positive_class}"),
             ("Model:", "logistic regression"),
             ("Method:", self.method),
             (
@@ -181,7 +185,7 @@ class Summary:
         ]
         if self.weight_sum != self.nobs:
             right.insert(1, ("Sum of weights:", _num(self.weight_sum)))
-        lines = ["Logistic regression results".center(WIDTH), "=" * WIDTH]
+        lines = ["Logistic regression results".center(WIDTH).rstrip(), "=" * WIDTH]
         half = WIDTH // 2
         for i in range(max(len(left), len(right))):
             a = _pair(left[i], half - 1) if i < len(left) else " " * (half - 1)
@@ -212,7 +216,10 @@ class Summary:
             notes.insert(0, f"p-values: {self.p_value_method}; z = coef / std err.")
         if notes:
             lines.append("Notes:")
-            lines += [f"[{i + 1}] {note}" for i, note in enumerate(notes)]
+            for i, note in enumerate(notes):
+                lines += textwrap.wrap(
+                    note, WIDTH, initial_indent=f"[{i + 1}] ", subsequent_indent="    "
+                )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
