@@ -104,6 +104,18 @@ M = [
         "q = float(stats.norm.ppf(level))",
     ),
     (
+        "optimum check forgets the penalty",
+        "src/oneneuron/inference/__init__.py",
+        "score = score - penalty * view.theta",
+        "score = score",
+    ),
+    (
+        "optimum check in variance units, not SE",
+        "src/oneneuron/inference/__init__.py",
+        "step = np.abs(bread @ score) / np.sqrt(np.diag(bread))",
+        "step = np.abs(bread @ score)",
+    ),
+    (
         "quasi vs complete confused",
         "src/oneneuron/diagnostics.py",
         'kind = "complete" if separated.all() else "quasi-complete"',

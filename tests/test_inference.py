@@ -21,6 +21,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from oneneuron import LogisticRegression
 from oneneuron.inference import (
     PENALTY_SHIFT_WARN,
+    NotAtOptimumWarning,
     PenaltyWarning,
     ProfileError,
     SingularInformationError,
@@ -262,7 +263,8 @@ def test_penalised_covariance_is_the_inverse_penalised_hessian(spector, standard
     s = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
     alpha = 0.05
     m = LogisticRegression(alpha=alpha, tol=1e-10, standardize=standardize).fit(Xa, y, s)
-    with pytest.warns(PenaltyWarning):
+    with pytest.warns(PenaltyWarning), warnings.catch_warnings():
+        warnings.simplefilter("error", NotAtOptimumWarning)  # the penalised optimum
         result = summary(m, Xa, y, s)
     theta = np.append(m.coef_[0], m.intercept_[0])
     scale = m.x_scale_ if standardize else np.ones(3)
@@ -439,3 +441,49 @@ def test_the_example_in_docs_runs(capsys):
     exec(compile(code, "docs/inference.md", "exec"), {})
     out = capsys.readouterr().out
     assert "GRADE = 1.0" in out and "No separation" in out and "Firth penalised" in out
+
+
+def test_wrong_data_or_missing_weights_warn(spector):
+    X, y = spector
+    w = np.random.default_rng(4).uniform(0.2, 3.0, len(y))
+    m = exact().fit(X, y, sample_weight=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.summary(X, y, sample_weight=w)  # the training data: silent
+    with pytest.warns(NotAtOptimumWarning, match="Pass the training X, y and sample_weight"):
+        m.summary(X, y)
+    with pytest.warns(NotAtOptimumWarning, match=r"would move \w+ by [\d.e+]+ standard errors"):
+        LogisticRegression(solver="gd", alpha=0, max_iter=3, tol=None).fit(X, y).summary(X, y)
+
+
+def test_penalised_profile_limits_against_scipy(spector):
+    """Oracle: scipy's BFGS maximises the penalised log-likelihood with GPA held fixed."""
+    from scipy.optimize import minimize
+
+    X, y = spector
+    Xa, s, alpha = X.to_numpy(), np.ones(len(y)), 0.02
+    m = LogisticRegression(alpha=alpha, tol=1e-10).fit(Xa, y)
+    with pytest.warns(PenaltyWarning):
+        ci = m.conf_int(Xa, y, method="profile")
+    f = lambda t: -penalised_loglik(t, Xa, y, s, alpha, np.ones(3))  # noqa: E731
+    theta = np.r_[m.coef_[0], m.intercept_]
+    top = -f(theta)
+    for t in ci.loc["x1"]:
+        rest = minimize(
+            lambda r, t=t: f(np.r_[t, r]), theta[1:], method="BFGS", options={"gtol": 1e-9}
+        )
+        assert 2 * (top + rest.fun) == pytest.approx(stats.chi2.ppf(0.95, 1), rel=1e-6)
+
+
+def test_the_optimum_check_counts_standard_errors(anes):
+    X, y, _ = anes
+    m = exact().fit(X, y)
+    se = m.summary(X, y).std_err[1:]  # the features' standard errors, ~0.01-0.03
+    base = m.coef_.copy()
+    m.coef_ = base + 0.03 * se  # 0.03 SE off: within OPTIMUM_WARN = 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.summary(X, y)
+    m.coef_ = base + np.where(np.arange(8) == 2, 0.5 * se, 0.0)  # selfLR 0.5 SE off
+    with pytest.warns(NotAtOptimumWarning, match="would move"):
+        m.summary(X, y)

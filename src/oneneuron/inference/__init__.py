@@ -34,7 +34,9 @@ from ._summary import Summary
 
 __all__ = [
     "COV_TYPES",
+    "OPTIMUM_WARN",
     "PENALTY_SHIFT_WARN",
+    "NotAtOptimumWarning",
     "PenaltyWarning",
     "ProfileError",
     "SingularInformationError",
@@ -53,8 +55,17 @@ PENALTY_SHIFT_WARN = 0.05
 CI_METHODS = ("wald", "profile")
 
 
+#: Warn when a Newton step from the model's estimate would move it by more than this many
+#: standard errors (wrong data, missing sample_weight, or a fit stopped early).
+OPTIMUM_WARN = 0.1
+
+
 class PenaltyWarning(UserWarning):
     """The L2 penalty moved the estimates enough that classical p-values mislead."""
+
+
+class NotAtOptimumWarning(UserWarning):
+    """The model's coefficients are not the maximum of the likelihood of the data given."""
 
 
 def fit_stats(
@@ -100,8 +111,13 @@ def fit_stats(
 
 
 def _stats(lik: Logistic, theta: Array) -> dict[str, Any]:
+    return _stats_and_residuals(lik, theta)[0]
+
+
+def _stats_and_residuals(lik: Logistic, theta: Array) -> tuple[dict[str, Any], Array]:
+    """fit_stats' dict, and the residuals ``y - p`` at theta."""
     design = lik.design
-    llf, _, var = lik.loglik_terms(design.logits(theta))
+    llf, resid, var = lik.loglik_terms(design.logits(theta))
     s = lik.s
     weight_sum = float(s.sum())
     if design.fit_intercept:
@@ -109,13 +125,14 @@ def _stats(lik: Logistic, theta: Array) -> dict[str, Any]:
         llnull = float(weight_sum * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
     else:
         llnull = -weight_sum * float(np.log(2.0))
-    return {
+    stats_ = {
         "information": design.gram(s * var),
         "llf": llf,
         "llnull": llnull,
         "nobs": design.n,
         "weight_sum": weight_sum,
     }
+    return stats_, resid
 
 
 def summary(
@@ -160,6 +177,10 @@ def summary(
     PenaltyWarning
         When ``alpha > 0`` and the penalty moved some estimate by more than
         :data:`PENALTY_SHIFT_WARN` standard errors.
+    NotAtOptimumWarning
+        When a Newton step from the model's estimate, on the data given, would move it by
+        more than :data:`OPTIMUM_WARN` standard errors: not the training data (or not its
+        weights), or a fit that stopped early.
 
     Notes
     -----
@@ -204,11 +225,11 @@ def _summary(
     level: float,
     ci_method: str,
 ) -> Summary:
-    data = None
+    data = resid = None
     if X is not None:
         data = resolve_data(view, X, y, sample_weight)
         lik = Logistic(data.design, data.y01, data.sample_weight, None)
-        fstats = _stats(lik, view.theta)
+        fstats, resid = _stats_and_residuals(lik, view.theta)
     else:
         fstats = _stored_stats(view, cov_type, ci_method, y, sample_weight)
     weight_sum = float(fstats["weight_sum"])
@@ -217,12 +238,12 @@ def _summary(
     H = information if penalty is None else information + np.diag(penalty)
     bread = invert_information(H, view.names)
     n_groups = None
+    if data is not None and resid is not None:
+        _check_optimum(view, data, resid, penalty, bread)
     if cov_type == "nonrobust":
         cov = bread
     else:
-        assert data is not None
-        z_lin = data.design.logits(view.theta)
-        resid = Logistic(data.design, data.y01, None, None).loglik_terms(z_lin)[1]
+        assert data is not None and resid is not None
         cov, n_groups = sandwich(data.design, resid, data.sample_weight, bread, cov_type, groups)
     se = np.sqrt(np.diag(cov))
     shift = _penalty_shift(view, information, penalty, se)
@@ -338,6 +359,30 @@ def _stored_stats(
             f"({k}, {k}); pass the training data: summary(X, y)"
         )
     return dict(fstats)
+
+
+def _check_optimum(
+    view: ModelView, data: Data, resid: Array, penalty: Array | None, bread: Array
+) -> None:
+    """Warn when a Newton step from the model's estimate would move it by more than
+    :data:`OPTIMUM_WARN` standard errors: the data are not the training data (or its
+    sample_weight is missing), or the fit stopped far from the optimum."""
+    s = np.ones(data.design.n) if data.sample_weight is None else data.sample_weight
+    score = data.design.rmatvec(s * resid)
+    if penalty is not None:
+        score = score - penalty * view.theta
+    step = np.abs(bread @ score) / np.sqrt(np.diag(bread))
+    worst = int(np.argmax(step))
+    if step[worst] > OPTIMUM_WARN:
+        which = "penalised " if penalty is not None else ""
+        warnings.warn(
+            f"the model's estimate is not the maximum of the {which}"
+            f"likelihood of the data given: a Newton step would move {view.names[worst]} by "
+            f"{step[worst]:.3g} standard errors. Pass the training X, y and sample_weight, "
+            "or refit to convergence (e.g. solver='newton', a smaller tol)",
+            NotAtOptimumWarning,
+            stacklevel=4,
+        )
 
 
 def _penalty_shift(view: ModelView, info: Array, penalty: Array | None, se: Array) -> float:
