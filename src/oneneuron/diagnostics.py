@@ -7,20 +7,27 @@ With ``t_i = +1`` for label 1 and ``-1`` for label 0 and ``x~_i = [x_i, 1]``, a 
 estimate does not exist (some coefficients run to infinity). They are *completely*
 separated when one beta is strict on every row, *quasi-completely* otherwise.
 
-:func:`check_separation` solves, with :func:`scipy.optimize.linprog` (HiGHS):
+:func:`check_separation` answers two questions with :func:`scipy.optimize.linprog`
+(HiGHS), after scaling each column of ``A = [t_i x~_i]`` to max |entry| 1:
 
-1. **Which rows are separated.** ``max sum_i u_i`` subject to ``t_i x~_i . beta >= u_i``,
-   ``0 <= u_i <= 1``, beta free. The cone of such betas is closed under addition and
-   scaling, so at the optimum ``u_i = 1`` exactly on the rows S that some direction
-   separates, and 0 elsewhere: S is empty (no separation), all rows (complete) or
-   neither (quasi-complete).
+1. **Which rows are separated.** Konis' program ``max sum_i (A beta)_i`` subject to
+   ``A beta >= 0``, ``-1 <= beta <= 1`` (k variables) is positive exactly when the data
+   are separated; its solution is strictly positive on some separated rows. Repeating it
+   over the rows not yet found (``max sum_{i not in S} (A beta)_i``) adds rows until the
+   optimum is 0, which proves that S, the rows some direction separates, is complete.
+   The directions form a convex cone, so the sum of the rounds' solutions is strict on
+   all of S. S empty: no separation; S = every row: complete; otherwise quasi-complete.
 2. **Which coefficients diverge, and which way.** The directions along which the
-   likelihood rises without bound are ``D = {beta : t_i x~_i . beta = 0 on the rows
-   outside S, >= 1 on S}`` (up to scale). For each coefficient j, ``min`` and ``max`` of
-   ``beta_j`` over D: if the minimum is > 0 every such direction increases it, so its
-   estimate tends to ``+inf``; if the maximum is < 0, to ``-inf``; if both are 0 it
-   stays finite (it is fixed by the overlapping rows); otherwise whether and which way
-   it diverges depends on the path the fitting algorithm takes ("undetermined").
+   likelihood rises without bound are ``D = {beta : A_O beta = 0, A_S beta >= 1}`` (up to
+   scale; O the rows outside S). For each coefficient j, the range of ``beta_j`` over D:
+   a minimum > 0 means every such direction increases it, so its estimate tends to
+   ``+inf``; a maximum < 0, ``-inf``; both 0, it stays finite (fixed by the overlapping
+   rows); otherwise whether and which way it diverges depends on the path the fitting
+   algorithm takes ("undetermined"). D lies in the null space of ``A_O`` (usually of
+   dimension 1 under quasi-complete separation), so the programs are posed there; most
+   "undetermined" coefficients are settled without a program by moving along the
+   max-margin direction, and the remaining programs are solved by constraint generation
+   on the rows nearest the separating boundary (see :func:`_divergence`).
 
 Columns of ``X~`` that are linear combinations of earlier ones (intercept first) are
 reported as "aliased" and left out, as R's ``glm`` does.
@@ -53,6 +60,9 @@ Array = NDArray[np.float64]
 
 #: LP values within this (after scaling the columns of X to max |x| = 1) count as 0.
 LP_TOLERANCE = 1e-7
+
+#: A row counts as strictly separated when its margin ``(A beta)_i`` exceeds this.
+STRICT = 1e-7
 
 STATUS = {1.0: "+inf", -1.0: "-inf", 0.0: "finite"}
 
@@ -223,11 +233,12 @@ def check_separation(
     A = A[:, used]
     status = ["aliased" if a else "finite" for a in aliased]
     direction = np.where(aliased, np.nan, 0.0)
-    separated = _separated_rows(A) if len(rows) else np.zeros(0, dtype=bool)
+    separated, beta = _separated_rows(A) if len(rows) else (np.zeros(0, dtype=bool), None)
     kind = "none"
     if separated.any():
+        assert beta is not None
         kind = "complete" if separated.all() else "quasi-complete"
-        beta, signs = _divergence(A, separated)
+        signs = _divergence(A, separated, beta)
         for pos, j in enumerate(used):
             status[j] = signs[pos]
         unscaled = beta / scale[used]
@@ -285,53 +296,131 @@ def _aliased(A: Any) -> NDArray[np.bool_]:
     return out
 
 
-def _linprog(c: Array, A_ub: Any, b_ub: Array, A_eq: Any, b_eq: Any, bounds: Any) -> Any:
-    return optimize.linprog(
-        c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs"
-    )
+def _linprog(c: Array, A_ub: Any, b_ub: Array, bounds: Any) -> Any:
+    return optimize.linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
 
 
-def _separated_rows(A: Any) -> NDArray[np.bool_]:
-    """LP 1: ``max sum u`` s.t. ``A beta >= u``, ``0 <= u <= 1``; u = 1 exactly on S."""
+def _separated_rows(A: Any) -> tuple[NDArray[np.bool_], Array]:
+    """LP 1, repeated: the rows S that some direction separates, and one such direction.
+
+    Each round solves Konis' program restricted to the rows not yet known to be
+    separable: ``max sum_{i not in S} (A beta)_i`` s.t. ``A beta >= 0``, ``-1 <= beta <= 1``
+    (k variables). A positive optimum exhibits new strictly positive rows, added to S; the
+    round with optimum 0 proves there are no more. The sum of the rounds' betas is
+    strictly positive on all of S (the cone is closed under addition).
+    """
     n, k = A.shape
-    c = np.concatenate([np.zeros(k), -np.ones(n)])
-    A_ub = sp.hstack([-sp.csr_matrix(A), sp.identity(n)], format="csr")
-    bounds = [(None, None)] * k + [(0.0, 1.0)] * n
-    result = _linprog(c, A_ub, np.zeros(n), None, None, bounds)
-    if result.status != 0:
-        raise RuntimeError(f"the separation LP failed: {result.message}")
-    return np.asarray(result.x[k:] > 0.5)
+    S = np.zeros(n, dtype=bool)
+    direction = np.zeros(k)
+    bounds = [(-1.0, 1.0)] * k
+    while not S.all():
+        c = -np.asarray(A[~S].sum(axis=0)).ravel()
+        result = _linprog(c, -A, np.zeros(n), bounds)
+        if result.status != 0:
+            raise RuntimeError(f"the separation LP failed: {result.message}")
+        new = (np.asarray(A @ result.x).ravel() > STRICT) & ~S
+        if -result.fun <= STRICT or not new.any():
+            break
+        S |= new
+        direction += result.x
+    return S, direction
 
 
-def _divergence(A: Any, separated: NDArray[np.bool_]) -> tuple[Array, list[str]]:
-    """LPs 2: the range of each beta_j over D; one direction in D."""
+def _null_space(A: Any) -> Array:
+    """An orthonormal basis (k, m) of ``{beta : A beta = 0}`` (from the Gram matrix)."""
+    G = (A.T @ A).toarray() if sp.issparse(A) else A.T @ A
+    values, vectors = np.linalg.eigh(G)
+    top = max(float(values[-1]), 0.0) if values.size else 0.0
+    return vectors[:, values <= 1e-10 * top] if top > 0 else np.eye(G.shape[0])
+
+
+def _divergence(A: Any, separated: NDArray[np.bool_], witness: Array) -> list[str]:
+    """The range of each beta_j over ``D = {A_O beta = 0, A_S beta >= 1}``.
+
+    D lies in the null space of the overlapping rows ``A_O``; with an orthonormal basis N
+    of it, ``beta = N gamma``. A coordinate with ``N^T e_j = 0`` is constant (0) on D:
+    finite. For the others, take the max-margin direction gamma* (margin ``mu``) and
+    ``u = N^T e_j``: ``t gamma*/mu + eps u`` stays in D for ``|eps| <= (t - 1) / max |A_S
+    N u|``, so beta_j takes both signs on D (as t grows) whenever
+    ``|gamma* . u| / mu < (u . u) / max |A_S N u|``: "undetermined" without an LP. The
+    rest take ``min`` and ``max`` of beta_j over D (:func:`_extreme`).
+    """
     k = A.shape[1]
-    A = sp.csr_matrix(A)
-    S, O = A[np.flatnonzero(separated)], A[np.flatnonzero(~separated)]
-    A_ub, b_ub = -S, -np.ones(S.shape[0])
-    A_eq = O if O.shape[0] else None
-    b_eq = np.zeros(O.shape[0]) if O.shape[0] else None
-    bounds = [(None, None)] * k
-    signs, witness = [], None
+    N = _null_space(A[np.flatnonzero(~separated)]) if (~separated).any() else np.eye(k)
+    AS = np.asarray(A[np.flatnonzero(separated)] @ N)
+    gamma, margin = _max_margin(AS, N.T @ witness)
+    signs = []
     for j in range(k):
-        c = np.zeros(k)
-        c[j] = 1.0
-        lo = _linprog(c, A_ub, b_ub, A_eq, b_eq, bounds)
-        hi = _linprog(-c, A_ub, b_ub, A_eq, b_eq, bounds)
-        low = -np.inf if lo.status == 3 else lo.fun
-        high = np.inf if hi.status == 3 else -hi.fun
-        if lo.status not in (0, 3) or hi.status not in (0, 3):
-            raise RuntimeError(f"the divergence LP failed: {lo.message} / {hi.message}")
-        if witness is None and lo.status == 0:
-            witness = lo.x
+        u = N[j]
+        uu = float(u @ u)
+        if uu <= LP_TOLERANCE**2:
+            signs.append("finite")
+            continue
+        reach = float(np.max(np.abs(AS @ u)))
+        if margin > STRICT and abs(float(u @ gamma)) / margin < uu / reach * (1 - 1e-9):
+            signs.append("undetermined")
+            continue
+        order = np.argsort(AS @ gamma)  # rows nearest the boundary first
+        low = _extreme(u, AS, order)
         if low > LP_TOLERANCE:
             signs.append("+inf")
-        elif high < -LP_TOLERANCE:
+            continue
+        high = -_extreme(-u, AS, order)
+        if high < -LP_TOLERANCE:
             signs.append("-inf")
         elif abs(low) <= LP_TOLERANCE and abs(high) <= LP_TOLERANCE:
             signs.append("finite")
         else:
             signs.append("undetermined")
-    if witness is None:  # every min unbounded: any feasible point will do
-        witness = _linprog(np.zeros(k), A_ub, b_ub, A_eq, b_eq, bounds).x
-    return np.asarray(witness, dtype=np.float64), signs
+    return signs
+
+
+def _max_margin(AS: Array, start: Array) -> tuple[Array, float]:
+    """``max t`` s.t. ``AS gamma >= t``, ``-1 <= gamma <= 1``, by constraint generation.
+
+    Solved on the rows nearest the boundary of ``start`` (a direction strictly positive
+    on every row), adding the rows the solution violates until it holds on all rows.
+    """
+    n, m = AS.shape
+    rows = np.argsort(AS @ start)[: min(n, 4 * m + 64)]
+    c = np.r_[np.zeros(m), -1.0]
+    bounds = [(-1.0, 1.0)] * m + [(None, None)]
+    while True:
+        sub = AS[rows]
+        result = _linprog(c, np.c_[-sub, np.ones(len(rows))], np.zeros(len(rows)), bounds)
+        if result.status != 0:
+            raise RuntimeError(f"the max-margin LP failed: {result.message}")
+        gamma, top = result.x[:m], -result.fun
+        margins = AS @ gamma
+        missing = np.setdiff1d(np.flatnonzero(margins < top - LP_TOLERANCE), rows)
+        if not missing.size:
+            return gamma, float(margins.min())
+        rows = np.union1d(rows, missing[np.argsort(margins[missing])][: 4 * m + 64])
+
+
+def _extreme(u: Array, AS: Array, order: NDArray[np.intp]) -> float:
+    """``max(min u . gamma, -1)`` s.t. ``AS gamma >= 1`` (the clip keeps it bounded).
+
+    Constraint generation: solved on the rows in ``order``'s first chunk; more rows only
+    raise the minimum, so a subproblem minimum above the tolerance is already the answer's
+    sign; otherwise rows violated by the subproblem's solution are added until none is.
+    """
+    n, m = AS.shape
+    rows = order[: min(n, 4 * m + 64)]
+    bounds = [(None, None)] * m
+    while True:
+        sub = AS[rows]
+        A_ub = np.vstack([-sub, -u[None, :]])
+        b_ub = np.r_[-np.ones(len(rows)), 1.0]  # u . gamma >= -1
+        result = _linprog(u, A_ub, b_ub, bounds)
+        if result.status == 2:  # D is not empty: only the clip cuts it off, min < -1
+            return -1.0
+        if result.status != 0:
+            raise RuntimeError(f"the divergence LP failed: {result.message}")
+        if result.fun > LP_TOLERANCE:
+            return float(result.fun)
+        margins = AS @ result.x
+        missing = np.setdiff1d(np.flatnonzero(margins < 1 - LP_TOLERANCE), rows)
+        if not missing.size:
+            return float(result.fun)
+        rows = np.union1d(rows, missing[np.argsort(margins[missing])][: 4 * m + 64])
