@@ -69,7 +69,7 @@ M = [
     ),
     (
         "llnull from zero logits",
-        "src/oneneuron/inference/__init__.py",
+        "src/oneneuron/inference/_compute.py",
         "    if design.fit_intercept:\n        mean",
         "    if False:\n        mean",
     ),
@@ -87,7 +87,7 @@ M = [
     ),
     (
         "summary rows not reordered in cov",
-        "src/oneneuron/inference/__init__.py",
+        "src/oneneuron/inference/_compute.py",
         'cov = parts["cov"][np.ix_(order, order)]',
         'cov = parts["cov"]',
     ),
@@ -99,19 +99,19 @@ M = [
     ),
     (
         "Wald interval uses level not (1+level)/2",
-        "src/oneneuron/inference/__init__.py",
+        "src/oneneuron/inference/_compute.py",
         "q = float(stats.norm.ppf(0.5 + level / 2))",
         "q = float(stats.norm.ppf(level))",
     ),
     (
         "optimum check forgets the penalty",
-        "src/oneneuron/inference/__init__.py",
+        "src/oneneuron/inference/_compute.py",
         "score = score - penalty * view.theta",
         "score = score",
     ),
     (
         "optimum check in variance units, not SE",
-        "src/oneneuron/inference/__init__.py",
+        "src/oneneuron/inference/_compute.py",
         "step = np.abs(bread @ score) / np.sqrt(np.diag(bread))",
         "step = np.abs(bread @ score)",
     ),

@@ -495,7 +495,7 @@ def firth_summary(
 
 def as_summary(inf: FirthInference, view: Any, nobs: int, weight_sum: float, level: float) -> Any:
     """A :class:`~oneneuron.inference.Summary` of :func:`firth_inference`'s results."""
-    from .inference import _build
+    from .inference._compute import _build
 
     return _build(
         view,
