@@ -308,3 +308,22 @@ def test_unbracketable_limit_names_the_parameter(sex2, monkeypatch):
     with pytest.raises(ProfileError, match="limit of dia") as info:
         firth_conf_int(X, y, params=[5], feature_names=SEX2)
     assert info.value.parameter == "dia" and info.value.side == "lower"
+
+
+@pytest.mark.parametrize(
+    "y, coef, wald, p_value",
+    [
+        ([0, 0, 1, 1, 1, 1], 0.2434646, (-2.020431, 2.507360), 0.796830),
+        ([0, 0, 1, 0, 1, 1], 0.8731197, (-1.495994, 3.242234), 0.3609153),
+    ],
+)
+def test_glows_six_row_tables_from_logistf(y, coef, wald, p_value):
+    """Glow's LogisticRegressionSuite: logistf(y ~ g), g = (0, 1, 2, 0, 0, 1)."""
+    g = np.array([[0.0], [1], [2], [0], [0], [1]])
+    y = np.array(y)
+    r = firth_fit(g, y)
+    assert r.coef[0] == pytest.approx(coef, abs=5e-6)  # logistf stops at 1e-5
+    se = np.sqrt(np.linalg.inv(r.fisher_information)[0, 0])  # that logistf's Wald SE
+    q = stats.norm.ppf(0.975)
+    assert (r.coef[0] - q * se, r.coef[0] + q * se) == pytest.approx(wald, abs=5e-6)
+    assert firth_lr_test(g, y, params=[0])[1][0] == pytest.approx(p_value, rel=1e-6)
