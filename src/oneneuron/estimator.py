@@ -155,7 +155,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     # --------------------------------------------------------------- training
     def fit(
         self,
-        X: ArrayLike,
+        X: Any,
         y: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
         *,
@@ -197,7 +197,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def fit_iter(
         self,
-        X: ArrayLike,
+        X: Any,
         y: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
         *,

@@ -37,6 +37,10 @@ __all__ = ["evaluate", "info", "plot", "printable", "train"]
 # ------------------------------------------------------------------------------ train
 def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fit on a table and save the model (atomically) to ``--out``."""
+    from ._stream import stream_train, wants_stream
+
+    if wants_stream(args, err, args.quiet):
+        return stream_train(args, out, err)
     target = check_out_file(args.out)
     ds = load_table(args.data, args.target)
     name = args.solver if args.solver != "auto" else choose_solver(*ds.X.shape)
@@ -106,6 +110,10 @@ def _labelled(model: LogisticRegression, data: str, target: str) -> tuple[Any, n
 
 def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the test metrics of a model on a labelled table (a table or JSON)."""
+    from ._stream import stream_evaluate, wants_stream
+
+    if wants_stream(args, err):
+        return stream_evaluate(args, out, err)
     model = load_model_file(args.model)
     X, y = _labelled(model, args.data, args.target)
     m = classification_metrics(model, X, y)

@@ -183,6 +183,12 @@ def _train(sub: Any) -> None:
         help="hold out this fraction and stop early when its loss stops improving",
     )
     p.add_argument("--standardize", action="store_true", help="train on standardised features")
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="read DATA in blocks (files larger than memory; automatic above "
+        "ONENEURON_MEMORY_BUDGET, default a quarter of the free memory)",
+    )
     p.add_argument("--seed", type=_int_at_least(0), help="random seed")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -198,6 +204,12 @@ def _predict(sub: Any) -> None:
     p.add_argument("model", metavar="MODEL", help="model file (.json)")
     p.add_argument("data", metavar="DATA", nargs="?", help="table file to predict")
     p.add_argument("--proba", action="store_true", help="add a column proba = P(classes_[1])")
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="read DATA in blocks (files larger than memory; automatic above "
+        "ONENEURON_MEMORY_BUDGET, default a quarter of the free memory)",
+    )
     p.add_argument("--out", metavar="FILE", help="write the CSV here (default, or -: stdout)")
     p.add_argument(
         "--point",
@@ -225,6 +237,12 @@ def _evaluate(sub: Any) -> None:
     p.add_argument("data", metavar="DATA")
     p.add_argument("--target", required=True, metavar="COL", help="label column")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="read DATA in blocks (files larger than memory; automatic above "
+        "ONENEURON_MEMORY_BUDGET, default a quarter of the free memory)",
+    )
 
 
 def _plot(sub: Any) -> None:

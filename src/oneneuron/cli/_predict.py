@@ -55,6 +55,10 @@ def predict(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | 
 
 
 def _table(model: LogisticRegression, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._stream import stream_predict, wants_stream
+
+    if wants_stream(args, err):
+        return stream_predict(args, out, err)
     target = None if args.out is None else check_out_file(args.out)
     path = Path(args.data)
     X = feature_frame(model, read_frame(path), path, target=args.target)

@@ -48,8 +48,15 @@ def classification_metrics(model: Any, X: Any, y: Any) -> dict[str, Any]:
         raise ValueError(
             f"the labels {unknown[:5]} are not classes of the model {classes.tolist()}"
         )
-    proba = model.predict_proba(X)
-    pred = model.predict(X)
+    return metrics_from_scores(model, y, model.predict_proba(X), model.predict(X))
+
+
+def metrics_from_scores(model: Any, y: Any, proba: Any, pred: Any) -> dict[str, Any]:
+    """:func:`classification_metrics` from the labels, the probabilities (n, 2) of
+    ``classes_`` and the predicted labels."""
+    classes = np.asarray(model.classes_)
+    y, proba = np.asarray(y), np.asarray(proba, dtype=np.float64)
+    proba1 = proba[:, 1]
     pos = classes[1]
     both = len(np.unique(y)) == 2
     kw: dict[str, Any] = dict(pos_label=pos, zero_division=0)
@@ -62,7 +69,7 @@ def classification_metrics(model: Any, X: Any, y: Any) -> dict[str, Any]:
         "precision": float(skm.precision_score(y, pred, **kw)),
         "recall": float(skm.recall_score(y, pred, **kw)),
         "f1": float(skm.f1_score(y, pred, **kw)),
-        "roc_auc": float(skm.roc_auc_score(y == pos, proba[:, 1])) if both else None,
+        "roc_auc": float(skm.roc_auc_score(y == pos, proba1)) if both else None,
         "confusion_matrix": skm.confusion_matrix(y, pred, labels=classes).tolist(),
     }
 
