@@ -80,8 +80,10 @@ def _block_pass(
     part = 0.0
     grad_b = 0.0
     n_correct = 0
-    for j in range(d):
-        grad[j] = 0.0
+    # local copies: arrays created here cannot alias X, so LLVM keeps the d-loops below
+    # in vector registers (with the caller's arrays it must assume they might overlap)
+    acc = np.zeros(d)
+    w = w.copy()
     r = np.empty(TILE, dtype=X.dtype)
     for i0 in range(0, m, TILE):
         rows = min(TILE, m - i0)
@@ -139,14 +141,16 @@ def _block_pass(
             x0, x1, x2, x3 = X[i0 + q], X[i0 + q + 1], X[i0 + q + 2], X[i0 + q + 3]
             a0, a1, a2, a3 = r[q], r[q + 1], r[q + 2], r[q + 3]
             for j in range(d):
-                grad[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j]
+                acc[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j]
             q += 4
         while q < rows:
             x0 = X[i0 + q]
             a0 = r[q]
             for j in range(d):
-                grad[j] += a0 * x0[j]
+                acc[j] += a0 * x0[j]
             q += 1
+    for j in range(d):
+        grad[j] = acc[j]
     return part, grad_b, n_correct
 
 

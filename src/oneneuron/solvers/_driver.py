@@ -227,7 +227,7 @@ def iterate(
 
 
 #: An exact solver stops after this many steps in a row without measurable progress.
-STALLS = 5
+STALLS = 10
 
 
 def _progressed(objective: Objective, reference: Evaluation, now: Evaluation) -> bool:

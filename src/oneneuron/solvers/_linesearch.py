@@ -57,10 +57,16 @@ def armijo(
         )
         if ev.loss <= evaluation.loss + 1e-4 * step * slope:
             return trial, ev
-        # Rounding noise: accept a step that does not increase J when the gradient shrinks.
-        if ev.loss <= evaluation.loss + tiny and ev.grad_max < evaluation.grad_max:
+        # Rounding noise: J cannot tell a good step from a bad one once the predicted
+        # decrease is below its noise; then a step that does not raise J measurably is
+        # taken (near the optimum a quasi-Newton step is good), as is one that shrinks
+        # the gradient. The driver stops a solver that stops making measurable progress.
+        unmeasurable = step * -slope < tiny
+        if ev.loss <= evaluation.loss + tiny and (
+            unmeasurable or ev.grad_max < evaluation.grad_max
+        ):
             return trial, ev
-        if step * -slope < tiny:  # shorter steps cannot show a decrease either
+        if unmeasurable:  # shorter steps cannot show a decrease either
             break
         step *= 0.5
     raise StopSolver(
