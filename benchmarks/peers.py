@@ -35,6 +35,7 @@ class Peer:
     max_effort: int
     stochastic: bool = False  # not expected to reach 1e-6: report the best it got
     float32: bool = False  # fit on a float32 copy of X (made before timing)
+    hessian: bool = False  # forms a d x d Hessian (left out when d is large)
 
 
 def _quiet(fn: Callable[[], object]) -> None:
@@ -84,10 +85,10 @@ def peers(float32: bool = True) -> list[Peer]:
     """Every contender, oneneuron's default ("auto") first."""
     out = [
         Peer("oneneuron auto", oneneuron("auto"), 100),
-        Peer("oneneuron newton", oneneuron("newton"), 100),
+        Peer("oneneuron newton", oneneuron("newton"), 100, hessian=True),
         Peer("oneneuron lbfgs", oneneuron("lbfgs"), 2000),
         Peer("sklearn lbfgs", sklearn_logistic("lbfgs"), 2000),
-        Peer("sklearn newton-cholesky", sklearn_logistic("newton-cholesky"), 100),
+        Peer("sklearn newton-cholesky", sklearn_logistic("newton-cholesky"), 100, hessian=True),
         Peer("sklearn liblinear", sklearn_logistic("liblinear"), 1000),
         Peer("sklearn saga", sklearn_logistic("saga"), 1000),
         Peer("sklearn SGDClassifier", sklearn_sgd, 256, stochastic=True),

@@ -173,8 +173,8 @@ def _csr_pass(
     part = 0.0
     grad_b = 0.0
     n_correct = 0
-    for j in range(grad.shape[0]):
-        grad[j] = 0.0
+    acc = np.zeros(grad.shape[0])  # local: cannot alias the rows (see _block_pass)
+    w = w.copy()
     for i in range(m):
         lo, hi = indptr[i], indptr[i + 1]
         z = zero
@@ -199,7 +199,9 @@ def _csr_pass(
         part += part_i
         grad_b += ri
         for k in range(lo, hi):
-            grad[indices[k]] += ri * data[k]
+            acc[indices[k]] += ri * data[k]
+    for j in range(acc.shape[0]):
+        grad[j] = acc[j]
     return part, grad_b, n_correct
 
 

@@ -142,7 +142,16 @@ class SparseSource(_InMemory):
         rows = self.block_rows()
         for lo in range(start, stop, rows):
             hi = min(lo + rows, stop)
-            yield self._block(self.X[lo:hi], lo, hi)
+            yield self._block(self._rows_view(lo, hi), lo, hi)
+
+    def _rows_view(self, lo: int, hi: int) -> Any:
+        """Rows ``lo:hi`` of the CSR matrix as views of its arrays (scipy's row slicing
+        copies the values and indices; only the small indptr is rebased here)."""
+        X = self.X
+        a, b = int(X.indptr[lo]), int(X.indptr[hi])
+        indptr = X.indptr[lo : hi + 1] - a
+        parts = (X.data[a:b], X.indices[a:b], indptr)
+        return type(X)(parts, shape=(hi - lo, X.shape[1]), copy=False)
 
     def partitions(self, k: int) -> list[Any]:
         if self.X.format == "csc":
