@@ -18,7 +18,14 @@ from sklearn.exceptions import ConvergenceWarning
 
 from oneneuron import LogisticRegression
 from oneneuron.objective import Evaluation, Objective
-from oneneuron.solvers import LBFGS, SOLVERS, GradientDescent, Newton, StochasticGradientDescent
+from oneneuron.solvers import (
+    LBFGS,
+    SOLVERS,
+    GradientDescent,
+    Newton,
+    StochasticGradientDescent,
+    run,
+)
 from oneneuron.solvers import newton as newton_module
 from oneneuron.solvers._linesearch import armijo
 from oneneuron.solvers.schedules import SCHEDULES, make_schedule
@@ -214,25 +221,31 @@ def test_newton_takes_the_exact_step_on_small_data(monkeypatch):
 
 
 # --------------------------------------------------------------------------- L-BFGS
-def test_lbfgs_first_step_minimises_the_quadratic_model():
+@pytest.mark.parametrize("precondition", [False, True])
+def test_lbfgs_first_step_minimises_the_quadratic_model(precondition):
     X, y = _data()
+    X = X * [1.0, 5.0, 0.3, 2.0]  # columns of different scales
     obj = Objective(X, y, alpha=0.05)
-    lbfgs = LBFGS()
+    lbfgs = LBFGS(precondition=precondition)
     theta = np.zeros(obj.n_params)
     ev = lbfgs.start(obj, theta)
     new_theta, _ = lbfgs.step(obj, theta, ev)
     g, H = ev.grad, obj.evaluate(theta, hessian=True).hess
-    t = (g @ g) / (g @ H @ g)  # exact: 200 rows are fewer than the curvature sample
-    np.testing.assert_allclose(new_theta, theta - t * g, rtol=1e-12)
-    assert t > 1.5  # so a unit first step would differ
+    p = -g / np.diag(H) if precondition else -g  # the preconditioner: the diagonal of H
+    t = -(g @ p) / (p @ H @ p)  # exact: 200 rows are fewer than the curvature sample
+    np.testing.assert_allclose(new_theta, theta + t * p, rtol=1e-10)
+    assert abs(t - 1.0) > 1e-3  # so a unit first step would differ
 
 
-def test_lbfgs_direction_satisfies_the_secant_equation():
-    """The two-loop recursion's inverse-Hessian estimate maps the last y to the last s."""
+@pytest.mark.parametrize("precondition", [False, True])
+def test_lbfgs_direction_satisfies_the_secant_equation(precondition):
+    """The two-loop recursion's inverse-Hessian estimate maps the last y to the last s,
+    whatever its initial matrix (gamma I, or gamma times the inverse diagonal)."""
     rng = np.random.default_rng(0)
     A = rng.standard_normal((4, 4))
     H = A @ A.T + 4 * np.eye(4)
     lbfgs = LBFGS(memory=3)
+    lbfgs._inv_diag = 1.0 / rng.uniform(0.5, 5.0, 4) if precondition else None
     lbfgs._pairs = collections.deque(maxlen=3)
     for _ in range(5):
         s = rng.standard_normal(4)
@@ -241,6 +254,19 @@ def test_lbfgs_direction_satisfies_the_secant_equation():
     s_last, y_last, _ = lbfgs._pairs[-1]
     np.testing.assert_allclose(lbfgs.direction(y_last), -s_last, rtol=1e-10)
     assert len(lbfgs._pairs) == 3  # the memory bound
+
+
+def test_preconditioned_lbfgs_needs_far_fewer_iterations_on_badly_scaled_columns():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2000, 40)) * np.exp(rng.uniform(-3, 3, 40))
+    y = X[:, :5] @ np.ones(5) / X[:, :5].std(0).mean() + rng.logistic(size=2000) > 0
+    obj = Objective(X, y, alpha=1e-4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = run(LBFGS(precondition=False), obj, np.zeros(41), tol=1e-8, max_iter=3000)
+        fast = run(LBFGS(), obj, np.zeros(41), tol=1e-8, max_iter=3000)
+    assert fast.converged and fast.n_iter * 4 < plain.n_iter
+    assert abs(fast.evaluation.loss - plain.evaluation.loss) <= 1e-10 * plain.evaluation.loss
 
 
 # ------------------------------------------------------------------- line searches

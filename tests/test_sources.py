@@ -305,3 +305,19 @@ def test_partitions_cover_every_row_once():
             starts = [(b.start, b.n_rows) for part in source.partitions(k) for b in part()]
             covered = list(itertools.chain.from_iterable(range(s, s + m) for s, m in starts))
             assert covered == list(range(1003))
+
+
+@pytest.mark.parametrize("standardised", [False, True])
+@pytest.mark.parametrize("layout", ["dense", "csr", "csc", "float32"])
+def test_hessian_diagonal_comes_with_the_pass(layout, standardised):
+    X, y, sw = _problem(n=97, d=5)
+    kw = dict(alpha=0.3, block_rows=13)
+    if standardised:
+        kw.update(offset=X.mean(0), scale=X.std(0))
+    obj = Objective(SOURCES[layout](X), y, sw, **kw)
+    theta = np.random.default_rng(1).standard_normal(obj.n_params)
+    full = obj.evaluate(theta, hessian=True)
+    ev = obj.evaluate(theta, diagonal=True)
+    rtol = 1e-5 if layout == "float32" else 1e-10
+    np.testing.assert_allclose(ev.hess_diag, np.diag(full.hess), rtol=rtol)
+    assert ev.loss == pytest.approx(full.loss, rel=rtol)

@@ -33,7 +33,8 @@ BUGS = [
     ("L-BFGS first step fixed at 1", "solvers/lbfgs.py", "first = 1.0 if self._pairs else self._first_step(objective, theta, evaluation, p)", "first = 1.0"),
     ("sgd batch one row too long", "data/_base.py", "order[start : start + batch_size]", "order[start : start + batch_size + 1]"),
     ("standardisation pull-back sign", "objective/_parametrization.py", "g = g - self.offset * grad_b_raw", "g = g + self.offset * grad_b_raw"),
-    ("CSR kernel gradient scatter", "_kernels.py", "grad[indices[k]] += ri * data[k]", "grad[indices[k]] += ri"),
+    ("CSR kernel gradient scatter", "_kernels.py", "acc[indices[k]] += ri * data[k]", "acc[indices[k]] += ri"),
+    ("no L-BFGS preconditioner", "solvers/lbfgs.py", "return q if self._inv_diag is None else q * self._inv_diag", "return q"),
 ]  # fmt: skip
 
 

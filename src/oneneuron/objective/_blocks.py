@@ -52,16 +52,26 @@ class BlockTerms:
     grad_b: float
     n_correct: int
     hess: Array | None = None
+    #: ``(sum s h x^2, sum s h x, sum s h)`` per column: the Hessian's diagonal, on demand
+    diag: tuple[Array, Array, float] | None = None
 
     def __add__(self, other: BlockTerms) -> BlockTerms:
         """Sums over two disjoint sets of rows add up (the reduction of a pass)."""
         hess = None if self.hess is None or other.hess is None else self.hess + other.hess
+        diag = None
+        if self.diag is not None and other.diag is not None:
+            diag = (
+                self.diag[0] + other.diag[0],
+                self.diag[1] + other.diag[1],
+                self.diag[2] + other.diag[2],
+            )
         return BlockTerms(
             self.loss + other.loss,
             self.grad_w + other.grad_w,
             self.grad_b + other.grad_b,
             self.n_correct + other.n_correct,
             hess,
+            diag,
         )
 
 
@@ -93,8 +103,8 @@ class Workspace:
         self.xt: Array | None = None  # a standardised block
         self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
 
-    def reset(self, hessian: bool) -> None:
-        """Zero the running sums (and start a Hessian when asked)."""
+    def reset(self, hessian: bool, diagonal: bool = False) -> None:
+        """Zero the running sums (and start a Hessian, or its diagonal, when asked)."""
         self.loss = 0.0
         self.grad_b = 0.0
         self.n_correct = 0
@@ -105,6 +115,9 @@ class Workspace:
         if hessian:
             # [X 1]^T diag(h) [X 1]: upper triangle only, in Fortran order (syrk's layout)
             self.hess = np.zeros((self.k + 1, self.k + 1), order="F")
+        self.diag: list[Any] | None = (
+            [np.zeros(self.k), np.zeros(self.k), 0.0] if diagonal else None
+        )
 
     def block(self, name: str, m: int, extra: int = 0) -> Array:
         buf = getattr(self, name)
@@ -122,7 +135,8 @@ class Workspace:
             hess.flat[:: self.k + 2] = self.hess.flat[:: self.k + 2]
             if 0.0 < self.hweight < self.weight:
                 hess *= self.weight / self.hweight
-        return BlockTerms(self.loss, self.grad_w, self.grad_b, self.n_correct, hess)
+        diag = None if self.diag is None else (self.diag[0], self.diag[1], self.diag[2])
+        return BlockTerms(self.loss, self.grad_w, self.grad_b, self.n_correct, hess, diag)
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,7 @@ class BlockTask:
     kernel: bool = False
     standardised: Standardised | None = None
     hess_map: tuple[Array | None, Array | None] | None = None
+    diagonal: bool = False
 
     def workspace(self, rows: int) -> Workspace:
         return Workspace(rows, self.n_features, np.dtype(self.dtype))
@@ -151,7 +166,7 @@ class BlockTask:
     def run(self, blocks: Iterable[Block], ws: Workspace | None = None) -> BlockTerms:
         """The sums over ``blocks`` (in ``ws``, grown as needed, when given)."""
         ws = ws if ws is not None else self.workspace(0)
-        ws.reset(self.hessian)
+        ws.reset(self.hessian, self.diagonal)
         for block in blocks:
             if block.n_rows > ws.rows:
                 ws.grow(block.n_rows)
@@ -166,6 +181,7 @@ class BlockTask:
                 kernel=self.kernel,
                 standardised=self.standardised,
                 hess_map=self.hess_map,
+                diagonal=self.diagonal,
             )
         return ws.terms()
 
@@ -182,6 +198,7 @@ def accumulate(
     kernel: bool = False,
     standardised: Standardised | None = None,
     hess_map: tuple[Array | None, Array | None] | None = None,
+    diagonal: bool = False,
 ) -> None:
     """Add one block's loss, gradient (and Hessian) sums into ``ws``.
 
@@ -210,6 +227,10 @@ def accumulate(
         Dense rows: build the Hessian of ``(X - offset) / scale`` directly (its
         operand is a block-sized copy anyway), so the caller gets it in standardised
         coordinates without cancellation.
+    diagonal : bool
+        Also add the raw sums ``sum s h x^2``, ``sum s h x`` and ``sum s h`` per column,
+        from which the caller forms the Hessian's diagonal in its coordinates (a
+        preconditioner); the NumPy/SciPy path computes them.
     """
     m = block.n_rows
     if m == 0:
@@ -217,7 +238,8 @@ def accumulate(
     r = m if hessian_rows is None else min(m, hessian_rows)
     X, sign, sw = block.X, block.sign, block.weight
     e = ws.e[:m]
-    if kernel and (not block.is_sparse or X.format == "csr"):  # CSC: the SciPy path
+    use_kernel = kernel and not diagonal and (not block.is_sparse or X.format == "csr")
+    if use_kernel:  # CSC blocks (a whole CSC matrix at once) take the SciPy path
         zero = ws.dtype.type(0)
         args = (sign, ws.no_weights if sw is None else sw, w, ws.dtype.type(b), zero, z_threshold)
         if block.is_sparse:
@@ -252,8 +274,14 @@ def accumulate(
     _matvec(X, w, z)
     if b:
         z += b
-    hm = ws.h[:m] if hessian else None
+    hm = ws.h[:m] if hessian or diagonal else None
     loss_terms_into(sign, z, q, u, hm, (t, e, mask))  # q: losses, u: dl/dz
+    if diagonal and hm is not None and ws.diag is not None:
+        sh = hm if sw is None else hm * sw
+        squared = X.multiply(X) if block.is_sparse else X * X
+        ws.diag[0] += np.asarray(squared.T @ sh, dtype=np.float64).ravel()
+        ws.diag[1] += np.asarray(X.T @ sh, dtype=np.float64).ravel()
+        ws.diag[2] += float(sh.sum())
     ws.loss += float(q.sum() if sw is None else q @ sw)
     if sw is not None:
         u *= sw
@@ -266,7 +294,7 @@ def accumulate(
     np.greater_equal(z, z_threshold, out=mask)
     np.equal(mask, block.is_positive(), out=mask)
     ws.n_correct += int(np.count_nonzero(mask))
-    if hm is not None:
+    if hessian and hm is not None:
         _add_hessian(ws, X, hm[:r], sw, m, r, hess_map)
 
 

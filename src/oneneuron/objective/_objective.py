@@ -62,6 +62,8 @@ class Evaluation:
     hess : ndarray of shape (n_params, n_params) or None
     optimality : ndarray of shape (n_params,) or None
         The minimum-norm subgradient of J, for a non-smooth penalty (None: ``grad``).
+    hess_diag : ndarray of shape (n_params,) or None
+        The Hessian's diagonal, when asked for (``evaluate(..., diagonal=True)``).
     """
 
     loss: float
@@ -70,6 +72,7 @@ class Evaluation:
     n_samples: int
     hess: Array | None = None
     optimality: Array | None = None
+    hess_diag: Array | None = None
 
     @property
     def accuracy(self) -> float:
@@ -229,7 +232,13 @@ class Objective:
             ws = self._workspaces[i] = Workspace(rows, self.n_features, self._dtype)
         return ws
 
-    def _task(self, theta: Array, hessian: bool, hessian_rows: int | None = None) -> BlockTask:
+    def _task(
+        self,
+        theta: Array,
+        hessian: bool,
+        hessian_rows: int | None = None,
+        diagonal: bool = False,
+    ) -> BlockTask:
         """The block sums to take at theta (see :class:`._blocks.BlockTask`)."""
         w, b = self._raw(theta)
         hess_map = None
@@ -246,16 +255,19 @@ class Objective:
             kernel=self._kernel is not None,
             standardised=self._standardised,
             hess_map=hess_map,
+            diagonal=diagonal,
         )
 
-    def _sum(self, theta: Array, hessian: bool, fraction: float = 1.0) -> BlockTerms:
+    def _sum(
+        self, theta: Array, hessian: bool, fraction: float = 1.0, diagonal: bool = False
+    ) -> BlockTerms:
         """Block sums over the whole source: where the source computes them (a cluster),
         else here, one thread per partition, added in a fixed order."""
         rows_per = min(self.source.block_rows(), max(self.n_samples, 1))
         hrows = None
         if fraction < 1.0 and rows_per < self.n_samples:  # subsample within each block
             hrows = max(1, int(np.ceil(rows_per * fraction)))
-        task = self._task(theta, hessian, hrows)
+        task = self._task(theta, hessian, hrows, diagonal)
         remote = self.source.reduce(task)
         if remote is not None:
             return remote
@@ -300,11 +312,17 @@ class Objective:
                 hess = t.hess[:p, :p] / norm
             hess[np.arange(k), np.arange(k)] += self.penalty.hessian_diag(w)
         optimality = None if self.penalty.smooth else self.penalty.optimality(w, grad)
-        return Evaluation(loss, grad, t.n_correct, n, hess, optimality)
+        diag = None if t.diag is None else self._diagonal(theta, t.diag)
+        return Evaluation(loss, grad, t.n_correct, n, hess, optimality, diag)
 
     # ------------------------------------------------------------ public API
     def evaluate(
-        self, theta: Array, hessian: bool = False, *, hessian_fraction: float = 1.0
+        self,
+        theta: Array,
+        hessian: bool = False,
+        *,
+        hessian_fraction: float = 1.0,
+        diagonal: bool = False,
     ) -> Evaluation:
         """J, its gradient, the training accuracy (and the Hessian) at theta, in one pass.
 
@@ -316,12 +334,14 @@ class Objective:
             Below 1, the Hessian is estimated from the first ``hessian_fraction`` of the
             rows of every block (a subsample spread over all of X), rescaled by the
             weights so that it estimates the full Hessian; loss and gradient stay exact.
+        diagonal : bool
+            Also the Hessian's diagonal (``Evaluation.hess_diag``), from the same pass.
 
         Returns
         -------
         Evaluation
         """
-        t = self._sum(np.asarray(theta, dtype=np.float64), hessian, hessian_fraction)
+        t = self._sum(np.asarray(theta, dtype=np.float64), hessian, hessian_fraction, diagonal)
         evaluation = self._finish(theta, t, self.weight_sum, self.n_samples)
         self._ensure_checked(evaluation)
         return evaluation
@@ -361,3 +381,19 @@ class Objective:
     def hessian_product(self, theta: Array) -> Callable[[Array], Array]:
         """A function ``v -> H(theta) v``; each call is one pass over the source."""
         return _directions.hessian_product(self, theta)
+
+    def _diagonal(self, theta: Array, sums: tuple[Array, Array, float]) -> Array:
+        """The Hessian's diagonal in theta's coordinates, from the raw sums of a pass.
+
+        With standardisation, ``H_jj = sum s h (x_j - m_j)^2 / (s_j^2 S)``, formed from
+        ``sum s h x^2``, ``sum s h x`` and ``sum s h``.
+        """
+        hxx, hx, h = sums
+        if self._standardised is None:  # (a centred float32 copy is summed as it is)
+            if self.param.offset is not None:
+                hxx = hxx - 2.0 * self.param.offset * hx + self.param.offset**2 * h
+            if self.param.scale is not None:
+                hxx = hxx / self.param.scale**2
+        w, _ = self.split(np.asarray(theta, dtype=np.float64))
+        diag = hxx / self.weight_sum + self.penalty.hessian_diag(w)
+        return np.append(diag, h / self.weight_sum) if self.fit_intercept else diag

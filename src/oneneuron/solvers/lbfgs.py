@@ -26,9 +26,18 @@ Array = NDArray[np.floating]
 
 @dataclass
 class LBFGS(SolverFacts):
-    """L-BFGS with ``memory`` correction pairs."""
+    """L-BFGS with ``memory`` correction pairs and a diagonal preconditioner.
+
+    The initial inverse-Hessian approximation of the two-loop recursion is
+    ``gamma D^-1`` instead of ``gamma I``, with ``D`` the Hessian's diagonal at the start
+    (from the first evaluation's pass) and ``gamma = s.y / (y D^-1 y)`` from the latest
+    pair: L-BFGS run in the coordinates where the Hessian's diagonal is one. It costs
+    nothing per iteration and saves many on badly scaled columns (sparse text features,
+    where word frequencies span decades). ``precondition=False`` gives plain L-BFGS.
+    """
 
     memory: int = 10
+    precondition: bool = True
 
     name: ClassVar[str] = "lbfgs"
     exact: ClassVar[bool] = True
@@ -37,19 +46,31 @@ class LBFGS(SolverFacts):
 
     def start(self, objective: Objective, theta: Array) -> Evaluation:
         self._pairs: deque[tuple[Array, Array, float]] = deque(maxlen=self.memory)
-        return objective.evaluate(theta)
+        evaluation = objective.evaluate(theta, diagonal=self.precondition)
+        self._inv_diag: Array | None = None
+        diag = evaluation.hess_diag
+        if diag is not None and np.all(np.isfinite(diag)):
+            top = float(np.max(diag)) if diag.size else 0.0
+            if top > 0:  # columns with no curvature (all zeros) keep the largest scale
+                self._inv_diag = 1.0 / np.maximum(diag, 1e-12 * top)
+        return evaluation
+
+    def _h0(self, q: Array) -> Array:
+        """The initial inverse Hessian applied to q."""
+        return q if self._inv_diag is None else q * self._inv_diag
 
     def direction(self, grad: Array) -> Array:
-        """``-H_k g`` by the two-loop recursion."""
+        """``-H_k g`` by the two-loop recursion (Nocedal & Wright, Algorithm 7.4)."""
         q = grad.copy()
         alphas = []
         for s, y, rho in reversed(self._pairs):
             a = rho * float(s @ q)
             q -= a * y
             alphas.append(a)
+        q = self._h0(q)
         if self._pairs:
             s, y, _ = self._pairs[-1]
-            q *= float(s @ y) / float(y @ y)
+            q *= float(s @ y) / float(y @ self._h0(y))
         for (s, y, rho), a in zip(self._pairs, reversed(alphas), strict=True):
             q += (a - rho * float(y @ q)) * s
         return -q
@@ -69,7 +90,7 @@ class LBFGS(SolverFacts):
     def _first_step(
         self, objective: Objective, theta: Array, evaluation: Evaluation, p: Array
     ) -> float:
-        """Step along ``p = -g`` that minimises the quadratic model ``g.p t + p.H.p t^2/2``.
+        """Step along the first direction ``p`` minimising the model ``g.p t + p.H.p t^2/2``.
 
         ``p.H.p`` is estimated from a few thousand rows (:meth:`Objective.curvature`), so
         the first iteration is a real step instead of a guess; the line search still
