@@ -341,7 +341,12 @@ class Objective:
         -------
         Evaluation
         """
-        t = self._sum(np.asarray(theta, dtype=np.float64), hessian, hessian_fraction, diagonal)
+        theta = np.asarray(theta, dtype=np.float64)
+        if self._unchecked:  # NaN/inf not looked for yet: a non-finite J will say so below
+            with np.errstate(all="ignore"):
+                t = self._sum(theta, hessian, hessian_fraction, diagonal)
+        else:
+            t = self._sum(theta, hessian, hessian_fraction, diagonal)
         evaluation = self._finish(theta, t, self.weight_sum, self.n_samples)
         self._ensure_checked(evaluation)
         return evaluation
