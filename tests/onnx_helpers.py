@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 from scipy.special import expit
 
@@ -48,3 +51,13 @@ def by_hand(coef, intercept, classes, threshold=0.5):
     model.classes_ = np.asarray(classes)
     model.n_features_in_ = model.coef_.shape[1]
     return model
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def python_block(document, heading):
+    """The first ```python block under ``heading`` in ``document`` (relative to the root)."""
+    text = (ROOT / document).read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)

@@ -18,7 +18,13 @@ onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 from oneneuron.onnx import IR_VERSION, OPSET, to_onnx  # noqa: E402
 
-from .onnx_helpers import by_hand, features, run_graph, softmax_reference  # noqa: E402
+from .onnx_helpers import (  # noqa: E402
+    by_hand,
+    features,
+    python_block,
+    run_graph,
+    softmax_reference,
+)
 
 TensorProto = onnx.TensorProto
 #: label kind -> (the two classes, the element type of the label tensor)
@@ -193,3 +199,12 @@ def test_what_cannot_be_exported_is_named(model, error, message):
 def test_the_input_dtype_is_checked(fitted):
     with pytest.raises(ValueError, match="float64 or float32; got 'int64'"):
         to_onnx(fitted, dtype="int64")
+
+
+def test_the_readme_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(python_block("README.md", "## Deploying with ONNX"), namespace)
+    model, X = namespace["model"], namespace["data"].X
+    np.testing.assert_array_equal(namespace["label"], model.predict(X))
+    np.testing.assert_allclose(namespace["proba"], model.predict_proba(X), rtol=1e-12)

@@ -14,7 +14,13 @@ pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
 from oneneuron.onnx import register_skl2onnx  # noqa: E402
 
-from .onnx_helpers import by_hand, features, run_graph, softmax_reference  # noqa: E402
+from .onnx_helpers import (  # noqa: E402
+    by_hand,
+    features,
+    python_block,
+    run_graph,
+    softmax_reference,
+)
 
 #: The conversions' input is named after what skl2onnx.to_onnx is given: X.
 INPUT = "X"
@@ -93,3 +99,9 @@ def test_what_skl2onnx_cannot_have_is_named(pipeline):
         skl2onnx.to_onnx(clf, X[:1], options={id(clf): {"zipmap": False}})
     with pytest.raises(RuntimeError, match="expects 4 features; its input has 3"):
         skl2onnx.to_onnx(clf, X[:1, :3])
+
+
+def test_the_documented_pipeline_example_runs():
+    namespace: dict = {}
+    exec(python_block("docs/onnx.md", "## A scikit-learn Pipeline"), namespace)
+    np.testing.assert_array_equal(namespace["label"], namespace["pipe"].predict(namespace["X"]))
