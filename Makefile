@@ -10,7 +10,7 @@ JOBS ?= 2
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[test,lint,parquet,fast,dask]"
+	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[test,lint,parquet,fast,dask,onnx]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -1,8 +1,9 @@
-"""Plant known solver bugs one at a time and check that the tests catch each (make planted).
+"""Plant known bugs one at a time and check that the tests catch each (make planted).
 
 Each bug is a one-line edit of the source; the script applies it, runs the solver test
-files, records whether any test failed, and restores the file. A bug that no test
-catches is a missing test. ``make mutation`` is the systematic version of this.
+files (or the test files the bug names), records whether any test failed, and restores
+the file. A bug that no test catches is a missing test. ``make mutation`` is the
+systematic version of this.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ TESTS = [
     "tests/test_objective.py",
     "tests/test_sources.py",
 ]
-#: (what, file, original line fragment, planted replacement)
+ONNX_TESTS = ["tests/test_onnx.py", "tests/test_onnx_skl2onnx.py", "tests/test_onnx_cli.py"]
+#: (what, file, original line fragment, planted replacement[, test files; default TESTS])
 BUGS = [
     ("gd schedule made constant", "solvers/gd.py", "rate = self._rate(self._t)", "rate = self.learning_rate"),
     ("sgd schedule made constant", "solvers/sgd.py", "rate = self._rate(self._t)", "rate = self.learning_rate"),
@@ -35,12 +37,29 @@ BUGS = [
     ("standardisation pull-back sign", "objective/_parametrization.py", "g = g - self.offset * grad_b_raw", "g = g + self.offset * grad_b_raw"),
     ("CSR kernel gradient scatter", "_kernels.py", "acc[indices[k]] += ri * data[k]", "acc[indices[k]] += ri"),
     ("no L-BFGS preconditioner", "solvers/lbfgs.py", "return q if self._inv_diag is None else q * self._inv_diag", "return q"),
+    ("ONNX: softmax of (-z, z), the shim's sigmoid(2z)", "onnx/_graph.py", "np.vstack([np.zeros_like(coef), coef])", "np.vstack([-coef, coef])", ONNX_TESTS),
+    ("ONNX: intercept dropped", "onnx/_graph.py", "intercept = np.concatenate([[0.0], intercept])", "intercept = np.zeros(2)", ONNX_TESTS),
+    ("ONNX: standardisation not folded", "onnx/_graph.py", "coef = np.asarray(model.coef_, dtype=np.float64)", "coef = np.asarray(model.coef_ * (1 if model.x_scale_ is None else model.x_scale_), dtype=np.float64)", ONNX_TESTS),
+    ("ONNX: threshold ignored", "onnx/_graph.py", "cut=logit(float(model.threshold)) if kind == SIGMOID else 0.0", "cut=0.0", ONNX_TESTS),
+    ("ONNX: class order swapped", "onnx/_graph.py", "classes=values,", "classes=values[::-1],", ONNX_TESTS),
+    ("ONNX: label from the zero logit", "onnx/_graph.py", "np.array(1, dtype=np.int64)", "np.array(0, dtype=np.int64)", ONNX_TESTS),
+    ("ONNX: z > cut for z >= cut", "onnx/_graph.py", '"GreaterOrEqual"', '"Greater"', ONNX_TESTS),
+    ("ONNX: coefficients rounded to float32", "onnx/_graph.py", "coef, intercept = layout.coef, layout.intercept", "coef, intercept = layout.coef.astype(np.float32).astype(float), layout.intercept", ONNX_TESTS),
+    ("ONNX: float32 input not cast", "onnx/_graph.py", "if x_type != TensorProto.DOUBLE:", "if False:", ONNX_TESTS),
+    ("ONNX: argmin for K >= 3", "onnx/_graph.py", '"ArgMax"', '"ArgMin"', ONNX_TESTS),
+    ("ONNX: softmax across rows", "onnx/_graph.py", 'out=probabilities, axis=1)', 'out=probabilities, axis=0)', ONNX_TESTS),
+    ("ONNX: ties to the last largest logit", "onnx/_graph.py", "axis=1, keepdims=0)", "axis=1, keepdims=0, select_last_index=1)", ONNX_TESTS),
+    ("skl2onnx: K taken as 2", "onnx/_skl2onnx.py", "DoubleTensorType([n, layout.n_classes])", "DoubleTensorType([n, 2])", ONNX_TESTS),
+    ("skl2onnx: outputs swapped", "onnx/_skl2onnx.py", "label, probabilities = (v.full_name", "probabilities, label = (v.full_name", ONNX_TESTS),
+    ("export: --dtype ignored", "cli/_export.py", "onx = to_onnx(model, dtype=args.dtype)", "onx = to_onnx(model)", ONNX_TESTS),
 ]  # fmt: skip
 
 
-def main(tests: list[str]) -> int:
+def main(given: list[str]) -> int:
+    """Plant every bug; run the given test files, else each bug's own (TESTS by default)."""
     missed = 0
-    for what, rel, original, planted in BUGS:
+    for what, rel, original, planted, *own in BUGS:
+        tests = given or (own[0] if own else TESTS)
         path = SRC / rel
         source = path.read_text()
         if original not in source:
@@ -79,4 +98,4 @@ def main(tests: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or TESTS))
+    sys.exit(main(sys.argv[1:]))

@@ -13,7 +13,14 @@ from typing import Any, NoReturn
 
 from .._version import __version__
 
-__all__ = ["DEMO_DATASETS", "PLOT_KINDS", "UsageError", "build_parser", "join_negative_points"]
+__all__ = [
+    "DEMO_DATASETS",
+    "EXPORT_FORMATS",
+    "PLOT_KINDS",
+    "UsageError",
+    "build_parser",
+    "join_negative_points",
+]
 
 #: The names of :data:`oneneuron.datasets.DATASETS`, spelled out so that ``--help`` does not
 #: import NumPy (a test holds the two equal).
@@ -28,6 +35,7 @@ DEMO_DATASETS = [
     "mnist",
 ]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
+EXPORT_FORMATS = ["onnx"]
 SOLVER_CHOICES = ["auto", "newton", "lbfgs", "gd", "sgd"]
 
 
@@ -116,6 +124,7 @@ def build_parser() -> Parser:
     _evaluate(sub)
     _plot(sub)
     _info(sub)
+    _export(sub)
     _playground(sub)
     return parser
 
@@ -274,6 +283,27 @@ def _info(sub: Any) -> None:
     p = sub.add_parser("info", help="what a model file holds", description="Describe MODEL.")
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _export(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write a model in another format (ONNX) for other runtimes",
+        description="Write MODEL as an ONNX graph: input X (rows of raw features), outputs "
+        "label (as predict, threshold included) and probabilities (as predict_proba, "
+        "float64). Needs the onnx package: pip install 'oneneuron[onnx]'.",
+    )
+    p.add_argument("model", metavar="MODEL", help="model file (.json)")
+    p.add_argument(
+        "--format", choices=EXPORT_FORMATS, default="onnx", help="output format (default onnx)"
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="file to write; - for stdout")
+    p.add_argument(
+        "--dtype",
+        choices=["float64", "float32"],
+        default="float64",
+        help="element type of the input X (default float64); the arithmetic is float64 either way",
+    )
 
 
 def _port(text: str) -> int:
