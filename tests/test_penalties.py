@@ -62,6 +62,7 @@ def test_prox_minimises_penalty_plus_distance(penalty, step):
 
 def test_value_and_flags():
     assert L2(0.5).value(np.array([3.0, 4.0])) == pytest.approx(0.25 * 25)
+    assert L2(1.0).value(np.array([3.0, 4.0])) == pytest.approx(12.5)
     assert L2(2.0, weights=np.array([2.0, 1.0])).value(np.array([1.0, 1.0])) == 5.0
     assert L2(0.0).is_zero and not L2(1e-12).is_zero
     assert L2(1.0).smooth
