@@ -173,12 +173,20 @@ class DaskSource(Source):
 
     # ---------------------------------------------------------------- passes
     def reduce(self, task: Any) -> Any:
-        """One round trip: every chunk's sums on its worker, added in a tree there."""
+        """One round trip: every chunk's sums on its worker, added in a tree there.
+
+        With a ``distributed`` client the chunk tasks are submitted straight onto the
+        persisted chunks' futures (no graph to build and optimise per evaluation);
+        otherwise a delayed graph runs on dask's default scheduler.
+        """
+        if self._sign is None:
+            raise RuntimeError("encode() the labels before evaluating")  # pragma: no cover
+        client = _client()
+        if client is not None:
+            return self._reduce_futures(client, task)
         import dask
         from dask import delayed
 
-        if self._sign is None:
-            raise RuntimeError("encode() the labels before evaluating")  # pragma: no cover
         shared = delayed(task, pure=True)
         xs = self.X.to_delayed().ravel()
         ss = self._sign.to_delayed().ravel()
@@ -194,6 +202,34 @@ class DaskSource(Source):
             ]
         (total,) = dask.compute(parts[0])
         return total
+
+    def _futures(self, client: Any) -> tuple[list[Any], list[Any], list[Any]]:
+        """The persisted chunks as futures on ``client`` (found once per client)."""
+        key = id(client)
+        if getattr(self, "_futures_key", None) != key:
+            from dask.core import flatten
+            from distributed import futures_of
+
+            def ordered(collection: Any) -> list[Any]:
+                futures = {f.key: f for f in futures_of(collection)}
+                return [futures[k] for k in flatten(collection.__dask_keys__())]
+
+            xs = ordered(self.X)
+            ss = ordered(self._sign)
+            ws = [None] * len(xs) if self._weight is None else ordered(self._weight)
+            self._futures_cache = (xs, ss, ws)
+            self._futures_key = key
+        return self._futures_cache
+
+    def _reduce_futures(self, client: Any, task: Any) -> Any:
+        xs, ss, ws = self._futures(client)
+        parts = client.map(_chunk_sums, [task] * len(xs), xs, ss, ws, pure=False)
+        while len(parts) > 1:
+            parts = [
+                client.submit(_add, *parts[i : i + FAN_IN], pure=False)
+                for i in range(0, len(parts), FAN_IN)
+            ]
+        return parts[0].result()
 
     def blocks(self, start: int = 0, stop: int | None = None) -> Iterator[Block]:
         """Chunks brought to the client one at a time (slow; the solvers use :meth:`reduce`)."""
@@ -253,6 +289,20 @@ class DaskSource(Source):
             var = ((X - mean) ** 2 * w).sum(axis=0) / self.weight_sum
             mean, var = dask.compute(mean, var)
         return np.asarray(mean), np.sqrt(np.maximum(np.asarray(var), 0.0))
+
+
+def _client() -> Any:
+    """The active ``distributed`` client, or None (dask's default scheduler is used)."""
+    import sys
+
+    if "distributed" not in sys.modules:
+        return None
+    from distributed import get_client
+
+    try:
+        return get_client()
+    except ValueError:
+        return None
 
 
 def _persist(*collections: Any) -> tuple[Any, ...]:
