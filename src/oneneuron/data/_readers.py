@@ -48,8 +48,8 @@ class ParquetReader(Reader):
         import pyarrow.parquet as pq
 
         self.path = path
-        try:
-            self._file = pq.ParquetFile(path)
+        try:  # a buffered stream of pages: memory ~ one row group's selected columns
+            self._file = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
         except Exception as exc:  # ArrowInvalid, OSError
             raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
         meta = self._file.metadata

@@ -1,0 +1,215 @@
+"""A Parquet file larger than a fit may hold, read in blocks (make bench).
+
+1. Seconds per pass: one evaluation of the objective over ``scan_parquet`` (decode, convert
+   to a C-ordered block, loss and gradient sums) against pyarrow reading the same columns
+   alone (``iter_batches`` and ``to_numpy`` of each column), best of three, same run.
+2. Resident memory while fitting the big file (a fresh process; VmHWM minus the resident set
+   after imports), against the file's size.
+3. Time to 1e-6 relative suboptimality on a file that still fits in memory: the streamed fit
+   against reading it with pandas and fitting in memory.
+
+    python benchmarks/streams.py [--gb 4] [--cols 100] [--dir /tmp]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 1e-6
+
+
+def write_parquet(path: Path, rows: int, cols: int, seed: int = 0) -> None:
+    """Gaussian features, logistic labels, row groups of 250,000 rows, written in chunks."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [f"x{j}" for j in range(cols)]
+    w = np.random.default_rng(seed).standard_normal(cols) * (2.0 / np.sqrt(cols))
+    schema = pa.schema([(n, pa.float64()) for n in names] + [("y", pa.int8())])
+    with pq.ParquetWriter(path, schema, compression="snappy") as writer:
+        for i, lo in enumerate(range(0, rows, 250_000)):
+            m = min(250_000, rows - lo)
+            r = np.random.default_rng([seed, i])
+            X = r.standard_normal((m, cols))
+            y = (r.random(m) < 1 / (1 + np.exp(-(X @ w + 0.3)))).astype(np.int8)
+            columns = [pa.array(X[:, j]) for j in range(cols)] + [pa.array(y)]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+
+
+def pyarrow_pass(path: Path, batch_rows: int) -> float:
+    import pyarrow.parquet as pq
+
+    f = pq.ParquetFile(path)
+    t0 = time.perf_counter()
+    for batch in f.iter_batches(batch_size=batch_rows):
+        for column in batch.columns:
+            column.to_numpy(zero_copy_only=False)
+    return time.perf_counter() - t0
+
+
+def oneneuron_pass(path: Path) -> tuple[float, int]:
+    from oneneuron.data import scan_parquet
+    from oneneuron.objective import Objective
+
+    source = scan_parquet(path, target="y", progress=False)
+    source.encode(source.labels())
+    obj = Objective(source, alpha=1e-6)
+    theta = np.zeros(obj.n_params)
+    obj.evaluate(theta)  # the first pass also checks for NaN
+    t0 = time.perf_counter()
+    obj.evaluate(theta)
+    return time.perf_counter() - t0, source._rows
+
+
+MEMORY_CHILD = """
+import json, sys, warnings
+import numpy as np
+from oneneuron import LogisticRegression
+from oneneuron.data import scan_parquet
+def status(key):
+    for line in open('/proc/self/status'):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+source = scan_parquet({path!r}, target='y', progress=False)
+open('/proc/self/clear_refs', 'w').write('5')
+before = status('VmRSS:')
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore')
+    model = LogisticRegression(max_iter={iters}, tol=None).fit(source)
+print(json.dumps({{'before': before, 'peak': status('VmHWM:'), 'n_iter': int(model.n_iter_)}}))
+"""
+
+
+def fit_memory(path: Path, iters: int) -> dict[str, Any]:
+    code = MEMORY_CHILD.format(path=str(path), iters=iters)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    d = json.loads(r.stdout.strip().splitlines()[-1])
+    d["growth_MB"] = (d["peak"] - d["before"]) / 1e6
+    return d
+
+
+def time_to_target(path: Path) -> dict[str, Any]:
+    """Streamed vs in-memory fits of a file that fits: time to 1e-6 (effort doubling)."""
+    import pandas as pd
+
+    from oneneuron import LogisticRegression
+    from oneneuron.data import scan_parquet
+    from oneneuron.objective import Objective
+
+    frame = pd.read_parquet(path)
+    X = frame.drop(columns="y").to_numpy()
+    y = frame["y"].to_numpy()
+    n = len(y)
+    alpha = 1.0 / n
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import reference_optimum
+
+    obj = Objective(X, y, alpha=alpha)
+    _, jstar = reference_optimum(obj)
+
+    def race(fit: Any) -> dict[str, Any]:
+        effort = 1
+        while True:
+            t0 = time.perf_counter()
+            model = fit(effort)
+            t = time.perf_counter() - t0
+            theta = np.append(model.coef_[0], model.intercept_[0])
+            rel = (obj.loss(theta) - jstar) / jstar
+            if rel <= TARGET or effort >= 512:
+                return {"effort": effort, "time": t, "rel": rel, "solver": model.solver_}
+            effort *= 2
+
+    def streamed(k: int) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = scan_parquet(path, target="y", progress=False)
+            return LogisticRegression(alpha=alpha, tol=0.0, max_iter=k).fit(source)
+
+    def in_memory(k: int) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f = pd.read_parquet(path)
+            return LogisticRegression(alpha=alpha, tol=0.0, max_iter=k).fit(
+                f.drop(columns="y").to_numpy(), f["y"].to_numpy()
+            )
+
+    def in_memory_lbfgs(k: int) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f = pd.read_parquet(path)
+            return LogisticRegression(alpha=alpha, solver="lbfgs", tol=0.0, max_iter=k).fit(
+                f.drop(columns="y").to_numpy(), f["y"].to_numpy()
+            )
+
+    return {
+        "rows": n,
+        "file_MB": path.stat().st_size / 1e6,
+        "streamed": race(streamed),
+        "in_memory_read_and_fit": race(in_memory),
+        "in_memory_lbfgs_read_and_fit": race(in_memory_lbfgs),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gb", type=float, default=4.0, help="size of the big file (GB of floats)")
+    ap.add_argument("--small-gb", type=float, default=0.4, help="a file that fits")
+    ap.add_argument("--cols", type=int, default=100)
+    ap.add_argument("--iters", type=int, default=15, help="iterations of the memory run")
+    ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "streams-results.json")
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="oneneuron-streams-", dir=args.dir))
+    big, small = work / "big.parquet", work / "small.parquet"
+    rows = int(args.gb * 1e9 / (8 * args.cols))
+    t0 = time.perf_counter()
+    write_parquet(big, rows, args.cols)
+    write_parquet(small, int(args.small_gb * 1e9 / (8 * args.cols)), args.cols, seed=1)
+    print(
+        f"wrote {big.stat().st_size / 1e9:.2f} GB in {time.perf_counter() - t0:.0f} s", flush=True
+    )
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "rows": rows,
+        "cols": args.cols,
+        "file_GB": big.stat().st_size / 1e9,
+        "loadavg_start": os.getloadavg(),
+    }
+    ours, arrow = [], []
+    for _ in range(3):
+        t, batch_rows = oneneuron_pass(big)
+        ours.append(t)
+        arrow.append(pyarrow_pass(big, batch_rows))
+        print(f"pass: oneneuron {ours[-1]:.2f} s, pyarrow alone {arrow[-1]:.2f} s", flush=True)
+    results["pass"] = {
+        "oneneuron_s": min(ours),
+        "pyarrow_s": min(arrow),
+        "ratio": min(ours) / min(arrow),
+        "batch_rows": batch_rows,
+    }
+    results["memory"] = fit_memory(big, args.iters)
+    print("memory", results["memory"], flush=True)
+    results["target"] = time_to_target(small)
+    print("target", json.dumps(results["target"]), flush=True)
+    results["loadavg_end"] = os.getloadavg()
+    args.out.write_text(json.dumps(results, indent=1))
+    for f in (big, small):
+        f.unlink()
+    work.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
