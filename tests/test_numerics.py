@@ -67,3 +67,41 @@ def test_logit_inverts_sigmoid():
     assert logit(0.0) == -np.inf and logit(1.0) == np.inf
     with pytest.raises(ValueError, match="1.5"):
         logit(1.5)
+
+
+# ------------------------------------------------------------------------- softmax
+def test_softmax_loss_against_scipy_and_finite_differences():
+    from scipy.special import logsumexp
+    from scipy.special import softmax as sp_softmax
+
+    from oneneuron.loss import log_softmax, softmax, softmax_loss_gradient
+
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((50, 4)) * 3
+    codes = rng.integers(0, 4, 50)
+    value, grad = softmax_loss_gradient(codes, Z)
+    ref = logsumexp(Z, axis=1) - Z[np.arange(50), codes]
+    np.testing.assert_allclose(value, ref, rtol=1e-13)
+    np.testing.assert_allclose(softmax(Z), sp_softmax(Z, axis=1), rtol=1e-14)
+    np.testing.assert_allclose(log_softmax(Z), np.log(sp_softmax(Z, axis=1)), rtol=1e-12)
+    h = 1e-6
+    for k in range(4):
+        e = np.zeros(4)
+        e[k] = h
+        up, _ = softmax_loss_gradient(codes, Z + e)
+        down, _ = softmax_loss_gradient(codes, Z - e)
+        np.testing.assert_allclose(grad[:, k], (up - down) / (2 * h), rtol=1e-6, atol=1e-9)
+    assert np.allclose(grad.sum(axis=1), 0.0)
+
+
+def test_softmax_is_exact_for_extreme_logits():
+    from oneneuron.loss import log_softmax, softmax, softmax_loss_gradient
+
+    Z = np.array([[1000.0, 0.0, -1000.0], [-800.0, -800.0, -800.0], [1e300, -1e300, 0.0]])
+    codes = np.array([2, 1, 0])
+    value, grad = softmax_loss_gradient(codes, Z)
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
+    assert value[0] == 2000.0 and value[1] == pytest.approx(np.log(3)) and value[2] == 0.0
+    p = softmax(Z)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    assert np.isfinite(log_softmax(Z)[0, 2]) and log_softmax(Z)[0, 2] == -2000.0

@@ -1,4 +1,5 @@
-"""The pointwise logistic loss of a logit z and its derivatives with respect to z.
+"""Pointwise losses of the logits and their derivatives: logistic (one neuron) and softmax
+cross-entropy (a layer of K neurons).
 
 For a label y in {0, 1} and a logit z = x.w + b::
 
@@ -21,7 +22,17 @@ from numpy.typing import NDArray
 
 from ._numerics import log1pexp
 
-__all__ = ["label_sign", "loss", "loss_gradient", "loss_gradient_hessian", "loss_terms_into"]
+__all__ = [
+    "label_sign",
+    "log_softmax",
+    "loss",
+    "loss_gradient",
+    "loss_gradient_hessian",
+    "loss_terms_into",
+    "softmax",
+    "softmax_loss_gradient",
+    "softmax_terms_into",
+]
 
 Array = NDArray[np.floating]
 
@@ -142,3 +153,75 @@ def loss_gradient_hessian(sign: Array, z: Array) -> tuple[Array, Array, Array]:
     value, dloss, hess = _terms(sign, z, hessian=True)
     assert hess is not None
     return value, dloss, hess
+
+
+# ------------------------------------------------------------------------- softmax
+def softmax_terms_into(
+    codes: NDArray[np.integer],
+    Z: Array,
+    value: Array,
+    dloss: Array,
+    rowmax: Array,
+) -> None:
+    """Softmax cross-entropy of every row and its derivative, written into buffers.
+
+    For K logits ``z`` of a sample with class ``y`` in ``0..K-1``::
+
+        l(y, z)   = log sum_k exp(z_k) - z_y                   (log-sum-exp)
+        dl/dz_k   = p_k - [k == y],       p = softmax(z)
+        d2l/dz dz = diag(p) - p p^T
+
+    Parameters
+    ----------
+    codes : ndarray of shape (m,), int
+        Class of each row.
+    Z : ndarray of shape (m, K)
+        Logits; left shifted by each row's maximum (``Z - max_k Z``) on return.
+    value : ndarray of shape (m,)
+        Output: the losses.
+    dloss : ndarray of shape (m, K)
+        Output: ``P - onehot(y)``.
+    rowmax : ndarray of shape (m,)
+        Scratch space.
+
+    Notes
+    -----
+    Shifting each row by its maximum makes every exponent ``<= 0``, so nothing
+    overflows for any finite logits, and the largest term of the sum is exactly 1, so
+    ``log`` never sees 0: the loss is exact where ``-log(softmax(z)_y)`` would give inf.
+    """
+    m = Z.shape[0]
+    rows = np.arange(m)
+    np.max(Z, axis=1, out=rowmax)
+    Z -= rowmax[:, None]
+    np.exp(Z, out=dloss)
+    total = dloss.sum(axis=1)
+    np.log(total, out=value)
+    value -= Z[rows, codes]
+    dloss /= total[:, None]
+    dloss[rows, codes] -= 1.0
+
+
+def softmax_loss_gradient(codes: NDArray[np.integer], Z: Array) -> tuple[Array, Array]:
+    """Per-sample softmax cross-entropy (m,) and ``dl/dz = P - onehot(y)`` (m, K)."""
+    Z = np.array(Z, dtype=np.float64)
+    value, dloss, rowmax = np.empty(len(Z)), np.empty_like(Z), np.empty(len(Z))
+    softmax_terms_into(np.asarray(codes), Z, value, dloss, rowmax)
+    return value, dloss
+
+
+def softmax(Z: Array) -> Array:
+    """Row-wise softmax of logits (m, K), exact for every finite input."""
+    Z = np.array(Z, dtype=np.float64)
+    Z -= Z.max(axis=-1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=-1, keepdims=True)
+    return Z
+
+
+def log_softmax(Z: Array) -> Array:
+    """Row-wise log-softmax of logits (m, K), without forming the probabilities."""
+    Z = np.array(Z, dtype=np.float64)
+    Z -= Z.max(axis=-1, keepdims=True)
+    Z -= np.log(np.exp(Z).sum(axis=-1, keepdims=True))
+    return Z
