@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import validate_data
 
+from . import _scaling
 from ._params import check_params
 from ._validation import (
     as_generator,
@@ -28,6 +29,7 @@ from ._validation import (
 from .data import Source, is_dask, make_source
 from .history import History
 from .objective import Evaluation, Objective, Standardization
+from .penalties import L2
 from .solvers import SOLVERS, Callback, Result, choose_solver
 from .solvers.callbacks import EarlyStopping
 
@@ -54,6 +56,7 @@ class Plan:
     stopper: EarlyStopping | None
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
+    param: Standardization
 
 
 # ----------------------------------------------------------------------------- input
@@ -126,10 +129,12 @@ def _plain_arrays(X: Any, y: Any) -> bool:
 def weights(
     est: LogisticRegression, y: NDArray[Any], y01: Array, sample_weight: Any
 ) -> Array | None:
-    """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones)."""
+    """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones), times a
+    power of two that brings the largest to [0.5, 1) (J is invariant to a common factor:
+    weights of 1e307 or 1e-320 each fit as weights of 1 do)."""
     sw = None if sample_weight is None else check_sample_weight(sample_weight, len(y))
     if est.class_weight is None:
-        return sw
+        return _scaling.normalise_weights(sw)
     if isinstance(est.class_weight, dict):
         unknown = set(est.class_weight) - set(est.classes_.tolist())
         if unknown:
@@ -139,7 +144,10 @@ def weights(
             )
     cw = compute_class_weight(est.class_weight, classes=est.classes_, y=y)
     per_sample = np.where(y01 == 1, cw[1], cw[0])
-    return per_sample if sw is None else sw * per_sample
+    if sw is None:
+        return per_sample
+    # sw * class weight could overflow: both brought to [0.5, 1) first (J is unchanged)
+    return _scaling.normalise_weights(_scaling.normalise_weights(sw) * per_sample)
 
 
 def check_eval_set(est: LogisticRegression, X_val: Any, y_val: Any) -> tuple[Any, Array]:
@@ -210,48 +218,79 @@ def _class_weights(est: LogisticRegression, classes: Any, source: Source) -> Any
 
 
 # --------------------------------------------------------------------------- scaling
-def set_scaling(est: LogisticRegression, source: Source) -> None:
-    """``x_mean_`` and ``x_scale_`` from the source's column moments (no copy of X)."""
+def set_scaling(
+    est: LogisticRegression, source: Source, absmax: Array | None = None
+) -> Array | None:
+    """``x_mean_`` and ``x_scale_`` from the source's column moments (no copy of X), free
+    of overflow for columns of any finite magnitude (see :func:`._scaling.moments`).
+
+    Returns the columns' largest |x|: ``absmax`` (a sample's), or the exact ones when
+    they had to be found.
+    """
     est.x_mean_ = None
     est.x_scale_ = None
     if est.standardize:
         source.check_finite()  # the statistics of a column with NaN would be NaN
-        mean, std = source.column_moments()
+        mean, std, absmax = _scaling.moments(source, absmax)
         est.x_mean_ = mean
         est.x_scale_ = np.where(std > 0, std, 1.0)
+    return absmax
 
 
-def parametrization(est: LogisticRegression, n_features: int) -> Standardization:
-    """The map between the solver's theta and the raw ``coef_``, ``intercept_``."""
-    return Standardization(
-        getattr(est, "x_mean_", None), getattr(est, "x_scale_", None), est.fit_intercept, n_features
-    )
+def parametrization(
+    est: LogisticRegression, n_features: int, scale: Array | None = None
+) -> Standardization:
+    """The map between the solver's theta and the raw ``coef_``, ``intercept_``: the
+    standardisation, or the exact solvers' column units ``scale`` (see :mod:`._scaling`)."""
+    if scale is None:
+        scale = getattr(est, "x_scale_", None)
+    return Standardization(getattr(est, "x_mean_", None), scale, est.fit_intercept, n_features)
 
 
-def to_theta(est: LogisticRegression, coef: Any, intercept: Any, d: int) -> Array:
+def to_theta(
+    est: LogisticRegression,
+    coef: Any,
+    intercept: Any,
+    d: int,
+    param: Standardization | None = None,
+) -> Array:
     """Raw-space (coef, intercept) to the solver's theta (standardised space)."""
     w = np.zeros(d) if coef is None else np.asarray(coef, dtype=float).reshape(-1)
     if w.shape != (d,):
         raise ValueError(f"coef_init has {w.size} values; X has {d} features")
     b = 0.0 if intercept is None else float(np.asarray(intercept, dtype=float).reshape(-1)[0])
-    return parametrization(est, d).from_raw(w, b)
+    return (param or parametrization(est, d)).from_raw(w, b)
 
 
-def store(est: LogisticRegression, theta: Array) -> None:
+def store(est: LogisticRegression, theta: Array, param: Standardization | None = None) -> None:
     """Set ``coef_`` and ``intercept_`` (raw units) from the solver's theta."""
-    w, b = parametrization(est, est.n_features_in_).raw(theta)
+    w, b = (param or parametrization(est, est.n_features_in_)).raw(theta)
     est.coef_ = np.array(w, dtype=float).reshape(1, -1)
     est.intercept_ = np.array([b])
 
 
 # ----------------------------------------------------------------------------- runs
-def objective(est: LogisticRegression, source: Source, check: bool = True) -> Objective:
+def objective(
+    est: LogisticRegression,
+    source: Source,
+    check: bool = True,
+    scale: Array | None = None,
+    row_scale: Array | None = None,
+) -> Objective:
+    """J for the run; ``scale`` and ``row_scale`` as :func:`._scaling.coordinates` says
+    (with ``scale``, theta_j = scale_j w_j and the penalty is weighted by 1 / scale_j)."""
+    penalty = None
+    if scale is not None and est.alpha > 0:
+        with np.errstate(under="ignore"):
+            penalty = L2(est.alpha, weights=1.0 / scale)
     return Objective(
         source,
+        penalty=penalty,
         alpha=est.alpha,
         fit_intercept=est.fit_intercept,
         offset=est.x_mean_,
-        scale=est.x_scale_,
+        scale=est.x_scale_ if scale is None else scale,
+        row_scale=row_scale,
         threshold=est.threshold,
         check_finite=check,
     )
@@ -296,31 +335,39 @@ def plan(
             Xc, X_val, y01, y_val, sw = holdout_split(Xc, y01, sw, est.validation_fraction, rng)
             held_out = (X_val, y_val)
         source = make_source(Xc, y01, sw)
-    set_scaling(est, source)
-    validation = None
-    if held_out is not None:  # scored unweighted and unpenalised, in the model's scaling
-        validation = Objective(
-            *held_out, offset=est.x_mean_, scale=est.x_scale_, threshold=est.threshold
-        )
-    # X was checked already when split or standardised
-    obj = objective(est, source, check=not (est.early_stopping or est.standardize))
-    theta0 = to_theta(est, coef_init, intercept_init, source.n_features)
+    n_params = source.n_features + int(est.fit_intercept)
     name = (
         chosen
         if chosen != "auto"
-        else choose_solver(source.n_samples, obj.n_params, in_memory=source.in_memory)
+        else choose_solver(source.n_samples, n_params, in_memory=source.in_memory)
     )
     if SOLVERS[name].needs_rows and not source.in_memory and not source.shuffles:
         raise ValueError(
             f"solver={name!r} draws random rows, which {type(source).__name__} data cannot "
             "hand out; use 'lbfgs', 'newton' or 'gd'"
         )
-    if SOLVERS[name].forms_hessian and obj.n_params > NEWTON_HESSIAN_MAX_PARAMS:
+    if SOLVERS[name].forms_hessian and n_params > NEWTON_HESSIAN_MAX_PARAMS:
         raise ValueError(
-            f"solver={name!r} forms a {obj.n_params} x {obj.n_params} Hessian; with more "
+            f"solver={name!r} forms a {n_params} x {n_params} Hessian; with more "
             f"than {NEWTON_HESSIAN_MAX_PARAMS} parameters use solver='lbfgs' (or 'auto')"
         )
-    solver = make_solver(est, name, rng)
+    absmax = set_scaling(est, source, _scaling.sample_absmax(source))
+    # X was checked already when split or standardised
+    check = not (est.early_stopping or est.standardize)
+    run = _Run(est, name, rng, source, held_out, coef_init, intercept_init, check)
+    run.build(absmax, exact=False)
+    if run.first_shows_extremes():  # rare extreme values the sample missed
+        absmax = _scaling.column_absmax(source)
+        if est.standardize:
+            set_scaling(est, source, absmax)
+        run.build(absmax, exact=True)
+    obj, solver, validation, theta0, param = (
+        run.obj,
+        run.solver,
+        run.validation,
+        run.theta0,
+        run.param,
+    )
     cbs = list(callbacks)
     stopper = None
     if est.early_stopping:
@@ -330,19 +377,76 @@ def plan(
     kwargs = dict(
         tol=est.tol,
         max_iter=steps,
-        monitor=_monitor(est, validation),
+        monitor=_monitor(est, validation, param),
         callbacks=cbs,
         verbose=est.verbose,
         print_every=1 if est.verbose >= 2 else max(1, steps // 10),
     )
-    return Plan(name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs)
+    return Plan(name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs, param)
+
+
+class _Run:
+    """The objective, solver and starting point of a run, in the coordinates that the
+    columns' magnitudes call for (see :mod:`._scaling`)."""
+
+    def __init__(
+        self,
+        est: LogisticRegression,
+        name: str,
+        rng: np.random.Generator | None,
+        source: Source,
+        held_out: tuple[Any, Any] | None,
+        coef_init: Any,
+        intercept_init: Any,
+        check: bool,
+    ) -> None:
+        self.est, self.name, self.rng, self.source = est, name, rng, source
+        self.held_out, self.init, self.check = held_out, (coef_init, intercept_init), check
+
+    def build(self, absmax: Array | None, exact: bool) -> None:
+        """Objective, solver, validation objective and theta0 for columns of the given
+        largest |x| (``exact``: the exact maxima, no further look needed)."""
+        est, d = self.est, self.source.n_features
+        scale, row_scale = _scaling.coordinates(
+            absmax,
+            standardize=bool(est.standardize),
+            exact=SOLVERS[self.name].exact,
+            alpha=float(est.alpha),
+            solver=self.name,
+        )
+        self.looked = exact
+        self.raw = scale is None and not est.standardize
+        self.param = parametrization(est, d, scale)
+        self.obj = objective(est, self.source, self.check, scale, row_scale)
+        self.check = False  # by the objective, or at the first evaluation: once is enough
+        self.validation = None
+        if self.held_out is not None:  # scored unweighted and unpenalised, in theta's units
+            self.validation = Objective(
+                *self.held_out,
+                offset=est.x_mean_,
+                scale=est.x_scale_ if scale is None else scale,
+                row_scale=row_scale,
+                threshold=est.threshold,
+            )
+        self.theta0 = to_theta(est, *self.init, d, self.param)
+        self.solver = make_solver(est, self.name, self.rng)
+
+    def first_shows_extremes(self) -> bool:
+        """Start the solver (its first evaluation is kept for the run, so this costs no
+        pass) and say whether it shows columns of extreme magnitude."""
+        if self.looked:
+            return False
+        obj = self.obj
+        with obj.remembering(), obj.single_blas(), np.errstate(all="ignore"):
+            first = self.solver.start(obj, self.theta0)
+        return _scaling.first_shows_extremes(first, self.source.n_features, self.raw)
 
 
 def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
     """Store what a finished training run produced."""
     stopper = plan.stopper
     theta = result.theta if stopper is None or stopper.best is None else stopper.best
-    store(est, theta)
+    store(est, theta, plan.param)
     est.solver_ = plan.name
     est.n_iter_ = result.n_iter
     est.converged_ = result.converged
@@ -354,10 +458,9 @@ def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
         _warn_if_separable(est, final)
 
 
-def _monitor(est: LogisticRegression, validation: Objective | None) -> Any:
+def _monitor(est: LogisticRegression, validation: Objective | None, param: Standardization) -> Any:
     if validation is None and not est.record_weights:
         return None
-    param = parametrization(est, est.n_features_in_)
 
     def monitor(theta: Array) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -410,7 +513,10 @@ def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weig
     sw = weights(est, yc, y01, sample_weight)
     source = make_source(Xc, y01, sw)
     if first:
-        set_scaling(est, source)
+        absmax = set_scaling(est, source, _scaling.sample_absmax(source))
+        _scaling.coordinates(
+            absmax, standardize=bool(est.standardize), exact=False, alpha=0.0, solver="sgd"
+        )
         est._sgd_state = None
         est.history_ = History(unit="epoch")
         est.n_iter_ = 0

@@ -241,7 +241,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             except StopIteration as done:
                 _fitting.finish(self, plan, done.value)
                 return
-            _fitting.store(self, theta)
+            _fitting.store(self, theta, plan.param)
             self.n_iter_ = int(record["iteration"])
             self.history_.append(record)
             yield dict(record)
