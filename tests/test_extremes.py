@@ -104,6 +104,20 @@ def test_rare_extreme_values_that_the_row_sample_misses(data):
     _same(model, reference, np.array([1e250, 1.0, 1.0]))
 
 
+def test_standardize_with_rare_extreme_values(data):
+    """The same two rows as above, with standardize=True: the sample misses them, the
+    column moments overflow, and are computed again on the column divided by 2^831."""
+    X, y = data
+    X = np.repeat(X, 40, axis=0)
+    y = np.repeat(y, 40)
+    X[[1, 5], 0] = [1e250, -2e250]
+    model = LogisticRegression(standardize=True).fit(X, y)
+    spikes = np.r_[1.0, -2.0, np.zeros(len(y) - 2)]  # the column / 1e250, to 1e-250
+    assert model.x_mean_[0] / 1e250 == pytest.approx(spikes.mean(), rel=1e-12)
+    assert model.x_scale_[0] / 1e250 == pytest.approx(spikes.std(), rel=1e-12)
+    assert np.all(np.isfinite(model.coef_))
+
+
 def test_a_table_read_in_blocks_is_rescaled_from_its_first_evaluation(data, tmp_path):
     """A file source has no row sample before its first pass: the first evaluation
     (lbfgs, the default for files) shows the huge columns."""
@@ -147,22 +161,22 @@ def test_weights_of_any_finite_size(data, weight):
 def test_probabilities_are_never_nan(data):
     X, y = data
     model = LogisticRegression().fit(X[:, :2], y)
-    w0, w1 = model.coef_[0]
+    model.coef_, model.intercept_ = np.array([[3.0, -2.0]]), np.array([0.5])
     huge = np.array([[1e308, 1e308], [1e308, -1e308], [-1e308, 1e308], [1e-308, 0.0]])
     for rows in (huge, sp.csr_matrix(huge)):
         proba = model.predict_proba(rows)
         assert np.all(np.isfinite(proba)) and np.allclose(proba.sum(axis=1), 1.0)
         z = model.decision_function(rows)
-        assert not np.any(np.isnan(z))
-    # the logit of (1e308, 1e308) is (w0 + w1) 1e308: finite when |w0 + w1| < 1.79
-    if abs(w0 + w1) < 1.7:
-        assert z[0] == pytest.approx((w0 + w1) * 1e308, rel=1e-12)
-    assert np.isinf(z[1]) == (abs(w0 - w1) * 1e308 > np.finfo(float).max)
-    assert z[3] == pytest.approx(model.intercept_[0])
-    log_proba = model.predict_log_proba(huge)
-    assert not np.any(np.isnan(log_proba))
+        # 3e308 - 2e308 overflows term by term, but the logit is 1e308
+        assert z[0] == pytest.approx(1e308, rel=1e-15)
+        assert z[1] == np.inf and z[2] == -np.inf
+        assert z[3] == 0.5
+        np.testing.assert_array_equal(model.predict(rows), model.classes_[[1, 1, 0, 1]])
+    assert not np.any(np.isnan(model.predict_log_proba(huge)))
     x32 = np.array([[3e38, 3e38]], dtype=np.float32)
-    assert np.all(np.isfinite(model.predict_proba(x32)))
+    assert model.decision_function(x32)[0] == pytest.approx(3e38, rel=1e-6)
+    model.intercept_ = np.array([-1e308])  # cancels the rest of the first logit
+    assert model.decision_function(huge[:1])[0] == pytest.approx(0.0, abs=1e292)
 
 
 def test_gd_and_sgd_step_in_the_units_of_x(data):
