@@ -355,7 +355,7 @@ def test_plain_arrays_skip_nothing_that_validation_does(small):
     assert list(m.feature_names_in_) == list("abcde")
     m.fit(X, y)  # refit on an ndarray forgets the names
     assert not hasattr(m, "feature_names_in_")
-    with pytest.raises(ValueError, match="Input y contains NaN"):
+    with pytest.raises(ValueError, match=r"y has a missing label \(NaN\) at index 3"):
         LogisticRegression().fit(X, np.where(y == 1, np.nan, 0.0))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         LogisticRegression().fit(X, y[:-1])

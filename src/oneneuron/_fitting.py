@@ -16,11 +16,13 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import validate_data
 
 from . import _scaling
+from ._messages import listing, plain
 from ._params import check_params
 from ._validation import (
     as_generator,
     check_finite,
     check_finite_sparse,
+    check_labels,
     check_numeric,
     check_sample_weight,
     encode_binary_labels,
@@ -74,6 +76,8 @@ def check_Xy(est: LogisticRegression, X: Any, y: Any, reset: bool) -> tuple[Any,
             del est.feature_names_in_
         return X, y
     check_numeric(X)
+    if y is not None:
+        y = check_labels(y)
     Xa, ya = validate_data(
         est,
         X,
@@ -136,11 +140,11 @@ def weights(
     if est.class_weight is None:
         return _scaling.normalise_weights(sw)
     if isinstance(est.class_weight, dict):
-        unknown = set(est.class_weight) - set(est.classes_.tolist())
+        unknown = [c for c in est.class_weight if c not in est.classes_.tolist()]
         if unknown:
             raise ValueError(
-                f"class_weight names labels {sorted(map(repr, unknown))} that are not "
-                f"classes of y {est.classes_.tolist()!r}"
+                f"class_weight names labels {listing(unknown)} that are not classes of y "
+                f"{listing(est.classes_)}"
             )
     cw = compute_class_weight(est.class_weight, classes=est.classes_, y=y)
     per_sample = np.where(y01 == 1, cw[1], cw[0])
@@ -153,10 +157,10 @@ def weights(
 def check_eval_set(est: LogisticRegression, X_val: Any, y_val: Any) -> tuple[Any, Array]:
     """Validation features and labels encoded with the model's classes."""
     Xv = check_X(est, X_val, name="eval_set X")
-    yv = np.asarray(y_val).ravel()
+    yv = check_labels(y_val, "eval_set y").ravel()
     if len(yv) != Xv.shape[0]:
         raise ValueError(f"eval_set has {Xv.shape[0]} rows in X but {len(yv)} labels")
-    _, yv01 = encode_binary_labels(yv, est.classes_)
+    _, yv01 = encode_binary_labels(yv, est.classes_, "eval_set y")
     return Xv, yv01
 
 
@@ -192,9 +196,8 @@ def external_source(est: LogisticRegression, X: Any, y: Any, sample_weight: Any)
         del est.feature_names_in_
     classes = np.asarray(source.labels())
     if len(classes) != 2:
-        shown = ", ".join(repr(c) for c in classes[:10])
         raise ValueError(
-            f"y has {len(classes)} class(es) ({shown}); one neuron separates exactly two"
+            f"y has {len(classes)} class(es) {listing(classes)}; one neuron separates exactly two"
         )
     est.classes_ = classes
     class_weights = None
@@ -208,11 +211,11 @@ def _class_weights(est: LogisticRegression, classes: Any, source: Source) -> Any
     if est.class_weight == "balanced":
         counts = source.label_counts(classes)
         return counts.sum() / (2.0 * counts)
-    unknown = set(est.class_weight) - set(classes.tolist())  # type: ignore[arg-type]
+    unknown = [c for c in est.class_weight if c not in classes.tolist()]  # type: ignore[union-attr]
     if unknown:
         raise ValueError(
-            f"class_weight names labels {sorted(map(repr, unknown))} that are not "
-            f"classes of y {classes.tolist()!r}"
+            f"class_weight names labels {listing(unknown)} that are not classes of y "
+            f"{listing(classes)}"
         )
     return np.array([float(est.class_weight.get(c, 1.0)) for c in classes])  # type: ignore[union-attr]
 
@@ -255,11 +258,28 @@ def to_theta(
     param: Standardization | None = None,
 ) -> Array:
     """Raw-space (coef, intercept) to the solver's theta (standardised space)."""
-    w = np.zeros(d) if coef is None else np.asarray(coef, dtype=float).reshape(-1)
-    if w.shape != (d,):
-        raise ValueError(f"coef_init has {w.size} values; X has {d} features")
-    b = 0.0 if intercept is None else float(np.asarray(intercept, dtype=float).reshape(-1)[0])
+    w = np.zeros(d) if coef is None else _start("coef_init", coef, [(d,), (1, d)], d)
+    b = 0.0 if intercept is None else float(_start("intercept_init", intercept, [(), (1,)], d)[0])
     return (param or parametrization(est, d)).from_raw(w, b)
+
+
+def _start(name: str, value: Any, shapes: list[tuple[int, ...]], d: int) -> Array:
+    """A starting value as finite floats of one of ``shapes``, flattened."""
+    try:
+        values = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold numbers; got {plain(value)}") from None
+    if values.shape not in shapes:
+        wanted = " or ".join(str(s) for s in shapes)
+        raise ValueError(
+            f"{name} has {values.size} values; X has {d} features, so it must have shape "
+            f"{wanted}; got {values.shape}"
+        )
+    flat = values.reshape(-1)
+    bad = np.flatnonzero(~np.isfinite(flat))
+    if bad.size:
+        raise ValueError(f"{name} holds {plain(flat[bad[0]])} at index {bad[0]}; it must be finite")
+    return flat
 
 
 def store(est: LogisticRegression, theta: Array, param: Standardization | None = None) -> None:
@@ -502,11 +522,11 @@ def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weig
             raise ValueError("classes must be given on the first call to partial_fit")
     Xc, yc = check_Xy(est, X, y, reset=first)
     if first:
-        classes = np.unique(np.asarray(classes))
+        classes = np.unique(check_labels(classes, "classes"))
         if len(classes) != 2:
             raise ValueError(
                 "Only binary classification is supported. classes must hold exactly "
-                f"two labels; got {classes.tolist()!r}"
+                f"two labels; got {listing(classes)}"
             )
         est.classes_ = classes
     _, y01 = encode_binary_labels(yc, est.classes_)
