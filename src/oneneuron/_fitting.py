@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import validate_data
 
-from . import _scaling
+from . import _rank, _scaling
 from ._messages import listing, plain
 from ._params import check_params
 from ._validation import (
@@ -38,7 +38,21 @@ from .solvers.callbacks import EarlyStopping
 if TYPE_CHECKING:
     from .estimator import LogisticRegression
 
-__all__ = ["Plan", "check_X", "check_Xy", "finish", "parametrization", "plan", "weights"]
+__all__ = [
+    "Plan",
+    "RankDeficientWarning",
+    "check_X",
+    "check_Xy",
+    "finish",
+    "parametrization",
+    "plan",
+    "weights",
+]
+
+
+class RankDeficientWarning(UserWarning):
+    """The design [X 1] is rank deficient and alpha = 0: the coefficients are not unique."""
+
 
 Array = NDArray[np.floating]
 
@@ -463,19 +477,36 @@ class _Run:
 
 
 def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
-    """Store what a finished training run produced."""
+    """Store what a finished training run produced.
+
+    With early stopping the model is the iterate of lowest validation loss; when that is
+    not the last one, ``n_iter_``, ``converged_`` (False: the run would have stopped at a
+    converged iterate), ``stop_reason_`` and ``history_`` (which then ends at it)
+    describe that iterate, so that they and the saved model agree.
+    """
     stopper = plan.stopper
-    theta = result.theta if stopper is None or stopper.best is None else stopper.best
+    theta, n_iter, records = result.theta, result.n_iter, result.records
+    converged, stop_reason = result.converged, result.stop_reason
+    if stopper is not None and stopper.best is not None and stopper.best_iteration < n_iter:
+        theta, kept = stopper.best, stopper.best_iteration
+        records = [r for r in records if r["iteration"] <= kept]
+        converged = False
+        stop_reason = (
+            f"early stopping: kept iteration {kept}, the lowest validation loss (the run "
+            f"stopped at iteration {n_iter}: {result.stop_reason})"
+        )[:256]
+        n_iter = kept
     store(est, theta, plan.param)
     est.solver_ = plan.name
-    est.n_iter_ = result.n_iter
-    est.converged_ = result.converged
-    est.stop_reason_ = result.stop_reason
-    est.history_ = History(result.records, unit=plan.unit)
+    est.n_iter_ = n_iter
+    est.converged_ = converged
+    est.stop_reason_ = stop_reason
+    est.history_ = History(records, unit=plan.unit)
     est._sgd_state = None
     if est.alpha == 0:
         final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
         _warn_if_separable(est, final)
+        _warn_if_rank_deficient(est, plan.objective.source)
 
 
 def _monitor(est: LogisticRegression, validation: Objective | None, param: Standardization) -> Any:
@@ -511,6 +542,13 @@ def _warn_if_separable(est: LogisticRegression, final: Evaluation) -> None:
             UserWarning,
             stacklevel=4,
         )
+
+
+def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:
+    """Warn when ``[X 1]`` is rank deficient: with alpha = 0 the optimum is not unique."""
+    columns = _rank.dependent_columns(source, bool(est.fit_intercept))
+    if columns:
+        warnings.warn(_rank.warning(columns, source.n_features), RankDeficientWarning, stacklevel=4)
 
 
 def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weight: Any) -> None:
