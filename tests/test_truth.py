@@ -170,3 +170,12 @@ def test_fewer_rows_than_parameters_warn(full):
         warnings.simplefilter("ignore", UserWarning)  # separable, too
         with pytest.warns(RankDeficientWarning, match="linearly dependent"):
             LogisticRegression(alpha=0.0, solver="lbfgs").fit(X[:4], y[:4])
+
+
+def test_rows_without_weight_do_not_count_for_the_rank(full):
+    X, y = full
+    extra = np.zeros(len(y))
+    extra[:10] = 1.0  # nonzero only on rows of weight 0
+    weight = np.r_[np.zeros(10), np.ones(len(y) - 10)]
+    with pytest.warns(RankDeficientWarning, match=r"X column 4 is all zero \(on the rows that"):
+        LogisticRegression(alpha=0.0).fit(np.c_[X, extra], y, sample_weight=weight)
