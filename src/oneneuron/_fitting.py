@@ -554,6 +554,13 @@ def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:
 def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weight: Any) -> None:
     """One epoch of mini-batch SGD over (X, y) from the current weights (partial_fit)."""
     first = not hasattr(est, "classes_")
+    if isinstance(est.class_weight, str) and est.class_weight == "balanced":
+        raise ValueError(
+            "class_weight='balanced' needs the class counts of all the data, which "
+            "partial_fit never sees at once; compute weights from a representative sample "
+            "of the labels, e.g. sklearn.utils.class_weight.compute_class_weight('balanced', "
+            "classes=classes, y=y_sample), and pass them as class_weight={label: weight}"
+        )
     if first:
         check_params(est.get_params(deep=False))
         if classes is None:
