@@ -179,3 +179,13 @@ def test_rows_without_weight_do_not_count_for_the_rank(full):
     weight = np.r_[np.zeros(10), np.ones(len(y) - 10)]
     with pytest.warns(RankDeficientWarning, match=r"X column 4 is all zero \(on the rows that"):
         LogisticRegression(alpha=0.0).fit(np.c_[X, extra], y, sample_weight=weight)
+
+
+def test_the_rank_check_takes_columns_of_any_size(full):
+    X, y = full
+    huge = np.c_[X, X[:, 0]] * 1e300
+    with pytest.warns(RankDeficientWarning, match=r"X columns \(0, 4\)"):
+        LogisticRegression(alpha=0.0).fit(huge, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankDeficientWarning)
+        LogisticRegression(alpha=0.0).fit(X * np.array([1e300, 1e-300, 1.0, 1.0]), y)

@@ -216,12 +216,14 @@ class _Kernel:
         self._lock = threading.Lock()
 
     def __call__(self, *args: Any) -> tuple[float, float, int]:
-        compiled = self._compiled if self._compiled is not None else self.compile()
-        try:
-            return compiled(*args)  # type: ignore[no-any-return]
-        except OSError:  # the cache could not be written after all: compile in memory
-            self._compiled = self._jit(cache=False)
-            return self._compiled(*args)  # type: ignore[no-any-return]
+        compiled = self._compiled
+        if compiled is None:
+            try:
+                return self.compile()(*args)  # type: ignore[no-any-return]
+            except OSError:  # the cache could not be written after all: compile in memory
+                self._compiled = self._jit(cache=False)
+                compiled = self._compiled
+        return compiled(*args)  # type: ignore[no-any-return]
 
     def compile(self, cache: bool = True) -> Any:
         """The Numba dispatcher: with a disk cache when one can be written, else without."""

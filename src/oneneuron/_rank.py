@@ -81,7 +81,7 @@ def _column_units(X: Any) -> Array:
     top = np.asarray(abs(X).max(axis=0).toarray() if hasattr(X, "toarray") else np.abs(X).max(0))
     top = top.ravel().astype(np.float64)
     _, e = np.frexp(top)
-    return np.where(top > 0, np.ldexp(1.0, e), 1.0)
+    return np.where(top > 0, np.ldexp(1.0, np.clip(e - 1, -1022, 1023)), 1.0)
 
 
 def _gram(blocks: Iterable[Any], d: int, fit_intercept: bool, scale: Array | None) -> Array:

@@ -58,6 +58,8 @@ LIMIT = (10, 30)
 SAFE = (400, 400)
 #: gd and sgd (in the units of X) are warned about columns outside [2^-30, 2^30].
 STEP_LIMIT = (30, 30)
+#: Columns inside [2^-10, 2^30] need nothing in any case.
+_WIDEST = (min(LIMIT[0], SAFE[0], STEP_LIMIT[0]), min(LIMIT[1], SAFE[1], STEP_LIMIT[1]))
 #: Rows in the strided sample that finds columns extreme throughout.
 SAMPLE_ROWS = 4096
 
@@ -189,7 +191,7 @@ def coordinates(
     docstring). gd and sgd on unstandardised extreme columns are refused (beyond
     ``2^±400``) or warned about (beyond ``2^±30``).
     """
-    if absmax is None:
+    if absmax is None or not extreme_columns(absmax, _WIDEST).any():  # the usual case
         return None, None
     if standardize:
         return None, column_scale(absmax, SAFE)
