@@ -260,8 +260,10 @@ def test_bad_parameters_list_valid_values(small, params, message):
 
 def test_diverging_gd_says_how_to_fix_it(small):
     X, y = small
-    with pytest.raises(FloatingPointError, match="lower learning_rate"):
+    with pytest.warns(ConvergenceWarning, match="diverged: .* lower learning_rate"):
         LogisticRegression(solver="gd", learning_rate=1e10, alpha=1.0).fit(X, y)
+    with pytest.raises(FloatingPointError, match=r"overflowed\): lower learning_rate"):
+        LogisticRegression(solver="gd", learning_rate=1e100, alpha=1.0).fit(X, y)
 
 
 def test_random_state_accepts_generators_and_seeds(small):

@@ -22,6 +22,7 @@ from ._common import (
     atomic_write,
     check_out_file,
     cli_words,
+    divergence_is_an_error,
     image_format,
     in_cli_words,
     is_stdout,
@@ -66,7 +67,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     facts = SOLVERS[name]
     total = args.epochs if args.epochs is not None else facts.default_max_iter
     progress = Progress(total, "epoch" if facts.unit == "epoch" else "iter", err, quiet=args.quiet)
-    with relay_warnings(err, cli_words), in_cli_words():
+    with relay_warnings(err, cli_words), in_cli_words(), divergence_is_an_error():
         try:
             model.fit(X, ds.y, callbacks=[progress])
         finally:

@@ -29,6 +29,7 @@ __all__ = [
     "atomic_write",
     "check_out_file",
     "cli_words",
+    "divergence_is_an_error",
     "in_cli_words",
     "feature_frame",
     "is_stdout",
@@ -269,6 +270,20 @@ def in_cli_words() -> Iterator[None]:
         if not exc.args or not isinstance(exc.args[0], str):
             raise
         raise type(exc)(cli_words(exc.args[0])) from None
+
+
+@contextlib.contextmanager
+def divergence_is_an_error() -> Iterator[None]:
+    """gd or sgd that diverged (a ConvergenceWarning in the library, which returns the
+    model) is an error here: the command saves nothing, and says what helps."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", r"solver '\w+' diverged", ConvergenceWarning)
+        try:
+            yield
+        except ConvergenceWarning as exc:
+            raise FloatingPointError(str(exc)) from None
 
 
 # ----------------------------------------------------------------------------- warnings

@@ -20,7 +20,13 @@ import pandas as pd
 
 from .. import datasets
 from ..estimator import LogisticRegression
-from ._common import cli_words, in_cli_words, relay_warnings, staged_directory
+from ._common import (
+    cli_words,
+    divergence_is_an_error,
+    in_cli_words,
+    relay_warnings,
+    staged_directory,
+)
 from ._figures import draw_figures
 from ._progress import Progress, fmt_loss
 from ._report import Figure, classification_metrics, render_html, render_markdown
@@ -94,7 +100,7 @@ def write_report(
         unit = "epoch" if model.solver == "sgd" else "iter"
         steps = model.max_iter if model.max_iter is not None else _default_steps(model, ds)
         progress = Progress(steps, unit, err, quiet=args.quiet)
-        with relay_warnings(err, words):
+        with relay_warnings(err, words), divergence_is_an_error():
             try:
                 model.fit(
                     sp.X(sp.train),

@@ -166,6 +166,7 @@ def iterate(
         return any(bool(cb(rec, theta)) for cb in callbacks)
 
     stop_reason = "max_iter"
+    diverged = ""  # the warning's text, once gd or sgd has diverged
     at_precision = False
     stalls = 0
     rising = _Rising(evaluation.loss)  # a fixed-step method whose loss climbs and stays up
@@ -195,7 +196,12 @@ def iterate(
         if not (np.all(np.isfinite(theta)) and np.isfinite(evaluation.loss)):
             raise FloatingPointError(_overflowed(solver, objective, n_iter)) from None
         if not solver.exact and rising.up(evaluation.loss):
-            raise FloatingPointError(_diverged(solver, objective, n_iter, rising)) from None
+            diverged = _diverged(solver, objective, n_iter, rising)
+            stop_reason = f"diverged: the loss rose from {rising.start:.4g} to {rising.worst:.4g}"
+            rec = record(n_iter)
+            stopped = stops(rec)
+            yield rec, theta
+            break
         if solver.exact and tol is not None:
             if _progressed(objective, reference, evaluation):
                 reference, stalls = evaluation, 0
@@ -214,6 +220,9 @@ def iterate(
             stop_reason = "callback"
     if verbose and n_iter % print_every != 0:
         _print(solver.name, records[-1])  # always show where training ended
+    if diverged:  # said even for a fixed budget: the model is worse than where it started
+        warnings.warn(diverged, ConvergenceWarning, stacklevel=stacklevel)
+        return Result(theta, evaluation, n_iter, False, stop_reason, records)
     if tol is None:
         return Result(theta, evaluation, n_iter, False, stop_reason, records)
     converged = stop_reason == "tol" or solver.converged(evaluation, tol)
@@ -230,7 +239,8 @@ def iterate(
 STALLS = 5
 #: gd and sgd have diverged when their loss stays this many steps above
 #: ``start + max(start, 1)`` (a stable run never rises above its start; this is more than
-#: a nat worse than it, and at least twice as bad).
+#: a nat worse than it, and at least twice as bad): training stops there with a
+#: ConvergenceWarning that says what helps (``stop_reason`` "diverged: ...").
 RISES = 5
 
 
@@ -279,7 +289,8 @@ def _diverged(solver: Solver, objective: Objective, n_iter: int, rising: _Rising
     return (
         f"solver {solver.name!r} diverged: its loss rose from {rising.start:.4g} to as much "
         f"as {rising.worst:.4g} and stayed above {rising.bound:.4g} for {RISES} iterations "
-        f"(stopped at iteration {n_iter}); {_remedies(solver, objective)}"
+        f"(training stopped at iteration {n_iter}; the model is worse than where it "
+        f"started); {_remedies(solver, objective)}"
     )
 
 
