@@ -213,3 +213,45 @@ def test_the_sample_finds_columns_and_the_first_evaluation_the_rest():
     assert _scaling.first_shows_extremes(Evaluation, 1, raw=True)
     Evaluation.loss = float("inf")
     assert _scaling.first_shows_extremes(Evaluation, 1, raw=False)
+
+
+def test_plots_and_the_command_line_on_huge_and_tiny_features(data, tmp_path):
+    """No RuntimeWarning from figures or commands; the model file's own limits (|coef| and
+    scales up to 1e100) are a one-line error naming the field."""
+    import contextlib
+    import io
+
+    import matplotlib
+    import pandas as pd
+
+    from oneneuron.cli import main
+    from oneneuron.plotting import plot_decision_boundary
+
+    matplotlib.use("Agg")
+    X, y = data
+    for scale in (1e300, 1e-300):
+        model = LogisticRegression().fit(X[:, :2] * scale, y)
+        ax = plot_decision_boundary(model, X[:, :2] * scale, y)
+        matplotlib.pyplot.close(ax.figure)
+
+    def run(*argv):
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            return main([str(a) for a in argv]), err.getvalue()
+
+    huge = tmp_path / "huge.csv"
+    pd.DataFrame({"a": X[:, 0] * 1e300, "b": X[:, 1], "y": y}).to_csv(huge, index=False)
+    model = tmp_path / "m.json"
+    assert run("train", huge, "--target", "y", "--out", model)[0] == 0
+    assert run("evaluate", model, huge, "--target", "y")[0] == 0
+    assert run("predict", model, "--point", "1e308,1e308")[0] == 0
+    tiny = tmp_path / "tiny.csv"
+    pd.DataFrame({"a": X[:, 0] * 1e-300, "b": X[:, 1], "y": y}).to_csv(tiny, index=False)
+    # with the default alpha the optimum on 1e-300 features is (nearly) zero weights
+    assert run("train", tiny, "--target", "y", "--out", tmp_path / "t0.json")[0] == 0
+    args = ("train", tiny, "--target", "y", "--alpha", "0", "--out", tmp_path / "t.json")
+    status, err = run(*args)
+    last = err.splitlines()[-1]  # progress lines come first on stderr
+    assert status == 2 and last.startswith("oneneuron: error: cannot save this model")
+    assert "'coef[0]' must be " in last and "1e+100" in last
+    assert not (tmp_path / "t.json").exists()
