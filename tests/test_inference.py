@@ -402,7 +402,7 @@ def test_bad_arguments_are_named(spector):
         (dict(X=Xa, y=y, level=95), r"level must be in \(0, 1\)"),
         (dict(X=Xa, y=y, ci_method="exact"), "unknown ci_method 'exact'; valid: wald, profile"),
         (dict(X=Xa, y=y, sample_weight=-np.ones(32)), "sample_weight must be >= 0"),
-        (dict(X=Xa, y=np.full(32, 3)), r"y has labels \[3\] that are not among the classes"),
+        (dict(X=Xa, y=np.full(32, 3)), r"y has labels \(3\) that are not among the classes"),
         (dict(X=np.where(Xa > 3, np.nan, Xa), y=y), "NaN in column 0"),
     ]
     for kwargs, message in cases:

@@ -15,11 +15,14 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import validate_data
 
+from . import _rank, _scaling
+from ._messages import listing, plain
 from ._params import check_params
 from ._validation import (
     as_generator,
     check_finite,
     check_finite_sparse,
+    check_labels,
     check_numeric,
     check_sample_weight,
     encode_binary_labels,
@@ -28,13 +31,28 @@ from ._validation import (
 from .data import Source, is_dask, make_source
 from .history import History
 from .objective import Evaluation, Objective, Standardization
+from .penalties import L2
 from .solvers import SOLVERS, Callback, Result, choose_solver
 from .solvers.callbacks import EarlyStopping
 
 if TYPE_CHECKING:
     from .estimator import LogisticRegression
 
-__all__ = ["Plan", "check_X", "check_Xy", "finish", "parametrization", "plan", "weights"]
+__all__ = [
+    "Plan",
+    "RankDeficientWarning",
+    "check_X",
+    "check_Xy",
+    "finish",
+    "parametrization",
+    "plan",
+    "weights",
+]
+
+
+class RankDeficientWarning(UserWarning):
+    """The design [X 1] is rank deficient and alpha = 0: the coefficients are not unique."""
+
 
 Array = NDArray[np.floating]
 
@@ -54,6 +72,7 @@ class Plan:
     stopper: EarlyStopping | None
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
+    param: Standardization
 
 
 # ----------------------------------------------------------------------------- input
@@ -71,6 +90,8 @@ def check_Xy(est: LogisticRegression, X: Any, y: Any, reset: bool) -> tuple[Any,
             del est.feature_names_in_
         return X, y
     check_numeric(X)
+    if y is not None:
+        y = check_labels(y)
     Xa, ya = validate_data(
         est,
         X,
@@ -126,29 +147,34 @@ def _plain_arrays(X: Any, y: Any) -> bool:
 def weights(
     est: LogisticRegression, y: NDArray[Any], y01: Array, sample_weight: Any
 ) -> Array | None:
-    """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones)."""
+    """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones), times a
+    power of two that brings the largest to [0.5, 1) (J is invariant to a common factor:
+    weights of 1e307 or 1e-320 each fit as weights of 1 do)."""
     sw = None if sample_weight is None else check_sample_weight(sample_weight, len(y))
     if est.class_weight is None:
-        return sw
+        return _scaling.normalise_weights(sw)
     if isinstance(est.class_weight, dict):
-        unknown = set(est.class_weight) - set(est.classes_.tolist())
+        unknown = [c for c in est.class_weight if c not in est.classes_.tolist()]
         if unknown:
             raise ValueError(
-                f"class_weight names labels {sorted(map(repr, unknown))} that are not "
-                f"classes of y {est.classes_.tolist()!r}"
+                f"class_weight names labels {listing(unknown)} that are not classes of y "
+                f"{listing(est.classes_)}"
             )
     cw = compute_class_weight(est.class_weight, classes=est.classes_, y=y)
     per_sample = np.where(y01 == 1, cw[1], cw[0])
-    return per_sample if sw is None else sw * per_sample
+    if sw is None:
+        return per_sample
+    # sw * class weight could overflow: both brought to [0.5, 1) first (J is unchanged)
+    return _scaling.normalise_weights(_scaling.normalise_weights(sw) * per_sample)
 
 
 def check_eval_set(est: LogisticRegression, X_val: Any, y_val: Any) -> tuple[Any, Array]:
     """Validation features and labels encoded with the model's classes."""
     Xv = check_X(est, X_val, name="eval_set X")
-    yv = np.asarray(y_val).ravel()
+    yv = check_labels(y_val, "eval_set y").ravel()
     if len(yv) != Xv.shape[0]:
         raise ValueError(f"eval_set has {Xv.shape[0]} rows in X but {len(yv)} labels")
-    _, yv01 = encode_binary_labels(yv, est.classes_)
+    _, yv01 = encode_binary_labels(yv, est.classes_, "eval_set y")
     return Xv, yv01
 
 
@@ -184,9 +210,8 @@ def external_source(est: LogisticRegression, X: Any, y: Any, sample_weight: Any)
         del est.feature_names_in_
     classes = np.asarray(source.labels())
     if len(classes) != 2:
-        shown = ", ".join(repr(c) for c in classes[:10])
         raise ValueError(
-            f"y has {len(classes)} class(es) ({shown}); one neuron separates exactly two"
+            f"y has {len(classes)} class(es) {listing(classes)}; one neuron separates exactly two"
         )
     est.classes_ = classes
     class_weights = None
@@ -200,58 +225,106 @@ def _class_weights(est: LogisticRegression, classes: Any, source: Source) -> Any
     if est.class_weight == "balanced":
         counts = source.label_counts(classes)
         return counts.sum() / (2.0 * counts)
-    unknown = set(est.class_weight) - set(classes.tolist())  # type: ignore[arg-type]
+    unknown = [c for c in est.class_weight if c not in classes.tolist()]  # type: ignore[union-attr]
     if unknown:
         raise ValueError(
-            f"class_weight names labels {sorted(map(repr, unknown))} that are not "
-            f"classes of y {classes.tolist()!r}"
+            f"class_weight names labels {listing(unknown)} that are not classes of y "
+            f"{listing(classes)}"
         )
     return np.array([float(est.class_weight.get(c, 1.0)) for c in classes])  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- scaling
-def set_scaling(est: LogisticRegression, source: Source) -> None:
-    """``x_mean_`` and ``x_scale_`` from the source's column moments (no copy of X)."""
+def set_scaling(
+    est: LogisticRegression, source: Source, absmax: Array | None = None
+) -> Array | None:
+    """``x_mean_`` and ``x_scale_`` from the source's column moments (no copy of X), free
+    of overflow for columns of any finite magnitude (see :func:`._scaling.moments`).
+
+    Returns the columns' largest |x|: ``absmax`` (a sample's), or the exact ones when
+    they had to be found.
+    """
     est.x_mean_ = None
     est.x_scale_ = None
     if est.standardize:
         source.check_finite()  # the statistics of a column with NaN would be NaN
-        mean, std = source.column_moments()
+        mean, std, absmax = _scaling.moments(source, absmax)
         est.x_mean_ = mean
         est.x_scale_ = np.where(std > 0, std, 1.0)
+    return absmax
 
 
-def parametrization(est: LogisticRegression, n_features: int) -> Standardization:
-    """The map between the solver's theta and the raw ``coef_``, ``intercept_``."""
-    return Standardization(
-        getattr(est, "x_mean_", None), getattr(est, "x_scale_", None), est.fit_intercept, n_features
-    )
+def parametrization(
+    est: LogisticRegression, n_features: int, scale: Array | None = None
+) -> Standardization:
+    """The map between the solver's theta and the raw ``coef_``, ``intercept_``: the
+    standardisation, or the exact solvers' column units ``scale`` (see :mod:`._scaling`)."""
+    if scale is None:
+        scale = getattr(est, "x_scale_", None)
+    return Standardization(getattr(est, "x_mean_", None), scale, est.fit_intercept, n_features)
 
 
-def to_theta(est: LogisticRegression, coef: Any, intercept: Any, d: int) -> Array:
+def to_theta(
+    est: LogisticRegression,
+    coef: Any,
+    intercept: Any,
+    d: int,
+    param: Standardization | None = None,
+) -> Array:
     """Raw-space (coef, intercept) to the solver's theta (standardised space)."""
-    w = np.zeros(d) if coef is None else np.asarray(coef, dtype=float).reshape(-1)
-    if w.shape != (d,):
-        raise ValueError(f"coef_init has {w.size} values; X has {d} features")
-    b = 0.0 if intercept is None else float(np.asarray(intercept, dtype=float).reshape(-1)[0])
-    return parametrization(est, d).from_raw(w, b)
+    w = np.zeros(d) if coef is None else _start("coef_init", coef, [(d,), (1, d)], d)
+    b = 0.0 if intercept is None else float(_start("intercept_init", intercept, [(), (1,)], d)[0])
+    return (param or parametrization(est, d)).from_raw(w, b)
 
 
-def store(est: LogisticRegression, theta: Array) -> None:
+def _start(name: str, value: Any, shapes: list[tuple[int, ...]], d: int) -> Array:
+    """A starting value as finite floats of one of ``shapes``, flattened."""
+    try:
+        values = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold numbers; got {plain(value)}") from None
+    if values.shape not in shapes:
+        wanted = " or ".join(str(s) for s in shapes)
+        raise ValueError(
+            f"{name} has {values.size} values; X has {d} features, so it must have shape "
+            f"{wanted}; got {values.shape}"
+        )
+    flat = values.reshape(-1)
+    bad = np.flatnonzero(~np.isfinite(flat))
+    if bad.size:
+        raise ValueError(f"{name} holds {plain(flat[bad[0]])} at index {bad[0]}; it must be finite")
+    return flat
+
+
+def store(est: LogisticRegression, theta: Array, param: Standardization | None = None) -> None:
     """Set ``coef_`` and ``intercept_`` (raw units) from the solver's theta."""
-    w, b = parametrization(est, est.n_features_in_).raw(theta)
+    w, b = (param or parametrization(est, est.n_features_in_)).raw(theta)
     est.coef_ = np.array(w, dtype=float).reshape(1, -1)
     est.intercept_ = np.array([b])
 
 
 # ----------------------------------------------------------------------------- runs
-def objective(est: LogisticRegression, source: Source, check: bool = True) -> Objective:
+def objective(
+    est: LogisticRegression,
+    source: Source,
+    check: bool = True,
+    scale: Array | None = None,
+    row_scale: Array | None = None,
+) -> Objective:
+    """J for the run; ``scale`` and ``row_scale`` as :func:`._scaling.coordinates` says
+    (with ``scale``, theta_j = scale_j w_j and the penalty is weighted by 1 / scale_j)."""
+    penalty = None
+    if scale is not None and est.alpha > 0:
+        with np.errstate(under="ignore"):
+            penalty = L2(est.alpha, weights=1.0 / scale)
     return Objective(
         source,
+        penalty=penalty,
         alpha=est.alpha,
         fit_intercept=est.fit_intercept,
         offset=est.x_mean_,
-        scale=est.x_scale_,
+        scale=est.x_scale_ if scale is None else scale,
+        row_scale=row_scale,
         threshold=est.threshold,
         check_finite=check,
     )
@@ -296,31 +369,39 @@ def plan(
             Xc, X_val, y01, y_val, sw = holdout_split(Xc, y01, sw, est.validation_fraction, rng)
             held_out = (X_val, y_val)
         source = make_source(Xc, y01, sw)
-    set_scaling(est, source)
-    validation = None
-    if held_out is not None:  # scored unweighted and unpenalised, in the model's scaling
-        validation = Objective(
-            *held_out, offset=est.x_mean_, scale=est.x_scale_, threshold=est.threshold
-        )
-    # X was checked already when split or standardised
-    obj = objective(est, source, check=not (est.early_stopping or est.standardize))
-    theta0 = to_theta(est, coef_init, intercept_init, source.n_features)
+    n_params = source.n_features + int(est.fit_intercept)
     name = (
         chosen
         if chosen != "auto"
-        else choose_solver(source.n_samples, obj.n_params, in_memory=source.in_memory)
+        else choose_solver(source.n_samples, n_params, in_memory=source.in_memory)
     )
     if SOLVERS[name].needs_rows and not source.in_memory and not source.shuffles:
         raise ValueError(
             f"solver={name!r} draws random rows, which {type(source).__name__} data cannot "
             "hand out; use 'lbfgs', 'newton' or 'gd'"
         )
-    if SOLVERS[name].forms_hessian and obj.n_params > NEWTON_HESSIAN_MAX_PARAMS:
+    if SOLVERS[name].forms_hessian and n_params > NEWTON_HESSIAN_MAX_PARAMS:
         raise ValueError(
-            f"solver={name!r} forms a {obj.n_params} x {obj.n_params} Hessian; with more "
+            f"solver={name!r} forms a {n_params} x {n_params} Hessian; with more "
             f"than {NEWTON_HESSIAN_MAX_PARAMS} parameters use solver='lbfgs' (or 'auto')"
         )
-    solver = make_solver(est, name, rng)
+    absmax = set_scaling(est, source, _scaling.sample_absmax(source))
+    # X was checked already when split or standardised
+    check = not (est.early_stopping or est.standardize)
+    run = _Run(est, name, rng, source, held_out, coef_init, intercept_init, check)
+    run.build(absmax, exact=False)
+    if run.first_shows_extremes():  # rare extreme values the sample missed
+        absmax = _scaling.column_absmax(source)
+        if est.standardize:
+            set_scaling(est, source, absmax)
+        run.build(absmax, exact=True)
+    obj, solver, validation, theta0, param = (
+        run.obj,
+        run.solver,
+        run.validation,
+        run.theta0,
+        run.param,
+    )
     cbs = list(callbacks)
     stopper = None
     if est.early_stopping:
@@ -330,34 +411,107 @@ def plan(
     kwargs = dict(
         tol=est.tol,
         max_iter=steps,
-        monitor=_monitor(est, validation),
+        monitor=_monitor(est, validation, param),
         callbacks=cbs,
         verbose=est.verbose,
         print_every=1 if est.verbose >= 2 else max(1, steps // 10),
     )
-    return Plan(name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs)
+    return Plan(name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs, param)
+
+
+class _Run:
+    """The objective, solver and starting point of a run, in the coordinates that the
+    columns' magnitudes call for (see :mod:`._scaling`)."""
+
+    def __init__(
+        self,
+        est: LogisticRegression,
+        name: str,
+        rng: np.random.Generator | None,
+        source: Source,
+        held_out: tuple[Any, Any] | None,
+        coef_init: Any,
+        intercept_init: Any,
+        check: bool,
+    ) -> None:
+        self.est, self.name, self.rng, self.source = est, name, rng, source
+        self.held_out, self.init, self.check = held_out, (coef_init, intercept_init), check
+
+    def build(self, absmax: Array | None, exact: bool) -> None:
+        """Objective, solver, validation objective and theta0 for columns of the given
+        largest |x| (``exact``: the exact maxima, no further look needed)."""
+        est, d = self.est, self.source.n_features
+        scale, row_scale = _scaling.coordinates(
+            absmax,
+            standardize=bool(est.standardize),
+            exact=SOLVERS[self.name].exact,
+            alpha=float(est.alpha),
+            solver=self.name,
+        )
+        self.looked = exact
+        self.raw = scale is None and not est.standardize
+        self.param = parametrization(est, d, scale)
+        self.obj = objective(est, self.source, self.check, scale, row_scale)
+        self.check = False  # by the objective, or at the first evaluation: once is enough
+        self.validation = None
+        if self.held_out is not None:  # scored unweighted and unpenalised, in theta's units
+            self.validation = Objective(
+                *self.held_out,
+                offset=est.x_mean_,
+                scale=est.x_scale_ if scale is None else scale,
+                row_scale=row_scale,
+                threshold=est.threshold,
+            )
+        self.theta0 = to_theta(est, *self.init, d, self.param)
+        self.solver = make_solver(est, self.name, self.rng)
+
+    def first_shows_extremes(self) -> bool:
+        """Start the solver (its first evaluation is kept for the run, so this costs no
+        pass) and say whether it shows columns of extreme magnitude."""
+        if self.looked:
+            return False
+        obj = self.obj
+        with obj.remembering(), obj.single_blas(), np.errstate(all="ignore"):
+            first = self.solver.start(obj, self.theta0)
+        return _scaling.first_shows_extremes(first, self.source.n_features, self.raw)
 
 
 def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
-    """Store what a finished training run produced."""
+    """Store what a finished training run produced.
+
+    With early stopping the model is the iterate of lowest validation loss; when that is
+    not the last one, ``n_iter_``, ``converged_`` (False: the run would have stopped at a
+    converged iterate), ``stop_reason_`` and ``history_`` (which then ends at it)
+    describe that iterate, so that they and the saved model agree.
+    """
     stopper = plan.stopper
-    theta = result.theta if stopper is None or stopper.best is None else stopper.best
-    store(est, theta)
+    theta, n_iter, records = result.theta, result.n_iter, result.records
+    converged, stop_reason = result.converged, result.stop_reason
+    if stopper is not None and stopper.best is not None and stopper.best_iteration < n_iter:
+        theta, kept = stopper.best, stopper.best_iteration
+        records = [r for r in records if r["iteration"] <= kept]
+        converged = False
+        stop_reason = (
+            f"early stopping: kept iteration {kept}, the lowest validation loss (the run "
+            f"stopped at iteration {n_iter}: {result.stop_reason})"
+        )[:256]
+        n_iter = kept
+    store(est, theta, plan.param)
     est.solver_ = plan.name
-    est.n_iter_ = result.n_iter
-    est.converged_ = result.converged
-    est.stop_reason_ = result.stop_reason
-    est.history_ = History(result.records, unit=plan.unit)
+    est.n_iter_ = n_iter
+    est.converged_ = converged
+    est.stop_reason_ = stop_reason
+    est.history_ = History(records, unit=plan.unit)
     est._sgd_state = None
     if est.alpha == 0:
         final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
         _warn_if_separable(est, final)
+        _warn_if_rank_deficient(est, plan.objective.source)
 
 
-def _monitor(est: LogisticRegression, validation: Objective | None) -> Any:
+def _monitor(est: LogisticRegression, validation: Objective | None, param: Standardization) -> Any:
     if validation is None and not est.record_weights:
         return None
-    param = parametrization(est, est.n_features_in_)
 
     def monitor(theta: Array) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -390,27 +544,44 @@ def _warn_if_separable(est: LogisticRegression, final: Evaluation) -> None:
         )
 
 
+def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:
+    """Warn when ``[X 1]`` is rank deficient: with alpha = 0 the optimum is not unique."""
+    columns = _rank.dependent_columns(source, bool(est.fit_intercept))
+    if columns:
+        warnings.warn(_rank.warning(columns, source.n_features), RankDeficientWarning, stacklevel=4)
+
+
 def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weight: Any) -> None:
     """One epoch of mini-batch SGD over (X, y) from the current weights (partial_fit)."""
     first = not hasattr(est, "classes_")
+    if isinstance(est.class_weight, str) and est.class_weight == "balanced":
+        raise ValueError(
+            "class_weight='balanced' needs the class counts of all the data, which "
+            "partial_fit never sees at once; compute weights from a representative sample "
+            "of the labels, e.g. sklearn.utils.class_weight.compute_class_weight('balanced', "
+            "classes=classes, y=y_sample), and pass them as class_weight={label: weight}"
+        )
     if first:
         check_params(est.get_params(deep=False))
         if classes is None:
             raise ValueError("classes must be given on the first call to partial_fit")
     Xc, yc = check_Xy(est, X, y, reset=first)
     if first:
-        classes = np.unique(np.asarray(classes))
+        classes = np.unique(check_labels(classes, "classes"))
         if len(classes) != 2:
             raise ValueError(
                 "Only binary classification is supported. classes must hold exactly "
-                f"two labels; got {classes.tolist()!r}"
+                f"two labels; got {listing(classes)}"
             )
         est.classes_ = classes
     _, y01 = encode_binary_labels(yc, est.classes_)
     sw = weights(est, yc, y01, sample_weight)
     source = make_source(Xc, y01, sw)
     if first:
-        set_scaling(est, source)
+        absmax = set_scaling(est, source, _scaling.sample_absmax(source))
+        _scaling.coordinates(
+            absmax, standardize=bool(est.standardize), exact=False, alpha=0.0, solver="sgd"
+        )
         est._sgd_state = None
         est.history_ = History(unit="epoch")
         est.n_iter_ = 0

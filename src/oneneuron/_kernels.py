@@ -25,6 +25,7 @@ an error instead of a silent fallback.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -205,14 +206,49 @@ def _csr_pass(
     return part, grad_b, n_correct
 
 
-def _compile(function: Callable[..., Any]) -> Callable[..., tuple[float, float, int]] | None:
-    if numba is None:  # pragma: no cover
-        return None
-    # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf assumptions,
-    # so NaN and inf propagate exactly as in the NumPy path
-    return numba.njit(  # type: ignore[no-any-return]
-        fastmath={"reassoc", "contract"}, nogil=True, cache=True
-    )(function)
+class _Kernel:
+    """A function compiled by Numba on its first call (not at import).
+
+    The compiled code is cached on disk when Numba finds a directory it can write (next
+    to this file, ``NUMBA_CACHE_DIR``, or the user's cache directory); on a read-only
+    installation it is compiled in memory only, once per process, instead of failing.
+    """
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.__name__ = function.__name__
+        self.__doc__ = function.__doc__
+        self._compiled: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any) -> tuple[float, float, int]:
+        compiled = self._compiled
+        if compiled is None:
+            try:
+                return self.compile()(*args)  # type: ignore[no-any-return]
+            except OSError:  # the cache could not be written after all: compile in memory
+                self._compiled = self._jit(cache=False)
+                compiled = self._compiled
+        return compiled(*args)  # type: ignore[no-any-return]
+
+    def compile(self, cache: bool = True) -> Any:
+        """The Numba dispatcher: with a disk cache when one can be written, else without."""
+        with self._lock:
+            if self._compiled is None:
+                try:
+                    self._compiled = self._jit(cache=cache)
+                except (RuntimeError, OSError):  # "no locator available": nowhere to write
+                    self._compiled = self._jit(cache=False)
+            return self._compiled
+
+    def _jit(self, cache: bool) -> Any:
+        # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf
+        # assumptions, so NaN and inf propagate exactly as in the NumPy path
+        return numba.njit(fastmath={"reassoc", "contract"}, nogil=True, cache=cache)(self.function)
+
+
+def _compile(function: Callable[..., Any]) -> _Kernel | None:
+    return None if numba is None else _Kernel(function)
 
 
 block_pass = _compile(_block_pass)

@@ -24,8 +24,29 @@ __all__ = ["accuracy", "decision", "labels", "log_proba", "proba"]
 
 
 def _logits(X: Any, coef: NDArray[np.floating], intercept: float) -> NDArray[np.floating]:
-    z = X @ coef.astype(X.dtype, copy=False) + intercept
-    return np.asarray(z, dtype=np.float64).ravel()
+    """``X w + b`` per row; a row whose products overflow gets its logit from the rescaled
+    row (exactly ``±inf`` when the logit is beyond float64, never NaN)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ coef.astype(X.dtype, copy=False) + intercept
+    z = np.array(z, dtype=np.float64).ravel()
+    bad = ~np.isfinite(z)
+    if bad.any():
+        z[bad] = _scaled_logits(X[bad], coef, intercept)
+    return z
+
+
+def _scaled_logits(X: Any, coef: NDArray[np.floating], intercept: float) -> NDArray[np.floating]:
+    """``X w + b`` as ``2^(e_i + f) (X_i / 2^e_i . w / 2^f + b / 2^(e_i + f))``: powers of
+    two bring every row and the weights to at most 1, so the dot products cannot
+    overflow; only the last, exact, scaling can, to ±inf."""
+    rows = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
+    _, e = np.frexp(np.abs(rows).max(axis=1) if rows.shape[1] else np.zeros(len(rows)))
+    _, f = np.frexp(np.max(np.abs(coef)) if coef.size else 0.0)
+    power = e + f
+    inner = np.ldexp(rows, -e[:, None]) @ np.ldexp(np.asarray(coef, dtype=np.float64), -f)
+    inner += np.ldexp(float(intercept), -power)
+    with np.errstate(over="ignore"):
+        return np.ldexp(inner, power)  # type: ignore[no-any-return]
 
 
 def decision(est: LogisticRegression, X: Any) -> Any:

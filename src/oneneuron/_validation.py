@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.model_selection import train_test_split
-from sklearn.utils.multiclass import type_of_target
+
+from ._labels import check_labels, encode_binary_labels
+from ._messages import plain
 
 __all__ = [
     "as_generator",
@@ -22,6 +24,7 @@ __all__ = [
     "check_integer",
     "check_number",
     "check_numeric",
+    "check_labels",
     "check_sample_weight",
     "encode_binary_labels",
     "holdout_split",
@@ -108,83 +111,6 @@ def check_finite_sparse(X: Any, name: str = "X") -> None:
     )
 
 
-def encode_binary_labels(
-    y: NDArray[Any], classes: NDArray[Any] | None = None
-) -> tuple[NDArray[Any], NDArray[np.floating]]:
-    """Map any two labels onto {0, 1}.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n,)
-        Labels: ints, strings, bools, floats with two distinct values.
-    classes : ndarray of shape (2,), optional
-        Known classes (from an earlier fit); labels outside them are an error.
-
-    Returns
-    -------
-    classes : ndarray of shape (2,)
-        Sorted; ``classes[1]`` is the positive class (label 1).
-    y01 : ndarray of shape (n,)
-        1.0 where ``y == classes[1]``.
-    """
-    found = _two_numeric_labels(y)
-    if found is not None:  # the common case, without sorting or hashing n labels
-        return _encoded(y, found, classes)
-    kind = type_of_target(y, input_name="y")
-    found = np.unique(y)
-    if kind == "continuous" and len(found) <= 2:
-        kind = "binary"  # two float labels such as 2.5 and 7.0 name two classes
-    if kind not in ("binary", "multiclass"):
-        raise ValueError(
-            f"Unknown label type: {kind!r}; a classifier needs discrete labels "
-            "(two distinct values)"
-        )
-    if classes is None:
-        if len(found) < 2:
-            raise ValueError(
-                f"y has only 1 class ({found[0]!r}); training needs samples of both classes"
-            )
-        if len(found) > 2:
-            shown = ", ".join(repr(c) for c in found[:10])
-            raise ValueError(
-                f"Only binary classification is supported. y has {len(found)} classes "
-                f"({shown}); one neuron separates exactly two"
-            )
-    return _encoded(y, found, classes)
-
-
-def _two_numeric_labels(y: NDArray[Any]) -> NDArray[Any] | None:
-    """The sorted distinct labels of a numeric y holding exactly two values, else None.
-
-    Two O(n) reductions and one comparison pass; anything else (strings, NaN, one or
-    more than two values) returns None and goes through the general path, which also
-    words the errors.
-    """
-    if y.ndim != 1 or y.size == 0 or y.dtype.kind not in "biuf":
-        return None
-    lo, hi = y.min(), y.max()
-    if lo == hi or not (np.isfinite(lo) and np.isfinite(hi)):
-        return None
-    if np.count_nonzero(y == lo) + np.count_nonzero(y == hi) != y.size:
-        return None
-    return np.array([lo, hi], dtype=y.dtype)
-
-
-def _encoded(
-    y: NDArray[Any], found: NDArray[Any], classes: NDArray[Any] | None
-) -> tuple[NDArray[Any], NDArray[np.floating]]:
-    if classes is None:
-        classes = found
-    else:
-        unknown = np.setdiff1d(found, classes)
-        if len(unknown):
-            raise ValueError(
-                f"y has labels {unknown.tolist()!r} that are not among the classes "
-                f"{classes.tolist()!r} this model was trained on"
-            )
-    return classes, (y == classes[1]).astype(np.float64)
-
-
 def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float64]:
     """Validate sample weights: shape (n,), finite, non-negative, not all zero."""
     sw = np.asarray(sample_weight, dtype=np.float64)
@@ -201,7 +127,7 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float6
     if np.any(sw < 0):
         raise ValueError(
             f"sample_weight must be non-negative; index {np.flatnonzero(sw < 0)[0]} is "
-            f"{sw[sw < 0][0]!r}"
+            f"{plain(sw[sw < 0][0])}"
         )
     if not np.any(sw > 0):
         raise ValueError("sample_weight is zero for every sample; nothing to learn from")
@@ -234,7 +160,8 @@ def as_generator(random_state: Any) -> np.random.Generator:
     if random_state is None or isinstance(random_state, numbers.Integral):
         return np.random.default_rng(None if random_state is None else int(random_state))
     raise ValueError(
-        f"random_state must be None, an int, a numpy Generator or RandomState; got {random_state!r}"
+        "random_state must be None, an integer >= 0, a numpy Generator or RandomState; "
+        f"got {plain(random_state)}"
     )
 
 
@@ -248,8 +175,11 @@ def check_number(
     high_open: bool = False,
 ) -> None:
     """Raise ValueError unless ``value`` is a finite real number in the given range."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ok = ok and math.isfinite(float(value))
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    try:
+        ok = ok and math.isfinite(float(value))
+    except OverflowError:  # an int beyond float64, such as 10**400
+        ok = False
     if ok and low is not None:
         ok = value > low if strict else value >= low
     if ok and high is not None:
@@ -258,10 +188,19 @@ def check_number(
         lo = "" if low is None else ("> " if strict else ">= ") + f"{low:g}"
         hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
         rng = " and ".join(s for s in (lo, hi) if s)
-        raise ValueError(f"{name} must be a finite number {rng}; got {value!r}")
+        raise ValueError(f"{name} must be a finite number {rng}; got {plain(value)}")
 
 
-def check_integer(name: str, value: Any, *, low: int) -> None:
-    """Raise ValueError unless ``value`` is an integer >= ``low``."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+def check_integer(name: str, value: Any, *, low: int, high: int | None = None) -> None:
+    """Raise ValueError unless ``value`` is an integer in ``[low, high]``."""
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    ok = ok and low <= value and (high is None or value <= high)
+    if not ok:
+        top = "" if high is None else f" and <= {_integer(high)}"
+        raise ValueError(f"{name} must be an integer >= {low}{top}; got {plain(value)}")
+
+
+def _integer(value: int) -> str:
+    """``2**63 - 1`` for such a bound, else the number."""
+    k = (value + 1).bit_length() - 1
+    return f"2**{k} - 1" if k > 20 and value + 1 == 2**k else str(value)

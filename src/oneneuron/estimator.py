@@ -241,7 +241,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             except StopIteration as done:
                 _fitting.finish(self, plan, done.value)
                 return
-            _fitting.store(self, theta)
+            _fitting.store(self, theta, plan.param)
             self.n_iter_ = int(record["iteration"])
             self.history_.append(record)
             yield dict(record)
@@ -255,8 +255,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ) -> LogisticRegression:
         """One epoch of mini-batch SGD over (X, y), continuing from the current weights.
 
-        ``classes`` (both labels) is required on the first call. With
-        ``standardize=True`` the first call's statistics are kept for later calls.
+        ``classes`` (both labels) is required on the first call.
+
+        With ``standardize=True`` the first call's column statistics (``x_mean_``,
+        ``x_scale_``) are kept for every later call: they fix the coordinates the SGD
+        state (momentum) and the penalty live in, so they cannot follow the stream. Give
+        a representative first chunk, or standardise the stream yourself (for instance
+        with statistics from a sample) and leave ``standardize=False``.
+        ``class_weight="balanced"`` is refused (it needs the class counts of all the
+        data): pass weights computed from a sample of the labels as a dict.
         """
         _fitting.sgd_epoch(self, X, y, classes, sample_weight)
         return self

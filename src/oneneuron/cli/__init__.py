@@ -1,7 +1,7 @@
 """The ``oneneuron`` command line: ``main(argv) -> exit status`` and its error handling.
 
-Subcommands: ``demo``, ``train``, ``predict``, ``evaluate``, ``plot``, ``info``,
-``export``, ``playground``. Results go
+Subcommands: ``demo``, ``train``, ``report``, ``predict``, ``evaluate``, ``plot``,
+``info``, ``export``, ``playground``. Results go
 to stdout, progress and messages to stderr. A user error (bad option, missing file or
 column, bad value, corrupt model, wrong feature count) prints one line
 ``oneneuron: error: <message>`` and returns 2; any other exception propagates with its
@@ -123,11 +123,12 @@ def _silence_stdout() -> None:
 
 
 def _command(name: str) -> Callable[..., int]:
-    from . import _commands, _demo, _export, _playground, _predict
+    from . import _commands, _demo, _export, _pipeline, _playground, _predict
 
     table: dict[str, Any] = {
         "demo": _demo.demo,
         "train": _commands.train,
+        "report": _pipeline.report,
         "predict": _predict.predict,
         "evaluate": _commands.evaluate,
         "plot": _commands.plot,

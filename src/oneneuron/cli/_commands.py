@@ -21,7 +21,10 @@ from ..solvers import SOLVERS, choose_solver
 from ._common import (
     atomic_write,
     check_out_file,
+    cli_words,
+    divergence_is_an_error,
     image_format,
+    in_cli_words,
     is_stdout,
     load_model_file,
     relay_warnings,
@@ -31,7 +34,7 @@ from ._common import (
 from ._progress import Progress, fmt_loss
 from ._report import classification_metrics, confusion_lines, metrics_table
 
-__all__ = ["evaluate", "info", "plot", "printable", "train"]
+__all__ = ["class_weights", "evaluate", "info", "plot", "printable", "train"]
 
 
 # ------------------------------------------------------------------------------ train
@@ -44,17 +47,21 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = check_out_file(args.out)
     ds = load_table(args.data, args.target)
     name = args.solver if args.solver != "auto" else choose_solver(*ds.X.shape)
-    model = LogisticRegression(
-        solver=args.solver,
-        alpha=args.alpha,
-        max_iter=args.epochs,
-        learning_rate=args.learning_rate,
-        batch_size=args.batch_size,
-        early_stopping=args.validation is not None,
-        validation_fraction=args.validation if args.validation is not None else 0.1,
-        standardize=args.standardize,
-        random_state=args.seed,
-    )
+    with in_cli_words():
+        model = LogisticRegression(
+            solver=args.solver,
+            alpha=args.alpha,
+            max_iter=args.epochs,
+            learning_rate=args.learning_rate,
+            batch_size=args.batch_size,
+            tol=None if name == "sgd" else 1e-6,  # sgd: a fixed budget of epochs
+            early_stopping=args.validation is not None,
+            validation_fraction=args.validation if args.validation is not None else 0.1,
+            standardize=args.standardize,
+            threshold=args.threshold,
+            class_weight=class_weights(args.class_weight, ds.y, args.target),
+            random_state=args.seed,
+        )
     if ds.needs_scaling and not args.standardize and name in ("gd", "sgd"):
         err.write(
             "oneneuron: note: the feature ranges differ by more than 10x; "
@@ -64,34 +71,51 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     facts = SOLVERS[name]
     total = args.epochs if args.epochs is not None else facts.default_max_iter
     progress = Progress(total, "epoch" if facts.unit == "epoch" else "iter", err, quiet=args.quiet)
-    with relay_warnings(err):
+    with relay_warnings(err, cli_words), in_cli_words(), divergence_is_an_error():
         try:
             model.fit(X, ds.y, callbacks=[progress])
         finally:
             progress.close()
-    accuracy = float(model.score(X, ds.y))
     atomic_write(target, model.save)
     if is_stdout(target):  # the model went to stdout: the summary goes to stderr
         out = err
-    final = model.history_[-1]
+    final = model.history_[-1]  # the kept model's record: training rows only
     features = ", ".join(ds.feature_names[:6]) + (", ..." if ds.n_features > 6 else "")
+    if model.tol is None:
+        status = "a fixed budget"
+    else:
+        status = "converged" if model.converged_ else "not converged"
     rows = [
         ("data", f"{args.data}: {ds.n_samples} rows, {ds.n_features} features ({features})"),
         ("classes", ", ".join(str(c) for c in model.classes_)),
         ("solver", model.solver_),
-        (
-            "iterations",
-            f"{model.n_iter_} ({'converged' if model.converged_ else 'not converged'}"
-            f", stop: {model.stop_reason_})",
-        ),
+        ("iterations", f"{model.n_iter_} ({status}, stop: {model.stop_reason_})"),
         ("final loss", fmt_loss(final["loss"])),
-        ("training accuracy", f"{accuracy:.4f}"),
+        ("training accuracy", f"{final['accuracy']:.4f}"),
     ]
     if "val_loss" in final:
-        rows.append(("validation loss", fmt_loss(float(np.min(model.history_["val_loss"])))))
+        rows.append(("validation loss", fmt_loss(float(final["val_loss"]))))
+        rows.append(("validation accuracy", f"{final['val_accuracy']:.4f}"))
     rows.append(("model", "standard output" if is_stdout(target) else str(target)))
     _table(out, rows)
     return 0
+
+
+def class_weights(given: Any, y: np.ndarray, target: str) -> Any:
+    """``--class-weight`` for the labels of the table: None, "balanced", or a dict from
+    each named label (matched by its text) to its weight."""
+    if given is None or given == "balanced":
+        return given
+    labels = {str(v): v for v in np.unique(y).tolist()}
+    weights = {}
+    for text, weight in given:
+        if text not in labels:
+            shown = ", ".join(sorted(labels))
+            raise ValueError(
+                f"--class-weight names the label {text!r}; the labels in {target!r} are {shown}"
+            )
+        weights[labels[text]] = weight
+    return weights
 
 
 # --------------------------------------------------------------------------- evaluate

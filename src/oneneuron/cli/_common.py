@@ -28,6 +28,9 @@ __all__ = [
     "STDOUT",
     "atomic_write",
     "check_out_file",
+    "cli_words",
+    "divergence_is_an_error",
+    "in_cli_words",
     "feature_frame",
     "is_stdout",
     "load_model_file",
@@ -233,10 +236,61 @@ def _clip(text: str, k: int = 40) -> str:
     return text if len(text) <= k else text[:k] + "..."
 
 
+# --------------------------------------------------------------------- words of the CLI
+#: The estimator's words in messages -> the command line's (``train`` and ``report``).
+_CLI_WORDS = [
+    (re.compile(r"\bstandardize=True\b"), "--standardize"),
+    (re.compile(r"\bsolver='(\w+)'"), r"--solver \1"),
+    (re.compile(r"\bmax_iter=(\d+)"), r"--epochs \1"),
+    (re.compile(r"\bmax_iter\b"), "--epochs"),
+    (re.compile(r"\blearning_rate\b"), "--learning-rate"),
+    (re.compile(r"\bbatch_size\b"), "--batch-size"),
+    (re.compile(r"\bclass_weight\b"), "--class-weight"),
+    (re.compile(r"\brandom_state\b"), "--seed"),
+    (re.compile(r"\bvalidation_fraction\b"), "--validation"),
+    (re.compile(r"(?<![-\w])(alpha|threshold)\b"), r"--\1"),
+]
+
+
+def cli_words(text: str) -> str:
+    """A message about estimator parameters in the words of the command line:
+    ``set standardize=True`` -> ``set --standardize``, ``lower learning_rate`` -> ``lower
+    --learning-rate``, ``raise max_iter`` -> ``raise --epochs``."""
+    for pattern, words in _CLI_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+@contextlib.contextmanager
+def in_cli_words() -> Iterator[None]:
+    """Errors raised in the block (ValueError, FloatingPointError) in the CLI's words."""
+    try:
+        yield
+    except (ValueError, FloatingPointError) as exc:
+        if not exc.args or not isinstance(exc.args[0], str):
+            raise
+        raise type(exc)(cli_words(exc.args[0])) from None
+
+
+@contextlib.contextmanager
+def divergence_is_an_error() -> Iterator[None]:
+    """gd or sgd that diverged (a ConvergenceWarning in the library, which returns the
+    model) is an error here: the command saves nothing, and says what helps."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", r"solver '\w+' diverged", ConvergenceWarning)
+        try:
+            yield
+        except ConvergenceWarning as exc:
+            raise FloatingPointError(str(exc)) from None
+
+
 # ----------------------------------------------------------------------------- warnings
 @contextlib.contextmanager
-def relay_warnings(err: TextIO) -> Iterator[None]:
-    """Print each warning raised in the block as one line ``oneneuron: note: ...`` on ``err``.
+def relay_warnings(err: TextIO, words: Callable[[str], str] | None = None) -> Iterator[None]:
+    """Print each warning raised in the block as one line ``oneneuron: note: ...`` on ``err``
+    (through ``words``, such as :func:`cli_words`, when given).
 
     Filters set to "error" (e.g. ``-W error::RuntimeWarning``) still raise.
     """
@@ -245,6 +299,7 @@ def relay_warnings(err: TextIO) -> Iterator[None]:
     seen = set()
     for w in caught:
         text = " ".join(str(w.message).split())
+        text = words(text) if words is not None else text
         if text not in seen:
             seen.add(text)
             err.write(f"oneneuron: note: {text}\n")

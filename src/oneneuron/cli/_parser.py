@@ -64,20 +64,42 @@ def _int_at_least(low: int) -> Any:
     return parse
 
 
-def _float_in(low: float, high: float = math.inf, *, low_open: bool = False) -> Any:
+def _float_in(
+    low: float, high: float = math.inf, *, low_open: bool = False, high_open: bool = True
+) -> Any:
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        ok = math.isfinite(value) and (value > low if low_open else value >= low) and value < high
+        below = value < high if high_open else value <= high
+        ok = math.isfinite(value) and (value > low if low_open else value >= low) and below
         if not ok:
             lo = ("> " if low_open else ">= ") + f"{low:g}"
-            hi = "" if math.isinf(high) else f" and < {high:g}"
+            hi = "" if math.isinf(high) else (" and < " if high_open else " and <= ") + f"{high:g}"
             raise argparse.ArgumentTypeError(f"must be a finite number {lo}{hi}; got {text!r}")
         return value
 
     return parse
+
+
+def _class_weight(text: str) -> Any:
+    """``balanced``, or ``LABEL=WEIGHT,LABEL=WEIGHT`` as a list of (label text, weight)."""
+    if text.strip().lower() == "balanced":
+        return "balanced"
+    pairs = []
+    for item in text.split(","):
+        label, sep, weight = item.rpartition("=")
+        if not sep or not label.strip():
+            raise argparse.ArgumentTypeError(
+                f"expected 'balanced' or LABEL=WEIGHT pairs such as 0=1,1=5; got {text!r}"
+            )
+        try:
+            value = _float_in(0.0, 1e12, high_open=False)(weight)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(f"weight of {label.strip()!r}: {exc}") from None
+        pairs.append((label.strip(), value))
+    return pairs
 
 
 def _dataset(text: str) -> str:
@@ -120,6 +142,7 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _demo(sub)
     _train(sub)
+    _report(sub)
     _predict(sub)
     _evaluate(sub)
     _plot(sub)
@@ -160,6 +183,41 @@ def _demo(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
+def _model_options(p: Any) -> None:
+    """The options of the model that ``train`` and ``report`` fit."""
+    p.add_argument("--solver", choices=SOLVER_CHOICES, default="auto", help="default: auto")
+    p.add_argument("--alpha", type=_float_in(0.0), default=1e-4, help="L2 penalty (default 1e-4)")
+    p.add_argument(
+        "--epochs",
+        type=_int_at_least(1),
+        help="most iterations (epochs for sgd, which trains exactly this many)",
+    )
+    p.add_argument(
+        "--learning-rate",
+        type=_float_in(0.0, low_open=True),
+        default=0.1,
+        help="step size for gd/sgd (default 0.1)",
+    )
+    p.add_argument(
+        "--batch-size", type=_int_at_least(1), default=64, help="sgd mini-batch (default 64)"
+    )
+    p.add_argument("--standardize", action="store_true", help="train on standardised features")
+    p.add_argument(
+        "--threshold",
+        type=_float_in(0.0, 1.0, high_open=False),
+        default=0.5,
+        help="predict the second class when its probability is at least this (default 0.5)",
+    )
+    p.add_argument(
+        "--class-weight",
+        type=_class_weight,
+        metavar="WEIGHTS",
+        help="'balanced', or LABEL=WEIGHT pairs such as no=1,yes=5: each sample's weight "
+        "is its class's",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
 def _train(sub: Any) -> None:
     p = sub.add_parser(
         "train",
@@ -171,27 +229,13 @@ def _train(sub: Any) -> None:
     p.add_argument(
         "--out", required=True, metavar="MODEL", help="model file to write (.json); - for stdout"
     )
-    p.add_argument("--solver", choices=SOLVER_CHOICES, default="auto", help="default: auto")
-    p.add_argument("--alpha", type=_float_in(0.0), default=1e-4, help="L2 penalty (default 1e-4)")
-    p.add_argument(
-        "--epochs", type=_int_at_least(1), help="most iterations (epochs for sgd); max_iter"
-    )
-    p.add_argument(
-        "--learning-rate",
-        type=_float_in(0.0, low_open=True),
-        default=0.1,
-        help="step size for gd/sgd (default 0.1)",
-    )
-    p.add_argument(
-        "--batch-size", type=_int_at_least(1), default=64, help="sgd mini-batch (default 64)"
-    )
+    _model_options(p)
     p.add_argument(
         "--validation",
         type=_float_in(0.0, 1.0, low_open=True),
         metavar="FRACTION",
         help="hold out this fraction and stop early when its loss stops improving",
     )
-    p.add_argument("--standardize", action="store_true", help="train on standardised features")
     p.add_argument(
         "--stream",
         action="store_true",
@@ -199,7 +243,28 @@ def _train(sub: Any) -> None:
         "ONENEURON_MEMORY_BUDGET, default a quarter of the free memory)",
     )
     p.add_argument("--seed", type=_int_at_least(0), help="random seed")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _report(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="the demo's report for your own table: metrics, curves, figures, a web page",
+        description="Split DATA (stratified, seeded) into train, validation and test parts, "
+        "train one neuron on the first, score the second at every iteration, and write "
+        "model.json, metrics.json, figures, report.md and index.html (test metrics) into "
+        "DIR. Prints the path of index.html last.",
+    )
+    p.add_argument("data", metavar="DATA", help="table file (.csv, .tsv, .parquet, ...)")
+    p.add_argument("--target", required=True, metavar="COL", help="label column")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="report directory: a new or empty one, or an earlier oneneuron report "
+        "(its files are replaced; nothing else in it is touched)",
+    )
+    _model_options(p)
+    p.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default 0)")
 
 
 def _predict(sub: Any) -> None:

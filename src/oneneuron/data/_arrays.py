@@ -89,19 +89,32 @@ class ArraySource(_InMemory):
     def check_finite(self, name: str = "X") -> None:
         check_finite(self.X, name)
 
-    def column_moments(self) -> tuple[Array, Array]:
+    def column_moments(self, scale: Array | None = None) -> tuple[Array, Array]:
         sw = self._weight64
-        mean = np.average(self.X, axis=0, weights=sw)
+        if scale is None:
+            mean = np.average(self.X, axis=0, weights=sw)
+        else:
+            mean = np.zeros(self.n_features)
+            for block in self.blocks():
+                part = np.asarray(block.X, dtype=np.float64) / scale
+                rows = slice(block.start, block.start + block.n_rows)
+                mean += part.sum(axis=0) if sw is None else sw[rows] @ part
+            mean /= self.weight_sum
         var = np.zeros(self.n_features)
         for block in self.blocks():  # one block-sized temporary at a time
-            dev = np.asarray(block.X, dtype=np.float64) - mean
+            if scale is None:
+                dev = np.asarray(block.X, dtype=np.float64) - mean
+            else:
+                dev = np.asarray(block.X, dtype=np.float64) / scale
+                dev -= mean
             dev *= dev
             if sw is None:
                 var += dev.sum(axis=0)
             else:
                 var += sw[block.start : block.start + block.n_rows] @ dev
         var /= self.weight_sum
-        return np.asarray(mean, dtype=np.float64), np.sqrt(var)
+        mean, std = np.asarray(mean, dtype=np.float64), np.sqrt(var)
+        return (mean, std) if scale is None else (mean * scale, std * scale)
 
 
 class SparseSource(_InMemory):
@@ -169,12 +182,16 @@ class SparseSource(_InMemory):
     def check_finite(self, name: str = "X") -> None:
         check_finite_sparse(self.X, name)
 
-    def column_moments(self) -> tuple[Array, Array]:
+    def column_moments(self, scale: Array | None = None) -> tuple[Array, Array]:
         from sklearn.utils.sparsefuncs import mean_variance_axis
 
         X = self.X if self.X.dtype == np.float64 else self.X.astype(np.float64)
+        if scale is not None:
+            X = X @ sp.diags(1.0 / scale, format="csr")
+            X = X.tocsr() if self.X.format == "csr" else X.tocsc()
         mean, var = mean_variance_axis(X, axis=0, weights=self._weight64)
-        return np.asarray(mean, dtype=np.float64), np.sqrt(np.maximum(var, 0.0))
+        mean, std = np.asarray(mean, dtype=np.float64), np.sqrt(np.maximum(var, 0.0))
+        return (mean, std) if scale is None else (mean * scale, std * scale)
 
 
 def _check_structure(X: Any) -> None:

@@ -158,10 +158,20 @@ class Source:
         """At most ``max_rows`` rows spread evenly over the source (every k-th row)."""
         raise TypeError(f"{type(self).__name__} has no cheap subsample")
 
+    def cheap_sample(self, max_rows: int) -> Block | None:
+        """:meth:`strided` when it costs no pass of its own (in memory, or kept from an
+        earlier pass), else None."""
+        return self.strided(max_rows) if self.in_memory else None
+
     def check_finite(self, name: str = "X") -> None:
         """Raise ValueError naming the first column (and row) holding NaN or inf."""
         raise NotImplementedError
 
-    def column_moments(self) -> tuple[Array, Array]:
-        """Weighted mean and standard deviation of every column, in float64."""
+    def column_moments(self, scale: Array | None = None) -> tuple[Array, Array]:
+        """Weighted mean and standard deviation of every column, in float64.
+
+        ``scale`` (powers of two, one per column) has them computed on ``X / scale`` and
+        multiplied back, so that columns of extreme magnitude neither overflow nor
+        underflow in the squares.
+        """
         raise NotImplementedError

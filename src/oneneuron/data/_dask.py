@@ -248,6 +248,9 @@ class DaskSource(Source):
     def partitions(self, k: int) -> list[Any]:
         return [self.blocks]
 
+    def cheap_sample(self, max_rows: int) -> Block | None:
+        return self.strided(max_rows)  # read on the cluster, where X is persisted
+
     def strided(self, max_rows: int) -> Block:
         """Every k-th row, brought to the client once and kept (curvature estimates)."""
         import dask
@@ -277,10 +280,12 @@ class DaskSource(Source):
             "remove or impute missing and infinite values"
         )
 
-    def column_moments(self) -> tuple[Array, Array]:
+    def column_moments(self, scale: Array | None = None) -> tuple[Array, Array]:
         import dask
 
         X = self.X.astype(np.float64)
+        if scale is not None:
+            X = X / scale
         if self._weight is None:
             mean, var = dask.compute(X.mean(axis=0), X.var(axis=0))
         else:
@@ -288,7 +293,8 @@ class DaskSource(Source):
             mean = (X * w).sum(axis=0) / self.weight_sum
             var = ((X - mean) ** 2 * w).sum(axis=0) / self.weight_sum
             mean, var = dask.compute(mean, var)
-        return np.asarray(mean), np.sqrt(np.maximum(np.asarray(var), 0.0))
+        mean, std = np.asarray(mean), np.sqrt(np.maximum(np.asarray(var), 0.0))
+        return (mean, std) if scale is None else (mean * scale, std * scale)
 
 
 def _client() -> Any:

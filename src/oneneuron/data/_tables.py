@@ -333,6 +333,9 @@ class TableSource(Source):
             yield from _shuffled(_concat(buffer), batch_size, rng)
         self._checked = True
 
+    def cheap_sample(self, max_rows: int) -> Block | None:
+        return self._sample
+
     def strided(self, max_rows: int) -> Block:
         """Every k-th row, kept from the first full pass (a pass now if there was none)."""
         if self._sample is None:
@@ -346,11 +349,13 @@ class TableSource(Source):
             for _ in self.blocks():
                 pass
 
-    def column_moments(self) -> tuple[Array, Array]:
+    def column_moments(self, scale: Array | None = None) -> tuple[Array, Array]:
         """Weighted mean and standard deviation in one pass (blocks merged as Chan et al.)."""
         total, mean, m2 = 0.0, np.zeros(self.n_features), np.zeros(self.n_features)
         for block in self.blocks():
             X = np.asarray(block.X, dtype=np.float64)
+            if scale is not None:
+                X = X / scale
             w = np.ones(block.n_rows) if block.weight is None else block.weight.astype(np.float64)
             wsum = float(w.sum())
             if wsum == 0:
@@ -362,7 +367,8 @@ class TableSource(Source):
             mean = mean + delta * (wsum / new)
             m2 = m2 + bm2 + delta**2 * (total * wsum / new)
             total = new
-        return mean, np.sqrt(m2 / max(total, 1e-300))
+        std = np.sqrt(m2 / max(total, 1e-300))
+        return (mean, std) if scale is None else (mean * scale, std * scale)
 
 
 # ----------------------------------------------------------------------------- helpers

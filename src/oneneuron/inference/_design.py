@@ -171,9 +171,9 @@ def single_blas(X: Any) -> AbstractContextManager[Any]:
         size = 8 * int(np.prod(getattr(X, "shape", (0,))))
     if size < 2**20:
         return nullcontext()
-    from threadpoolctl import threadpool_limits
+    from .._blas import one_blas_thread
 
-    return threadpool_limits(limits=1, user_api="blas")
+    return one_blas_thread()
 
 
 P = ParamSpec("P")

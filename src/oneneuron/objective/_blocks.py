@@ -4,8 +4,10 @@ Every quantity of the objective is a sum over rows, so every pass (evaluation, l
 search, curvature, Hessian products, mini-batches) adds up :func:`accumulate` over the
 blocks of a source. A block is dense rows or CSR rows; its sums are taken at *raw*
 coefficients ``(w, b)`` (standardisation is a change of parameters, handled by the
-caller), except for float32 blocks standardised in a block-sized copy, where the
-subtraction of large means needs to happen before the product.
+caller), except for blocks worked in a block-sized copy (:class:`Standardised`): float32
+rows standardised before the product (the subtraction of large means must come first),
+and rows of extreme magnitude divided by per-column powers of two (so that no product,
+square or sum of them overflows or underflows).
 
 Two ways through a block, one set of formulas: the NumPy/SciPy path (BLAS or sparse
 products around :func:`oneneuron.loss.loss_terms_into`, the reference) and the compiled
@@ -77,10 +79,16 @@ class BlockTerms:
 
 @dataclass
 class Standardised:
-    """A block-sized standardised copy ``(X - offset) / scale`` (float32 blocks)."""
+    """A block-sized copy ``(X / row_scale - offset) / scale`` of the rows.
+
+    ``row_scale`` holds powers of two (the division is exact); ``offset`` and ``scale``
+    are in the units of ``X / row_scale`` and apply to dense rows only (a CSR copy is
+    only divided by ``row_scale``: subtracting an offset would densify it).
+    """
 
     offset: Array | None
     scale: Array | None
+    row_scale: Array | None = None
 
 
 class Workspace:
@@ -261,14 +269,7 @@ def accumulate(
         ws.loss += part + float(e.sum() if sw is None else e @ sw)
         return
     if standardised is not None:
-        Xt = ws.block("xt", m)
-        if standardised.offset is not None:
-            np.subtract(X, standardised.offset, out=Xt)
-        else:
-            np.copyto(Xt, X)
-        if standardised.scale is not None:
-            np.divide(Xt, standardised.scale, out=Xt)
-        X = Xt
+        X = _standardised_block(ws, X, m, standardised)
     z, t, q, u = ws.z[:m], ws.t[:m], ws.q[:m], ws.u[:m]
     mask = ws.mask[:m]
     _matvec(X, w, z)
@@ -296,6 +297,37 @@ def accumulate(
     ws.n_correct += int(np.count_nonzero(mask))
     if hessian and hm is not None:
         _add_hessian(ws, X, hm[:r], sw, m, r, hess_map)
+
+
+def _standardised_block(ws: Workspace, X: Any, m: int, standardised: Standardised) -> Any:
+    """The block's rows as :class:`Standardised` says: a copy in ``ws`` (dense) or a new
+    CSR matrix with the same structure."""
+    if not isinstance(X, np.ndarray):
+        return _scaled_csr(X, standardised.row_scale)
+    Xt = ws.block("xt", m)
+    if standardised.row_scale is not None:
+        np.divide(X, standardised.row_scale, out=Xt)
+        if standardised.offset is not None:
+            Xt -= standardised.offset
+    elif standardised.offset is not None:
+        np.subtract(X, standardised.offset, out=Xt)
+    else:
+        np.copyto(Xt, X)
+    if standardised.scale is not None:
+        np.divide(Xt, standardised.scale, out=Xt)
+    return Xt
+
+
+def _scaled_csr(X: Any, row_scale: Array | None) -> Any:
+    """CSR (or CSC) rows with every stored value divided by its column's ``row_scale``."""
+    out = X.copy()
+    if row_scale is not None:
+        if out.format == "csr":
+            columns = out.indices
+        else:  # CSC: the column of each stored value from indptr
+            columns = np.repeat(np.arange(out.shape[1]), np.diff(out.indptr))
+        out.data /= row_scale.astype(out.dtype)[columns]
+    return out
 
 
 def _matvec(X: Any, w: Array, out: Array) -> None:
@@ -359,9 +391,13 @@ def _add_sparse_hessian(ws: Workspace, X: Any, h: Array) -> None:
     ws.hess += np.triu(full)
 
 
-def standardised_rows(block: Block, standardised: Standardised) -> Array:
-    """``(X_b - offset) / scale`` as a float64 copy of the block's rows."""
+def standardised_rows(block: Block, standardised: Standardised) -> Any:
+    """The block's rows as :class:`Standardised` says, as a float64 copy (dense or CSR)."""
+    if block.is_sparse:
+        return _scaled_csr(block.X.astype(np.float64), standardised.row_scale)
     X = np.asarray(block.X, dtype=np.float64)
+    if standardised.row_scale is not None:
+        X = X / standardised.row_scale
     if standardised.offset is not None:
         X = X - standardised.offset
     if standardised.scale is not None:

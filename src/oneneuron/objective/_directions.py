@@ -27,11 +27,8 @@ Array = NDArray[np.floating]
 
 def model_logits(obj: Objective, block: Block, theta: Array) -> Array:
     """``X_b w_raw + b_raw`` for theta, or ``X_b p_raw`` for a direction."""
-    if obj._standardised is not None:
-        w, b = obj.param.split(np.asarray(theta, dtype=np.float64))
-        return logits(block, w, b, obj._standardised)
     w, b = obj.param.raw(theta)
-    return logits(block, w, b)
+    return logits(block, w, b, obj._standardised)
 
 
 def line_minimum(
@@ -133,10 +130,7 @@ def hessian_product(obj: Objective, theta: Array) -> Callable[[Array], Array]:
                 X = standardised_rows(block, obj._standardised)
             gw += np.asarray(X.T @ hu, dtype=np.float64).ravel()
             gb += float(hu.sum())
-        if obj._standardised is not None:
-            out = np.append(gw, gb) if obj.fit_intercept else gw
-        else:
-            out = obj.param.pull_gradient(gw, gb)
+        out = obj.param.pull_gradient(gw, gb)
         out /= obj.weight_sum
         vw, _ = obj.split(v)
         out[:k] += diag * vw

@@ -24,8 +24,8 @@ from __future__ import annotations
 import functools
 import operator
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,10 @@ class Objective:
         Whether theta carries an intercept as its last entry.
     offset, scale : ndarray of shape (d,), optional
         Standardisation: theta describes the model on ``(X - offset) / scale``.
+    row_scale : ndarray of shape (d,), optional
+        Powers of two for columns of extreme magnitude: every block is worked in a copy
+        divided by them (exactly), so that no product, square or sum of its values
+        overflows or underflows. The model theta describes is unchanged.
     threshold : float
         Probability at or above which a sample counts as predicted class 1 (accuracy).
     block_rows, n_threads : int, optional
@@ -131,6 +135,7 @@ class Objective:
         fit_intercept: bool = True,
         offset: Array | None = None,
         scale: Array | None = None,
+        row_scale: Array | None = None,
         threshold: float = 0.5,
         block_rows: int | None = None,
         n_threads: int | None = None,
@@ -150,14 +155,17 @@ class Objective:
         self.penalty = L2(alpha) if penalty is None else penalty
         self.fit_intercept = bool(fit_intercept)
         self.z_threshold = logit(threshold)
-        # float32 dense rows with a centring offset are standardised in a block copy:
-        # x . w_raw + b_raw would lose the logit to cancellation in float32
+        # float32 dense rows with a centring offset are standardised in a block copy
+        # (x . w_raw + b_raw would lose the logit to cancellation in float32), and rows
+        # of extreme magnitude are divided by powers of two in one
         centred = offset is not None and self._dtype == np.float32 and not source.sparse
-        self._standardised = Standardised(offset, scale) if centred else None
-        self.param = Standardization(
-            None if centred else offset, None if centred else scale, fit_intercept, self.n_features
+        copy = centred or row_scale is not None
+        self._standardised, self.param = _coordinates(
+            offset, scale, row_scale, copy, source.sparse, fit_intercept, self.n_features
         )
-        self.offset, self.scale = offset, scale
+        self.offset, self.scale, self.row_scale = offset, scale, row_scale
+        self._remember = False
+        self._remembered: tuple[tuple[Any, ...], Evaluation] | None = None
         if n_threads is None:
             n_threads = num_threads() if source.nbytes >= PARALLEL_MIN_BYTES else 1
         self.n_threads = max(1, int(n_threads))
@@ -170,7 +178,7 @@ class Objective:
         layout_ok = source.sparse or source.c_contiguous
         self._kernel = (
             (_kernels.csr_pass if source.sparse else _kernels.block_pass)
-            if accelerate and layout_ok and not centred
+            if accelerate and layout_ok and not copy
             else None
         )
         self._unchecked = check_finite and self._kernel is not None and not source.sparse
@@ -216,11 +224,8 @@ class Objective:
             self.source.check_finite()
 
     def _raw(self, theta: Array) -> tuple[Array, float]:
-        """Coefficients the rows are multiplied by, in the data's dtype."""
-        if self._standardised is not None:
-            w, b = self.param.split(np.asarray(theta, dtype=np.float64))
-        else:
-            w, b = self.param.raw(theta)
+        """Coefficients the rows (or their block copy) are multiplied by, in their dtype."""
+        w, b = self.param.raw(theta)
         return np.ascontiguousarray(w, dtype=self._dtype), b
 
     # ------------------------------------------------------------ block sums
@@ -277,9 +282,10 @@ class Objective:
             if len(parts) == 1:
                 with self.single_blas():
                     return task.run(parts[0](), spaces[0])
+            errors = np.geterr()  # the workers keep the caller's floating-point error state
             with one_blas_thread():
                 futures = [
-                    pool(len(parts)).submit(task.run, part(), ws)
+                    pool(len(parts)).submit(_with_errstate, errors, task.run, part(), ws)
                     for ws, part in zip(spaces, parts, strict=True)
                 ]
                 terms = [f.result() for f in futures]
@@ -295,10 +301,7 @@ class Objective:
         """Normalise block sums by ``norm``, pull them back to theta, add the penalty."""
         theta = np.asarray(theta, dtype=np.float64)
         w, _ = self.param.split(theta)
-        if self._standardised is not None:
-            grad = np.append(t.grad_w, t.grad_b) if self.fit_intercept else t.grad_w.copy()
-        else:
-            grad = self.param.pull_gradient(t.grad_w, t.grad_b)
+        grad = self.param.pull_gradient(t.grad_w, t.grad_b)
         grad /= norm
         k = self.n_features
         grad[:k] += self.penalty.gradient(w)
@@ -342,6 +345,11 @@ class Objective:
         Evaluation
         """
         theta = np.asarray(theta, dtype=np.float64)
+        key = (theta.tobytes(), hessian, hessian_fraction, diagonal)
+        if self._remembered is not None:
+            remembered, self._remembered = self._remembered, None
+            if remembered[0] == key:
+                return remembered[1]
         if self._unchecked:  # NaN/inf not looked for yet: a non-finite J will say so below
             with np.errstate(all="ignore"):
                 t = self._sum(theta, hessian, hessian_fraction, diagonal)
@@ -349,7 +357,23 @@ class Objective:
             t = self._sum(theta, hessian, hessian_fraction, diagonal)
         evaluation = self._finish(theta, t, self.weight_sum, self.n_samples)
         self._ensure_checked(evaluation)
+        if self._remember:
+            self._remembered = (key, evaluation)
         return evaluation
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """The last evaluation made inside is kept: the next :meth:`evaluate` at the same
+        point with the same options returns it without a pass (once).
+
+        The estimator looks at a run's first evaluation before the run (to find columns
+        of extreme magnitude) without paying for it twice.
+        """
+        self._remember = True
+        try:
+            yield
+        finally:
+            self._remember = False
 
     def loss(self, theta: Array) -> float:
         """J(theta)."""
@@ -394,11 +418,47 @@ class Objective:
         ``sum s h x^2``, ``sum s h x`` and ``sum s h``.
         """
         hxx, hx, h = sums
-        if self._standardised is None:  # (a centred float32 copy is summed as it is)
-            if self.param.offset is not None:
-                hxx = hxx - 2.0 * self.param.offset * hx + self.param.offset**2 * h
-            if self.param.scale is not None:
-                hxx = hxx / self.param.scale**2
+        # (what a block copy did is in its rows; what is left is in the parametrisation)
+        if self.param.offset is not None:
+            hxx = hxx - 2.0 * self.param.offset * hx + self.param.offset**2 * h
+        if self.param.scale is not None:
+            hxx = hxx / self.param.scale**2
         w, _ = self.split(np.asarray(theta, dtype=np.float64))
         diag = hxx / self.weight_sum + self.penalty.hessian_diag(w)
         return np.append(diag, h / self.weight_sum) if self.fit_intercept else diag
+
+
+def _coordinates(
+    offset: Array | None,
+    scale: Array | None,
+    row_scale: Array | None,
+    copy: bool,
+    sparse: bool,
+    fit_intercept: bool,
+    d: int,
+) -> tuple[Standardised | None, Standardization]:
+    """What a block copy does, and the change of parameters left for the objective.
+
+    Without a copy the parametrisation does everything. A dense copy does everything
+    (``(X / row_scale - offset) / scale``; theta then multiplies the copied rows
+    directly); a CSR copy only divides by ``row_scale``, and the offset and scale, in
+    those units, stay in the parametrisation.
+    """
+    if not copy:
+        return None, Standardization(offset, scale, fit_intercept, d)
+    rs = None if row_scale is None else np.asarray(row_scale, dtype=np.float64)
+    off = None if offset is None else np.asarray(offset, dtype=np.float64)
+    sc = None if scale is None else np.asarray(scale, dtype=np.float64)
+    if rs is not None:
+        off = None if off is None else off / rs
+        sc = None if sc is None or np.all(sc == rs) else sc / rs
+    if sparse:
+        return Standardised(None, None, rs), Standardization(off, sc, fit_intercept, d)
+    return Standardised(off, sc, rs), Standardization(None, None, fit_intercept, d)
+
+
+def _with_errstate(errors: Any, function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` under the floating-point error state ``errors`` (in a worker
+    thread, whose own state would otherwise be NumPy's default)."""
+    with np.errstate(**errors):  # type: ignore[arg-type]
+        return function(*args)

@@ -21,7 +21,6 @@ PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 _POOL: ThreadPoolExecutor | None = None
 _POOL_SIZE = 0
 _POOL_LOCK = threading.Lock()
-_CONTROLLER: Any = None
 
 
 def num_threads() -> int:
@@ -46,10 +45,8 @@ def pool(n: int) -> ThreadPoolExecutor:
 
 
 def one_blas_thread() -> AbstractContextManager[Any]:
-    """BLAS limited to one thread while our own threads share the cores."""
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
+    """BLAS limited to one thread while our own threads share the cores (see
+    :mod:`oneneuron._blas`: safe when several fits run in several threads)."""
+    from .._blas import one_blas_thread as limit
 
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
+    return limit()

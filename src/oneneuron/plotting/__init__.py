@@ -3,8 +3,9 @@
 Every function draws with matplotlib only, never calls ``plt.show()`` and never changes
 global style. Single-panel functions take ``ax=`` (a new figure when None) and return the
 Axes; multi-panel ones (:func:`plot_training_curves`, :func:`plot_examples`) return the
-Figure. Models are fitted :class:`~oneneuron.LogisticRegression` objects or, where noted,
-the textbook parameters ``{"W": (n, 1), "b": float}``.
+Figure, which they do not register with pyplot (so that a notebook shows it once). Models
+are fitted :class:`~oneneuron.LogisticRegression` objects or, where noted, the textbook
+parameters ``{"W": (n, 1), "b": float}``.
 
 >>> import matplotlib
 >>> from sklearn.datasets import make_blobs

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -66,7 +65,9 @@ def plot_training_curves(
     Returns
     -------
     Figure
-        The figure holding the panels.
+        The figure holding the panels. A new one is not registered with pyplot (a notebook
+        shows the returned figure once; ``plt.show()`` does not show it: display it, or
+        pass ``axes`` from ``plt.subplots``).
 
     Notes
     -----
@@ -81,9 +82,9 @@ def plot_training_curves(
     for name in names:
         if name not in cols:
             raise ValueError(f"history has no column {name!r}; columns: {sorted(cols)}")
-    if axes is None:
-        fig, new = plt.subplots(1, len(names), figsize=(5.0 * len(names), 3.8), squeeze=False)
-        ax_list: list[Axes] = list(new[0])
+    if axes is None:  # not registered with pyplot: a notebook shows the returned figure once
+        fig = Figure(figsize=(5.0 * len(names), 3.8))
+        ax_list: list[Axes] = list(fig.subplots(1, len(names), squeeze=False)[0])
     else:
         ax_list = [axes] if isinstance(axes, Axes) else list(np.ravel(np.asarray(axes, object)))
         if len(ax_list) != len(names):

@@ -6,7 +6,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -57,7 +56,8 @@ def plot_examples(
     Returns
     -------
     Figure
-        The figure holding the grid.
+        The figure holding the grid; a new one is not registered with pyplot (a notebook
+        shows the returned figure once).
     """
     imgs = _as_images(images)
     N = len(imgs)
@@ -73,7 +73,9 @@ def plot_examples(
     if axes is None:
         ncols = min(int(ncols), k)
         nrows = math.ceil(k / ncols)
-        fig, grid = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
+        # not registered with pyplot: a notebook shows the returned figure once
+        fig = Figure(figsize=(1.3 * ncols, 1.55 * nrows))
+        grid = fig.subplots(nrows, ncols, squeeze=False)
         ax_list: list[Axes] = list(grid.ravel())
     else:
         ax_list = list(np.ravel(np.asarray(axes, dtype=object)))

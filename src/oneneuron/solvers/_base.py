@@ -29,6 +29,9 @@ class SolverFacts:
     default_max_iter: ClassVar[int]
     #: What to try when it stops before ``tol`` (ends the ConvergenceWarning).
     hint: ClassVar[str]
+    #: The hint when the features are standardised already (default: ``hint``); set by a
+    #: solver whose hint suggests ``standardize=True``.
+    hint_standardized: ClassVar[str]
     #: Draws random numbers (needs ``random_state``).
     uses_rng: ClassVar[bool] = False
     #: Needs rows by index from the source (random mini-batches).

@@ -166,8 +166,10 @@ def iterate(
         return any(bool(cb(rec, theta)) for cb in callbacks)
 
     stop_reason = "max_iter"
+    diverged = ""  # the warning's text, once gd or sgd has diverged
     at_precision = False
     stalls = 0
+    rising = _Rising(evaluation.loss)  # a fixed-step method whose loss climbs and stays up
     reference = evaluation  # the last point where an exact solver made measurable progress
     rec = record(0)
     stopped = stops(rec)
@@ -191,6 +193,15 @@ def iterate(
         except FloatingPointError:
             theta = np.full_like(theta, np.nan)
         n_iter += 1
+        if not (np.all(np.isfinite(theta)) and np.isfinite(evaluation.loss)):
+            raise FloatingPointError(_overflowed(solver, objective, n_iter)) from None
+        if not solver.exact and rising.up(evaluation.loss):
+            diverged = _diverged(solver, objective, n_iter, rising)
+            stop_reason = f"diverged: the loss rose from {rising.start:.4g} to {rising.worst:.4g}"
+            rec = record(n_iter)
+            stopped = stops(rec)
+            yield rec, theta
+            break
         if solver.exact and tol is not None:
             if _progressed(objective, reference, evaluation):
                 reference, stalls = evaluation, 0
@@ -202,11 +213,6 @@ def iterate(
                 stopped = stops(rec)
                 yield rec, theta
                 break
-        if not (np.all(np.isfinite(theta)) and np.isfinite(evaluation.loss)):
-            raise FloatingPointError(
-                f"solver {solver.name!r} diverged at iteration {n_iter} (the parameters "
-                "overflowed): lower learning_rate or set standardize=True"
-            ) from None
         rec = record(n_iter)
         stopped = stops(rec)
         yield rec, theta
@@ -214,6 +220,9 @@ def iterate(
             stop_reason = "callback"
     if verbose and n_iter % print_every != 0:
         _print(solver.name, records[-1])  # always show where training ended
+    if diverged:  # said even for a fixed budget: the model is worse than where it started
+        warnings.warn(diverged, ConvergenceWarning, stacklevel=stacklevel)
+        return Result(theta, evaluation, n_iter, False, stop_reason, records)
     if tol is None:
         return Result(theta, evaluation, n_iter, False, stop_reason, records)
     converged = stop_reason == "tol" or solver.converged(evaluation, tol)
@@ -228,6 +237,68 @@ def iterate(
 
 #: An exact solver stops after this many steps in a row without measurable progress.
 STALLS = 10
+#: gd and sgd have diverged when their loss stays this many steps above
+#: ``start + max(start, 1)`` (a stable run never rises above its start; this is more than
+#: a nat worse than it, and at least twice as bad): training stops there with a
+#: ConvergenceWarning that says what helps (``stop_reason`` "diverged: ...").
+RISES = 5
+
+
+class _Rising:
+    """Counts the steps in a row whose loss is well above the starting loss."""
+
+    def __init__(self, start: float) -> None:
+        self.start = float(start)
+        self.bound = self.start + max(abs(self.start), 1.0)
+        self.count = 0
+        self.worst = self.start
+
+    def up(self, loss: float) -> bool:
+        """Record the loss of one more step; True once it has stayed up :data:`RISES` steps."""
+        self.count = self.count + 1 if loss > self.bound else 0
+        self.worst = max(self.worst, loss) if self.count else self.start
+        return self.count >= RISES
+
+
+def _remedies(solver: Solver, objective: Objective) -> str:
+    """What helps a fixed-step method that diverges: a lower rate, standardised features."""
+    rate = getattr(solver, "learning_rate", None)
+    lower = "lower learning_rate" + ("" if rate is None else f" (it is {rate:g})")
+    if _standardized(objective):
+        return lower
+    return f"{lower} or set standardize=True (steps of one rate suit features of one scale)"
+
+
+def _standardized(objective: Objective) -> bool:
+    return getattr(objective, "offset", None) is not None
+
+
+def _overflowed(solver: Solver, objective: Objective, n_iter: int) -> str:
+    if solver.exact:
+        return (
+            f"solver {solver.name!r} failed at iteration {n_iter}: the parameters or J "
+            f"overflowed; {_hint(solver, objective)}"
+        )
+    return (
+        f"solver {solver.name!r} diverged at iteration {n_iter} (the parameters "
+        f"overflowed): {_remedies(solver, objective)}"
+    )
+
+
+def _diverged(solver: Solver, objective: Objective, n_iter: int, rising: _Rising) -> str:
+    return (
+        f"solver {solver.name!r} diverged: its loss rose from {rising.start:.4g} to as much "
+        f"as {rising.worst:.4g} and stayed above {rising.bound:.4g} for {RISES} iterations "
+        f"(training stopped at iteration {n_iter}; the model is worse than where it "
+        f"started); {_remedies(solver, objective)}"
+    )
+
+
+def _hint(solver: Solver, objective: Objective) -> str:
+    """The solver's hint, in the version for standardised features when they are."""
+    if _standardized(objective):
+        return str(getattr(solver, "hint_standardized", solver.hint))
+    return solver.hint
 
 
 def _progressed(objective: Objective, reference: Evaluation, now: Evaluation) -> bool:
@@ -251,19 +322,21 @@ def _not_converged(
     """The ConvergenceWarning's text: what happened, where the gradient is, what helps."""
     gap = f"before max |gradient| <= tol={tol:g} (it is {evaluation.grad_max:.3g})"
     if stop_reason == "max_iter":
-        return f"solver {solver.name!r} reached max_iter={max_iter} {gap}; {solver.hint}"
+        return (
+            f"solver {solver.name!r} reached max_iter={max_iter} {gap}; {_hint(solver, objective)}"
+        )
     if at_precision:
         dtype = np.dtype(objective.source.dtype).name
         hint = (
             "fit float64 data for a tighter optimum, or use a larger tol"
             if objective.eps > np.finfo(np.float64).eps
-            else solver.hint
+            else _hint(solver, objective)
         )
         return (
             f"solver {solver.name!r} stopped at the precision of {dtype} arithmetic (J can "
             f"no longer decrease measurably) {gap}; {hint}"
         )
-    return f"solver {solver.name!r} stopped: {stop_reason} {gap}; {solver.hint}"
+    return f"solver {solver.name!r} stopped: {stop_reason} {gap}; {_hint(solver, objective)}"
 
 
 def _print(name: str, rec: dict[str, Any]) -> None:

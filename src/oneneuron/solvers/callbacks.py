@@ -15,13 +15,15 @@ Array = NDArray[np.floating]
 class EarlyStopping:
     """Stop when the validation loss has not improved by ``tol`` for ``patience`` records.
 
-    Keeps the weights with the lowest validation loss seen.
+    Keeps the weights with the lowest validation loss seen (``best``) and the iteration
+    they come from (``best_iteration``).
     """
 
     def __init__(self, patience: int, tol: float) -> None:
         self.patience, self.tol = patience, tol
         self.best_loss = np.inf
         self.best: Array | None = None
+        self.best_iteration = -1
         self.since = 0
 
     def __call__(self, record: dict[str, Any], theta: Array) -> bool:
@@ -29,4 +31,5 @@ class EarlyStopping:
         self.since = 0 if loss < self.best_loss - self.tol else self.since + 1
         if loss < self.best_loss:
             self.best_loss, self.best = loss, theta.copy()
+            self.best_iteration = int(record["iteration"])
         return self.since >= self.patience

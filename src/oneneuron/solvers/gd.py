@@ -46,6 +46,7 @@ class GradientDescent(SolverFacts):
         "raise max_iter, standardise badly scaled features (standardize=True), "
         "or use solver='newton'"
     )
+    hint_standardized: ClassVar[str] = "raise max_iter, or use solver='newton'"
     params: ClassVar[tuple[str, ...]] = ("learning_rate", "momentum", "lr_schedule")
 
     def start(self, objective: Objective, theta: NDArray[np.floating]) -> Evaluation:

@@ -43,6 +43,7 @@ class LBFGS(SolverFacts):
     exact: ClassVar[bool] = True
     default_max_iter: ClassVar[int] = 1000
     hint: ClassVar[str] = "raise max_iter, set standardize=True, or use solver='newton'"
+    hint_standardized: ClassVar[str] = "raise max_iter, or use solver='newton'"
 
     def start(self, objective: Objective, theta: Array) -> Evaluation:
         self._pairs: deque[tuple[Array, Array, float]] = deque(maxlen=self.memory)
