@@ -28,6 +28,7 @@ from ._validation import (
 from .data import Source, is_dask, make_source
 from .history import History
 from .objective import Evaluation, Objective, Standardization
+from .penalties import make_penalty
 from .solvers import SOLVERS, Callback, Result, choose_solver
 from .solvers.callbacks import EarlyStopping
 
@@ -248,7 +249,7 @@ def store(est: LogisticRegression, theta: Array) -> None:
 def objective(est: LogisticRegression, source: Source, check: bool = True) -> Objective:
     return Objective(
         source,
-        alpha=est.alpha,
+        penalty=make_penalty(est.alpha, est.l1_ratio),
         fit_intercept=est.fit_intercept,
         offset=est.x_mean_,
         scale=est.x_scale_,
@@ -305,11 +306,20 @@ def plan(
     # X was checked already when split or standardised
     obj = objective(est, source, check=not (est.early_stopping or est.standardize))
     theta0 = to_theta(est, coef_init, intercept_init, source.n_features)
+    smooth = obj.penalty.smooth
     name = (
         chosen
         if chosen != "auto"
-        else choose_solver(source.n_samples, obj.n_params, in_memory=source.in_memory)
+        else choose_solver(
+            source.n_samples, obj.n_params, in_memory=source.in_memory, smooth=smooth
+        )
     )
+    if not (smooth or SOLVERS[name].nonsmooth):
+        valid = ", ".join(["auto", *(k for k, cls in SOLVERS.items() if cls.nonsmooth)])
+        raise ValueError(
+            f"solver={name!r} needs a smooth penalty; with l1_ratio={est.l1_ratio:g} "
+            f"(an L1 part) use one of: {valid}"
+        )
     if SOLVERS[name].needs_rows and not source.in_memory and not source.shuffles:
         raise ValueError(
             f"solver={name!r} draws random rows, which {type(source).__name__} data cannot "
@@ -393,6 +403,8 @@ def _warn_if_separable(est: LogisticRegression, final: Evaluation) -> None:
 def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weight: Any) -> None:
     """One epoch of mini-batch SGD over (X, y) from the current weights (partial_fit)."""
     first = not hasattr(est, "classes_")
+    if est.firth:
+        raise ValueError("partial_fit takes SGD steps; firth=True is fitted by fit only")
     if first:
         check_params(est.get_params(deep=False))
         if classes is None:

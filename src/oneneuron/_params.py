@@ -39,6 +39,11 @@ def _class_weight(value: Any) -> None:
         )
 
 
+def _boolean(name: str, value: Any) -> None:
+    if not (isinstance(value, bool) or type(value).__name__ == "bool"):  # NumPy's bool too
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+
+
 def _number(**limits: Any) -> Callable[[str, Any], None]:
     return lambda name, value: check_number(name, value, **limits)
 
@@ -51,6 +56,8 @@ def _optional(check: Callable[[str, Any], None]) -> Callable[[str, Any], None]:
 PARAMETERS: dict[str, Callable[[str, Any], None]] = {
     "solver": lambda name, value: _solver(value),
     "alpha": _number(low=0.0),
+    "l1_ratio": _number(low=0.0, high=1.0),
+    "firth": _boolean,
     "learning_rate": _number(low=0.0, strict=True),
     "momentum": _number(low=0.0, high=1.0, high_open=True),
     "lr_schedule": lambda name, value: _schedule(value),

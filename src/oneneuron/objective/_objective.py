@@ -361,3 +361,10 @@ class Objective:
     def hessian_product(self, theta: Array) -> Callable[[Array], Array]:
         """A function ``v -> H(theta) v``; each call is one pass over the source."""
         return _directions.hessian_product(self, theta)
+
+    def hessian_block(
+        self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0
+    ) -> Array:
+        """The Hessian restricted to the weights ``cols`` and the intercept; one pass
+        (see :func:`._directions.hessian_block`)."""
+        return _directions.hessian_block(self, theta, cols, fraction)
