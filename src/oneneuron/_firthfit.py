@@ -49,7 +49,8 @@ def _refuse(est: LogisticRegression, X: Any, eval_set: Any, callbacks: Sequence[
     if isinstance(X, Source) or is_dask(X):
         raise ValueError(
             "firth=True needs X in memory (arrays, DataFrames, scipy.sparse matrices): each "
-            f"iteration inverts the information matrix and reads per-row leverages; got {type(X).__name__}"
+            "iteration inverts the information matrix and reads per-row leverages; got "
+            f"{type(X).__name__}"
         )
     if est.early_stopping or eval_set is not None or len(callbacks):
         raise ValueError(

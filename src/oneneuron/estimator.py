@@ -257,8 +257,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         20
         """
         if self.firth:
-            raise ValueError("fit_iter trains step by step with oneneuron's solvers; "
-                             "firth=True is fitted by logistf's iteration: use fit")
+            raise ValueError(
+                "fit_iter trains step by step with oneneuron's solvers; "
+                "firth=True is fitted by logistf's iteration: use fit"
+            )
         plan = _fitting.plan(self, X, y, sample_weight, coef_init, intercept_init, eval_set, ())
         steps = iterate(*plan.args, **plan.kwargs)
         self.history_ = History(unit=plan.unit)

@@ -145,7 +145,9 @@ def hessian_product(obj: Objective, theta: Array) -> Callable[[Array], Array]:
     return hessp
 
 
-def hessian_block(obj: Objective, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0) -> Array:
+def hessian_block(
+    obj: Objective, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0
+) -> Array:
     """The Hessian of J in theta restricted to the weights ``cols`` and the intercept.
 
     One pass over the source: the logits at theta, the curvature weights
@@ -191,7 +193,7 @@ def hessian_block(obj: Objective, theta: Array, cols: NDArray[np.intp], fraction
         weight += float(m if block.weight is None else np.sum(block.weight, dtype=np.float64))
         if block.weight is not None:
             h = h * block.weight[:r]
-        used += float(h.size if block.weight is None else np.sum(block.weight[:r], dtype=np.float64))
+        used += float(r if block.weight is None else np.sum(block.weight[:r], dtype=np.float64))
         X: Any = block.X[:r] if r < m else block.X
         if sparse:
             Xc: Any = X[:, cols].astype(np.float64)

@@ -362,9 +362,7 @@ class Objective:
         """A function ``v -> H(theta) v``; each call is one pass over the source."""
         return _directions.hessian_product(self, theta)
 
-    def hessian_block(
-        self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0
-    ) -> Array:
+    def hessian_block(self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0) -> Array:
         """The Hessian restricted to the weights ``cols`` and the intercept; one pass
         (see :func:`._directions.hessian_block`)."""
         return _directions.hessian_block(self, theta, cols, fraction)

@@ -37,8 +37,7 @@ __all__ = [
 
 #: Every solver by its name in ``LogisticRegression(solver=...)``.
 SOLVERS: dict[str, type[SolverFacts]] = {
-    cls.name: cls
-    for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS, ProxNewton)
+    cls.name: cls for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS, ProxNewton)
 }
 
 #: Up to this many parameters, Newton's d x d Hessian is cheaper than L-BFGS's extra passes.

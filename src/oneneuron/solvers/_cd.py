@@ -10,9 +10,10 @@ one coordinate at a time: with ``a = H_jj``, the model's partial derivative
     u_new = S(u - c / a, lambda_j / a),     S(v, t) = sign(v) max(|v| - t, 0)
 
 (no threshold where ``lambda_j = 0``: the intercept, or a smooth penalty), and ``H d`` is
-updated by ``delta H[j]`` (H is symmetric). The products ``H d`` make a sweep cost O(m^2) for a dense
-(m, m) H (glmnet's "covariance updates"). Sweeps stop when the model's minimum-norm
-subgradient is at most ``tol`` in every coordinate, or after ``max_sweeps``.
+updated by ``delta H[j]`` (H is symmetric). The products ``H d`` make a sweep cost
+O(m^2) for a dense (m, m) H (glmnet's "covariance updates"). Sweeps stop when the
+model's minimum-norm subgradient is at most ``tol`` in every coordinate, or after
+``max_sweeps``.
 
 Compiled by Numba when the kernels are on (:func:`oneneuron._kernels.wanted`); the plain
 Python loop is the fallback and the reference.

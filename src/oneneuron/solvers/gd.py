@@ -49,8 +49,7 @@ class GradientDescent(SolverFacts):
     exact: ClassVar[bool] = False
     default_max_iter: ClassVar[int] = 1000
     hint: ClassVar[str] = (
-        "raise max_iter, standardise badly scaled features (standardize=True), "
-        "or use solver='auto'"
+        "raise max_iter, standardise badly scaled features (standardize=True), or use solver='auto'"
     )
     nonsmooth: ClassVar[bool] = True
     params: ClassVar[tuple[str, ...]] = ("learning_rate", "momentum", "lr_schedule")
