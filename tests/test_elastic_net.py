@@ -247,3 +247,41 @@ def test_compiled_cd_is_the_python_loop():
     n2 = _kernel()(H, g, w, lam, d2, s2, 1e-10, 500)
     assert n1 == n2
     np.testing.assert_allclose(d1, d2, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sparse_wide_data_take_column_updates_to_the_same_optimum(
+    monkeypatch, standardize, fit_intercept
+):
+    rng = np.random.default_rng(5)
+    X = sp.random(400, 60, density=0.1, format="csr", random_state=5)
+    X.data = rng.standard_normal(X.data.size) + 1.0  # non-zero means: centring matters
+    y = (X @ rng.standard_normal(60) + rng.logistic(size=400) > 0).astype(int)
+    kw = dict(alpha=0.01, l1_ratio=0.7, tol=1e-10, standardize=standardize,
+              fit_intercept=fit_intercept)  # fmt: skip
+    gram = LogisticRegression(**kw).fit(X, y)  # 61 parameters: the full Hessian
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_PARAMS", 0)
+    calls = []
+    real = proxnewton.cd_columns
+    monkeypatch.setattr(proxnewton, "cd_columns", lambda *a, **k: calls.append(1) or real(*a, **k))
+    columns = LogisticRegression(**kw).fit(X, y)
+    assert calls and columns.converged_
+    np.testing.assert_allclose(columns.coef_, gram.coef_, atol=1e-8)
+    np.testing.assert_array_equal(columns.coef_ == 0, gram.coef_ == 0)
+
+
+def test_compiled_column_cd_is_the_python_loop():
+    from oneneuron.solvers._cd import _column_kernel, _column_sweeps
+
+    rng = np.random.default_rng(3)
+    X = sp.random(50, 8, density=0.3, format="csc", random_state=3)
+    args = (X.indptr.astype(np.int64), X.indices.astype(np.int64), X.data, rng.random(8),
+            1.0 / rng.uniform(0.5, 2, 8), rng.uniform(0.01, 0.25, 50), rng.standard_normal(9),
+            np.append(rng.standard_normal(8), 0.0), np.append(np.full(8, 0.05), 0.0),
+            np.full(8, 0.01))  # fmt: skip
+    d1, r1, d2, r2 = np.zeros(9), np.zeros(50), np.zeros(9), np.zeros(50)
+    n1 = _column_sweeps(*args, d1, r1, True, 1e-9, 3000)
+    n2 = _column_kernel()(*args, d2, r2, True, 1e-9, 3000)
+    assert n1 == n2 < 3000
+    np.testing.assert_allclose(d1, d2, rtol=1e-10, atol=1e-13)

@@ -20,7 +20,14 @@ from ._blocks import logits, standardised_rows
 if TYPE_CHECKING:
     from ._objective import Objective
 
-__all__ = ["curvature", "hessian_block", "hessian_product", "line_minimum", "model_logits"]
+__all__ = [
+    "curvature",
+    "curvature_weights",
+    "hessian_block",
+    "hessian_product",
+    "line_minimum",
+    "model_logits",
+]
 
 Array = NDArray[np.floating]
 
@@ -227,3 +234,21 @@ def hessian_block(
     w, _ = obj.split(theta)
     full[np.arange(k), np.arange(k)] += obj.penalty.hessian_diag(w)[cols]
     return full if obj.fit_intercept else full[:k, :k]
+
+
+def curvature_weights(obj: Objective, theta: Array) -> Array:
+    """``h_i = s_i d2l/dz2(z_i) / sum_i s_i`` for every row at theta, shape (n,).
+
+    The Hessian of the data term is ``X~^T diag(h) X~``; solvers that work with columns
+    (coordinate descent on sparse data) read it this way. One read of the source; keeps
+    an n-vector, so for sources in memory.
+    """
+    obj._ensure_checked()
+    theta = np.asarray(theta, dtype=np.float64)
+    parts = []
+    for block in obj.source.blocks():
+        _, _, h = loss_gradient_hessian(
+            block.sign.astype(np.float64), model_logits(obj, block, theta)
+        )
+        parts.append(h if block.weight is None else h * block.weight)
+    return np.concatenate(parts) / obj.weight_sum if parts else np.zeros(0)

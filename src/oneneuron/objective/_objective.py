@@ -366,3 +366,8 @@ class Objective:
         """The Hessian restricted to the weights ``cols`` and the intercept; one pass
         (see :func:`._directions.hessian_block`)."""
         return _directions.hessian_block(self, theta, cols, fraction)
+
+    def curvature_weights(self, theta: Array) -> Array:
+        """``s_i d2l/dz2 / sum_i s_i`` per row, shape (n,) (see
+        :func:`._directions.curvature_weights`)."""
+        return _directions.curvature_weights(self, theta)

@@ -9,7 +9,9 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
 2. **Quadratic model** on the working set W: the gradient g of f and its Hessian H
    restricted to W (:meth:`~oneneuron.objective.Objective.hessian_block`, or the full
    Hessian from the same pass as J when theta is short), from a subsample of the rows
-   on tall data as Newton does.
+   on tall data as Newton does. Sparse, wide data in memory never form H: the model is
+   kept as its curvature weights and X's columns (glmnet's "naive updates",
+   :func:`._cd.cd_columns`), so a coordinate costs the non-zeros of its column.
 3. **Inner solve**: ``d = argmin g.d + d^T H d / 2 + sum_{j in W} lambda_j |w_j + d_j|``
    with the intercept's step minimised out in closed form (:func:`inner_step`), by
    coordinate descent (:func:`._cd.cd_quadratic`) to a tolerance that tightens with the
@@ -39,7 +41,7 @@ from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
 from ._base import SolverFacts
-from ._cd import cd_quadratic, polish
+from ._cd import cd_columns, cd_quadratic, polish
 from ._driver import StopSolver
 from ._linesearch import noise
 from .newton import hessian_fraction
@@ -107,6 +109,10 @@ class ProxNewton(SolverFacts):
             hessian_fraction(objective.n_samples, objective.n_params) if self.subsample else 1.0
         )
         self._full = objective.n_params <= FULL_HESSIAN_PARAMS
+        source = objective.source
+        self._columns = (
+            not self._full and source.sparse and source.in_memory and objective.X is not None
+        )
         return self._evaluate(objective, theta)
 
     def _evaluate(self, objective: Objective, theta: Array) -> Evaluation:
@@ -140,21 +146,37 @@ class ProxNewton(SolverFacts):
         idx = np.append(cols, d) if intercept else cols
         if idx.size == 0:
             raise StopSolver("no weight can move (every weight is optimal at 0)", precision=True)
-        if self._full:
-            assert evaluation.hess is not None
-            H = evaluation.hess[np.ix_(idx, idx)]
-        else:
-            H = objective.hessian_block(theta, cols, self._fraction)
         g = evaluation.grad[idx]
         tol = 0.1 * evaluation.grad_max
         w = theta[cols]
         lam = self._lam[cols]
-        if intercept:  # the intercept minimised out exactly (see inner_step)
-            step_w, step_b = inner_step(H, g, w, lam, tol, self.max_sweeps)
-            step = np.append(step_w, step_b)
+        if self._columns:  # sparse and wide: CD on X's columns, no (m, m) matrix
+            param = objective.param
+            step, _ = cd_columns(
+                objective.X[:, cols],
+                None if param.offset is None else param.offset[cols],
+                None if param.scale is None else param.scale[cols],
+                objective.curvature_weights(theta),
+                g,
+                w,
+                lam,
+                objective.penalty.hessian_diag(theta[:d])[cols],
+                intercept=intercept,
+                tol=tol,
+                max_sweeps=self.max_sweeps,
+            )
         else:
-            step, _ = cd_quadratic(H, g, w, lam, tol=tol, max_sweeps=self.max_sweeps)
-            step = polish(H, g, w, lam, step)
+            if self._full:
+                assert evaluation.hess is not None
+                H = evaluation.hess[np.ix_(idx, idx)]
+            else:
+                H = objective.hessian_block(theta, cols, self._fraction)
+            if intercept:  # the intercept minimised out exactly (see inner_step)
+                step_w, step_b = inner_step(H, g, w, lam, tol, self.max_sweeps)
+                step = np.append(step_w, step_b)
+            else:
+                step, _ = cd_quadratic(H, g, w, lam, tol=tol, max_sweeps=self.max_sweeps)
+                step = polish(H, g, w, lam, step)
         direction = np.zeros_like(theta)
         direction[idx] = step
         return self._line_search(objective, theta, evaluation, direction)
