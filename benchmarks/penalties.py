@@ -36,8 +36,8 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import Peer, _quiet  # noqa: E402
-from run import race, synthetic  # noqa: E402
+from peers import Peer, _quiet
+from run import race, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "penalties-results.json"
@@ -147,7 +147,7 @@ def one_case(name: str, l1_ratio: float, alpha_fraction: float, repeats: int) ->
         jstar = min(jstar, min(p["loss"] for p in r["probes"]))
         rows.append(r)
     ours = rows[0]
-    coef, b = oneneuron_fit(l1_ratio)(X, y, alpha, ours.get("effort", 100))
+    coef, _ = oneneuron_fit(l1_ratio)(X, y, alpha, ours.get("effort", 100))
     nnz = int(np.count_nonzero(coef))
     fastest = min((r for r in rows[1:] if r["reached"]), key=lambda r: r["time"], default=None)
     return {
@@ -164,31 +164,35 @@ def one_case(name: str, l1_ratio: float, alpha_fraction: float, repeats: int) ->
     }
 
 
+def median_time(fn: Any, repeats: int) -> float:
+    """The median of ``repeats`` timed calls after one untimed warm-up."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def firth_and_summary(sizes: list[tuple[int, int]], repeats: int) -> list[dict[str, Any]]:
     """Firth and summary() as ratios to ``LogisticRegression(solver="newton", alpha=0).fit``."""
-    from oneneuron import LogisticRegression
-
     out = []
     for n, d in sizes:
-        X, y = synthetic(n, d, seed=1)
-
-        def timed(fn: Any) -> float:
-            fn()  # warm-up
-            times = []
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                fn()
-                times.append(time.perf_counter() - t0)
-            return statistics.median(times)
-
-        plain = LogisticRegression(solver="newton", alpha=0.0)
-        fit = timed(lambda: plain.fit(X, y))
-        firth = timed(lambda: LogisticRegression(firth=True).fit(X, y))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            summary = timed(lambda: plain.summary(X, y))
-        out.append({"n": n, "d": d, "fit": fit, "firth": firth, "summary": summary})
+        out.append({"n": n, "d": d, **firth_times(*synthetic(n, d, seed=1), repeats)})
     return out
+
+
+def firth_times(X: np.ndarray, y: np.ndarray, repeats: int) -> dict[str, float]:
+    from oneneuron import LogisticRegression
+
+    plain = LogisticRegression(solver="newton", alpha=0.0)
+    fit = median_time(lambda: plain.fit(X, y), repeats)
+    firth = median_time(lambda: LogisticRegression(firth=True).fit(X, y), repeats)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = median_time(lambda: plain.summary(X, y), repeats)
+    return {"fit": fit, "firth": firth, "summary": summary}
 
 
 # --------------------------------------------------------------------------- report
