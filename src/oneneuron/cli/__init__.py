@@ -1,7 +1,7 @@
 """The ``oneneuron`` command line: ``main(argv) -> exit status`` and its error handling.
 
 Subcommands: ``demo``, ``train``, ``predict``, ``evaluate``, ``plot``, ``info``,
-``playground``. Results go
+``summary``, ``path``, ``playground``. Results go
 to stdout, progress and messages to stderr. A user error (bad option, missing file or
 column, bad value, corrupt model, wrong feature count) prints one line
 ``oneneuron: error: <message>`` and returns 2; any other exception propagates with its
@@ -123,7 +123,7 @@ def _silence_stdout() -> None:
 
 
 def _command(name: str) -> Callable[..., int]:
-    from . import _commands, _demo, _playground, _predict
+    from . import _commands, _demo, _playground, _predict, _statistics
 
     table: dict[str, Any] = {
         "demo": _demo.demo,
@@ -132,6 +132,8 @@ def _command(name: str) -> Callable[..., int]:
         "evaluate": _commands.evaluate,
         "plot": _commands.plot,
         "info": _commands.info,
+        "summary": _statistics.summary,
+        "path": _statistics.path,
         "playground": _playground.playground,
     }
     command: Callable[..., int] = table[name]

@@ -39,10 +39,16 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fit on a table and save the model (atomically) to ``--out``."""
     target = check_out_file(args.out)
     ds = load_table(args.data, args.target)
-    name = args.solver if args.solver != "auto" else choose_solver(*ds.X.shape)
+    smooth = args.l1_ratio == 0 or args.alpha == 0
+    name = args.solver
+    if name == "auto":
+        name = "newton" if args.firth else choose_solver(ds.n_samples, ds.n_features + 1,
+                                                         smooth=smooth)  # fmt: skip
     model = LogisticRegression(
         solver=args.solver,
         alpha=args.alpha,
+        l1_ratio=args.l1_ratio,
+        firth=args.firth,
         max_iter=args.epochs,
         learning_rate=args.learning_rate,
         batch_size=args.batch_size,
@@ -61,8 +67,8 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = args.epochs if args.epochs is not None else facts.default_max_iter
     progress = Progress(total, "epoch" if facts.unit == "epoch" else "iter", err, quiet=args.quiet)
     with relay_warnings(err):
-        try:
-            model.fit(X, ds.y, callbacks=[progress])
+        try:  # Firth's iteration takes no callbacks: a few Newton steps, no progress bar
+            model.fit(X, ds.y, callbacks=[] if args.firth else [progress])
         finally:
             progress.close()
     accuracy = float(model.score(X, ds.y))
@@ -81,6 +87,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f", stop: {model.stop_reason_})",
         ),
         ("final loss", fmt_loss(final["loss"])),
+        ("non-zero weights", f"{int(np.count_nonzero(model.coef_))} of {ds.n_features}"),
         ("training accuracy", f"{accuracy:.4f}"),
     ]
     if "val_loss" in final:
