@@ -50,10 +50,10 @@ def summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         groups = frame[args.groups].to_numpy()
     elif args.cov_type == "cluster":
         raise ValueError("--cov-type cluster needs --groups COL")
-    y = pd.Series(y, name=args.target)
+    labels = pd.Series(y, name=args.target)
     with relay_warnings(err):
         result = model.summary(
-            X, y, cov_type=args.cov_type, groups=groups, level=args.level, ci_method=args.ci
+            X, labels, cov_type=args.cov_type, groups=groups, level=args.level, ci_method=args.ci
         )
     if not args.json:
         out.write("".join(printable(line) + "\n" for line in str(result).splitlines()))
