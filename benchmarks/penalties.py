@@ -110,7 +110,12 @@ def skglm_fit(l1_ratio: float) -> Any:
 
 
 def peers(l1_ratio: float) -> list[Peer]:
-    out = [Peer("oneneuron auto (proxnewton)", oneneuron_fit(l1_ratio), 100)]
+    from owlqn import owlqn_fit
+
+    out = [
+        Peer("oneneuron auto (proxnewton)", oneneuron_fit(l1_ratio), 100),
+        Peer("oneneuron-owlqn (prototype, benchmarks/owlqn.py)", owlqn_fit(l1_ratio), 3000),
+    ]
     if l1_ratio == 1.0:
         out.append(Peer("sklearn liblinear", sklearn_fit("liblinear", l1_ratio), 1000))
     out.append(Peer("sklearn saga", sklearn_fit("saga", l1_ratio), 2000))
@@ -149,7 +154,8 @@ def one_case(name: str, l1_ratio: float, alpha_fraction: float, repeats: int) ->
     ours = rows[0]
     coef, _ = oneneuron_fit(l1_ratio)(X, y, alpha, ours.get("effort", 100))
     nnz = int(np.count_nonzero(coef))
-    fastest = min((r for r in rows[1:] if r["reached"]), key=lambda r: r["time"], default=None)
+    others = [r for r in rows[1:] if r["reached"] and not r["solver"].startswith("oneneuron")]
+    fastest = min(others, key=lambda r: r["time"], default=None)
     return {
         "case": name,
         "data": what,
@@ -207,9 +213,9 @@ def report(results: dict[str, Any]) -> str:
         f"Run of {results['when']} on {results['machine']} (load average {results['load']});"
         " times to 1e-6 relative suboptimality, median of the repeats.",
         "",
-        "| case | l1_ratio | alpha / alpha_max | non-zero | oneneuron | liblinear | saga | skglm "
-        "| ratio to the fastest peer |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| case | l1_ratio | alpha / alpha_max | non-zero | oneneuron | OWL-QN prototype "
+        "| liblinear | saga | skglm | ratio to the fastest peer |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in results["cases"]:
         by = {r["solver"].split(" ")[0] + ("" if "sklearn" not in r["solver"] else
@@ -226,7 +232,7 @@ def report(results: dict[str, Any]) -> str:
         ratio = "-" if c["ratio"] is None else f"{c['ratio']:.2f}x ({c['fastest_peer']})"
         lines.append(
             f"| {c['data']} | {c['l1_ratio']:g} | {c['alpha_fraction_of_max']:g} | "
-            f"{c['nonzero']} of {c['features']} | {cell('oneneuron')} | "
+            f"{c['nonzero']} of {c['features']} | {cell('oneneuron')} | {cell('oneneuron-owlqn')} | "
             f"{cell('sklearn liblinear')} | {cell('sklearn saga')} | {cell('skglm')} | {ratio} |"
         )
     lines += [

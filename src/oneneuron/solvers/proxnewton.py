@@ -4,14 +4,16 @@ J(theta) = f(theta) + sum_j lambda_j |w_j|, with f the smooth part (the data ter
 penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
 
 1. **Working set.** The weights that are not zero, plus the zero weights that violate
-   optimality most (``|df/dw_j| > lambda_j``), at most ``max(WS_START, 2 nnz(w))`` of them;
-   all weights for a smooth penalty. The intercept is always in.
+   optimality most (``|df/dw_j| > lambda_j``), at most ``max(WS_START, 2 nnz(w))`` of them
+   (every violator in column mode, below); all weights for a smooth penalty. The
+   intercept is always in.
 2. **Quadratic model** on the working set W: the gradient g of f and its Hessian H
    restricted to W (:meth:`~oneneuron.objective.Objective.hessian_block`, or the full
    Hessian from the same pass as J when theta is short), from a subsample of the rows
    on tall data as Newton does. Sparse, wide data in memory never form H: the model is
    kept as its curvature weights and X's columns (glmnet's "naive updates",
-   :func:`._cd.cd_columns`), so a coordinate costs the non-zeros of its column.
+   :func:`._cd.cd_columns`), so a coordinate costs the non-zeros of its column; X is
+   copied once to CSC for that (a CSC input is not copied).
 3. **Inner solve**: ``d = argmin g.d + d^T H d / 2 + sum_{j in W} lambda_j |w_j + d_j|``
    with the intercept's step minimised out in closed form (:func:`inner_step`), by
    coordinate descent (:func:`._cd.cd_quadratic`) to a tolerance that tightens with the
@@ -113,6 +115,9 @@ class ProxNewton(SolverFacts):
         self._columns = (
             not self._full and source.sparse and source.in_memory and objective.X is not None
         )
+        # column mode reads X by columns: one CSC copy for the whole fit (O(nnz), as
+        # liblinear keeps); a CSC input is used as it is
+        self._csc = objective.X.tocsc() if self._columns else None
         return self._evaluate(objective, theta)
 
     def _evaluate(self, objective: Objective, theta: Array) -> Evaluation:
@@ -131,7 +136,10 @@ class ProxNewton(SolverFacts):
         score = np.abs(evaluation.grad[:d]) - self._lam  # > 0: a zero weight that should move
         nonzero = w != 0.0
         score[nonzero] = np.inf
-        size = min(d, max(WS_START, 2 * int(np.count_nonzero(nonzero))))
+        # CD on columns costs the working set's non-zeros, not its size squared: take
+        # every violator at once there
+        grow = d if self._columns else max(WS_START, 2 * int(np.count_nonzero(nonzero)))
+        size = min(d, grow)
         candidates = np.flatnonzero(score > 0.0)
         if candidates.size > size:
             candidates = candidates[np.argpartition(-score[candidates], size - 1)[:size]]
@@ -152,8 +160,9 @@ class ProxNewton(SolverFacts):
         lam = self._lam[cols]
         if self._columns:  # sparse and wide: CD on X's columns, no (m, m) matrix
             param = objective.param
+            assert self._csc is not None
             step, _ = cd_columns(
-                objective.X[:, cols],
+                self._csc if cols.size == d else self._csc[:, cols],
                 None if param.offset is None else param.offset[cols],
                 None if param.scale is None else param.scale[cols],
                 objective.curvature_weights(theta),
