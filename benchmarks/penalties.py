@@ -232,7 +232,8 @@ def report(results: dict[str, Any]) -> str:
         ratio = "-" if c["ratio"] is None else f"{c['ratio']:.2f}x ({c['fastest_peer']})"
         lines.append(
             f"| {c['data']} | {c['l1_ratio']:g} | {c['alpha_fraction_of_max']:g} | "
-            f"{c['nonzero']} of {c['features']} | {cell('oneneuron')} | {cell('oneneuron-owlqn')} | "
+            f"{c['nonzero']} of {c['features']} | {cell('oneneuron')} | "
+            f"{cell('oneneuron-owlqn')} | "
             f"{cell('sklearn liblinear')} | {cell('sklearn saga')} | {cell('skglm')} | {ratio} |"
         )
     lines += [
