@@ -272,7 +272,7 @@ def test_sparse_wide_data_take_column_updates_to_the_same_optimum(
 
 
 def test_compiled_column_cd_is_the_python_loop():
-    from oneneuron.solvers._cd import _column_kernel, _column_sweeps
+    from oneneuron.solvers._cd_columns import _column_kernel, _column_sweeps
 
     rng = np.random.default_rng(3)
     X = sp.random(50, 8, density=0.3, format="csc", random_state=3)

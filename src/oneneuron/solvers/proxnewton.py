@@ -12,7 +12,7 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
    Hessian from the same pass as J when theta is short), from a subsample of the rows
    on tall data as Newton does. Sparse, wide data in memory never form H: the model is
    kept as its curvature weights and X's columns (glmnet's "naive updates",
-   :func:`._cd.cd_columns`), so a coordinate costs the non-zeros of its column; X is
+   :func:`._cd_columns.cd_columns`), so a coordinate costs the non-zeros of its column; X is
    copied once to CSC for that (a CSC input is not copied).
 3. **Inner solve**: ``d = argmin g.d + d^T H d / 2 + sum_{j in W} lambda_j |w_j + d_j|``
    with the intercept's step minimised out in closed form (:func:`inner_step`), by
@@ -43,7 +43,8 @@ from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
 from ._base import SolverFacts
-from ._cd import cd_columns, cd_quadratic, polish
+from ._cd import cd_quadratic, polish
+from ._cd_columns import cd_columns
 from ._driver import StopSolver
 from ._linesearch import noise
 from .newton import hessian_fraction
