@@ -285,3 +285,21 @@ def test_compiled_column_cd_is_the_python_loop():
     n2 = _column_kernel()(*args, d2, r2, True, 1e-9, 3000)
     assert n1 == n2 < 3000
     np.testing.assert_allclose(d1, d2, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_working_set_hessian_is_the_objectives_hessian(standardize):
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((900, 7)) * [1, 3, 0.5, 2, 1, 4, 1] + [0, 2, -1, 5, 0, 1, 3]
+    y = rng.random(900) < 0.4
+    sw = rng.uniform(0.2, 3.0, 900)
+    kw = dict(offset=X.mean(0), scale=X.std(0)) if standardize else {}
+    obj = Objective(X, y, sw, penalty=ElasticNet(0.1, 0.5), block_rows=200, **kw)
+    theta = rng.standard_normal(8) * 0.3
+    cols = np.array([0, 2, 3, 6])
+    idx = [*cols, 7]
+    for fraction in (1.0, 0.25):  # the subsample: every block's first rows, reweighted
+        full = obj.evaluate(theta, hessian=True, hessian_fraction=fraction).hess
+        np.testing.assert_allclose(
+            obj.hessian_block(theta, cols, fraction), full[np.ix_(idx, idx)], rtol=1e-10
+        )

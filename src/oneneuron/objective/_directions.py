@@ -170,8 +170,9 @@ def hessian_block(
     cols : ndarray of int, shape (k,)
         Sorted weight indices.
     fraction : float in (0, 1]
-        Below 1, only the first ``fraction`` of every block's rows enter (rescaled by
-        their weight), as :meth:`Objective.evaluate`'s ``hessian_fraction``.
+        Below 1 (and with more than one block), only the first ``fraction`` of every
+        block's rows enter, rescaled by their weight: the subsample of
+        :meth:`Objective.evaluate`'s ``hessian_fraction``.
 
     Returns
     -------
@@ -190,11 +191,15 @@ def hessian_block(
     full = np.zeros((k + 1, k + 1))
     weight = used = 0.0
     sparse = obj.source.sparse
+    rows_per = min(obj.source.block_rows(), max(obj.n_samples, 1))
+    hrows = None  # the subsample of Objective.evaluate: each block's first rows
+    if fraction < 1.0 and rows_per < obj.n_samples:
+        hrows = max(1, int(np.ceil(rows_per * fraction)))
     for block in obj.source.blocks():
         m = block.n_rows
         if m == 0:
             continue
-        r = m if fraction >= 1.0 else max(1, int(np.ceil(m * fraction)))
+        r = m if hrows is None else min(m, hrows)
         z = model_logits(obj, block, theta)[:r]
         _, _, h = loss_gradient_hessian(block.sign[:r].astype(np.float64), z)
         weight += float(m if block.weight is None else np.sum(block.weight, dtype=np.float64))
