@@ -58,12 +58,28 @@ def sparse_case(n: int, d: int, density: float, seed: int = 0) -> tuple[Any, np.
     return X, (rng.random(n) < p).astype(np.int64)
 
 
+def correlated(n: int, d: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Dense features mixed by a random matrix (correlated), 10 informative."""
+    rng = np.random.default_rng(seed)
+    mix = 0.3 * np.eye(d) + 0.7 * rng.standard_normal((d, d)) / np.sqrt(d)
+    X = np.ascontiguousarray(rng.standard_normal((n, d)) @ mix)
+    return X, (X[:, :10].sum(axis=1) + rng.logistic(size=n) > 0).astype(np.int64)
+
+
 def load(name: str) -> tuple[Any, np.ndarray, str]:
+    if name == "cancer-raw":
+        from sklearn.datasets import load_breast_cancer
+
+        X, y = load_breast_cancer(return_X_y=True)
+        return np.ascontiguousarray(X), y, "breast cancer, raw units (569 x 30)"
     kind, shape = name.split("-", 1)
     n, d = (int(float(v)) for v in shape.split("x"))
     if kind == "dense":
         X, y = synthetic(n, d)
         return X, y, f"dense Gaussian {n:,} x {d}"
+    if kind == "correlated":
+        X, y = correlated(n, d)
+        return X, y, f"dense correlated {n:,} x {d}"
     X, y = sparse_case(n, d, density=0.002)
     return X, y, f"sparse CSR {n:,} x {d:,}, density 0.2%"
 
@@ -267,6 +283,8 @@ def write_doc(text: str) -> None:
 
 
 FULL = [
+    ("cancer-raw", 1.0, 0.05),
+    ("correlated-20000x200", 1.0, 0.05),
     ("dense-100000x100", 1.0, 0.05),
     ("dense-100000x100", 0.5, 0.05),
     ("sparse-20000x20000", 1.0, 0.05),

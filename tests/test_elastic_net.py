@@ -114,8 +114,9 @@ def test_working_set_hessian_gives_the_same_optimum(cancer, monkeypatch):
     np.testing.assert_allclose(blocks.theta, full.theta, atol=1e-9)
 
 
-def test_working_sets_grow_from_the_worst_violators(cancer):
+def test_working_sets_grow_from_the_worst_violators(cancer, monkeypatch):
     X, y = cancer
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_PARAMS", 0)  # working sets of a few
     obj = Objective(X, y, penalty=ElasticNet(ALPHA, 1.0))
     solver = ProxNewton()
     theta = np.zeros(obj.n_params)
@@ -128,6 +129,10 @@ def test_working_sets_grow_from_the_worst_violators(cancer):
     ev = obj.evaluate(theta, hessian=True)
     cols = solver.working_set(theta, ev)
     assert {3, 7, 11} <= set(cols) and len(cols) == max(proxnewton.WS_START, 6)
+    full = ProxNewton()  # with the full Hessian: every violator at once
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_PARAMS", 500)
+    ev = full.start(obj, np.zeros(obj.n_params))
+    assert len(full.working_set(np.zeros(obj.n_params), ev)) == np.sum(score > 0)
 
 
 def test_tall_data_subsample_the_hessian_and_still_converge():

@@ -31,6 +31,7 @@ BUGS = [
     ("line search forgets the L1 term", "solvers/proxnewton.py", "decrease = float(evaluation.grad @ direction) + l1", "decrease = float(evaluation.grad @ direction)"),
     ("column CD: the centring shift of the wrong sign", "solvers/_cd_columns.py", "c0 -= step * offset[j]", "c0 += step * offset[j]"),
     ("column CD: sum h r not updated", "solvers/_cd_columns.py", "hr += step * hx[j]", "pass"),
+    ("working-set Hessian subsample not reweighted", "objective/_directions.py", "full *= weight / used", "pass"),
     ("working-set Hessian not centred", "objective/_directions.py", "            S[:, :k] -= off_c", "            pass"),
     ("gd's soft threshold with step 1", "solvers/gd.py", "theta[:d] = objective.penalty.prox_nonsmooth(theta[:d], rate)", "theta[:d] = objective.penalty.prox_nonsmooth(theta[:d], 1.0)"),
     ("sgd takes no proximal step", "solvers/sgd.py", "theta[:d] = penalty.prox_nonsmooth(theta[:d], rate)", "pass"),

@@ -5,8 +5,8 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
 
 1. **Working set.** The weights that are not zero, plus the zero weights that violate
    optimality most (``|df/dw_j| > lambda_j``), at most ``max(WS_START, 2 nnz(w))`` of them
-   (every violator in column mode, below); all weights for a smooth penalty. The
-   intercept is always in.
+   (every violator when the full Hessian is formed anyway, and in column mode, below);
+   all weights for a smooth penalty. The intercept is always in.
 2. **Quadratic model** on the working set W: the gradient g of f and its Hessian H
    restricted to W (:meth:`~oneneuron.objective.Objective.hessian_block`, or the full
    Hessian from the same pass as J when theta is short), from a subsample of the rows
@@ -137,9 +137,10 @@ class ProxNewton(SolverFacts):
         score = np.abs(evaluation.grad[:d]) - self._lam  # > 0: a zero weight that should move
         nonzero = w != 0.0
         score[nonzero] = np.inf
-        # CD on columns costs the working set's non-zeros, not its size squared: take
-        # every violator at once there
-        grow = d if self._columns else max(WS_START, 2 * int(np.count_nonzero(nonzero)))
+        # with the full Hessian at hand, or CD on columns (costing the working set's
+        # non-zeros, not its size squared), every violator goes in at once
+        spread = self._columns or self._full
+        grow = d if spread else max(WS_START, 2 * int(np.count_nonzero(nonzero)))
         size = min(d, grow)
         candidates = np.flatnonzero(score > 0.0)
         if candidates.size > size:
