@@ -26,7 +26,7 @@ BUGS = [
     ("CD threshold not divided by the curvature", "solvers/_cd.py", "t = lam[j] / a", "t = lam[j]"),
     ("intercept not minimised out (no Schur complement)", "solvers/proxnewton.py", "schur = H[:-1, :-1] - np.outer(h, h) / hbb", "schur = H[:-1, :-1]"),
     ("intercept step of the wrong sign", "solvers/proxnewton.py", "return step_w, -(float(g[-1]) + float(h @ step_w)) / hbb", "return step_w, (float(g[-1]) + float(h @ step_w)) / hbb"),
-    ("polish keeps a step that flips signs", "solvers/_cd.py", "if np.any(np.sign(w[free] + x)[penalised] != sigma[penalised]):", "if False:"),
+    ("CD's sign pattern never polished", "solvers/proxnewton.py", "step_w = polish(schur, gs, w, lam, step_w)", "pass"),
     ("non-zero weights left out of the working set", "solvers/proxnewton.py", "score[nonzero] = np.inf", "pass"),
     ("line search forgets the L1 term", "solvers/proxnewton.py", "decrease = float(evaluation.grad @ direction) + l1", "decrease = float(evaluation.grad @ direction)"),
     ("column CD: the centring shift of the wrong sign", "solvers/_cd_columns.py", "c0 -= step * offset[j]", "c0 += step * offset[j]"),
