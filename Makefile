@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: demo test lint typecheck unit bench planted clean playground browser
+.PHONY: demo test lint typecheck unit bench planted planted-penalties clean playground browser
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,11 +46,24 @@ planted: $(STAMP)
 	# each known solver bug planted in turn must make a test fail
 	$(PY) tools/planted_bugs.py
 
+planted-penalties: $(STAMP)
+	# the same for the penalties, proximal Newton, the path, CV and Firth's estimator
+	$(PY) tools/planted_bugs_penalties.py
+
 playground: $(STAMP)
 	$(VENV)/bin/oneneuron playground
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[bench]"
 	MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1000000000000 $(PY) benchmarks/run.py
+	# L1 and elastic net against liblinear, saga and skglm; Firth and summary() ratios
+	$(PY) benchmarks/penalties.py
+	$(PY) benchmarks/inference.py
+	# streamed Parquet against pyarrow alone (a file twice what the fit may hold)
+	$(PY) benchmarks/streams.py
+	# Dask on a 2-worker LocalCluster against dask-ml's lbfgs, newton and admm
+	$(PY) benchmarks/dask_bench.py
+	$(PY) benchmarks/playground.py
 
 clean:
 	rm -rf $(VENV) demo-report .pytest_cache .mypy_cache .ruff_cache

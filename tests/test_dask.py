@@ -138,3 +138,21 @@ def test_eval_set_and_history(client):
             eval_set=(X[1000:], y[1000:]),
         )
     assert "val_loss" in model.history_.columns and len(model.history_) == model.n_iter_ + 1
+
+
+@pytest.mark.parametrize("working_sets", [False, True])
+def test_elastic_net_on_the_cluster_reaches_the_in_memory_optimum(
+    client, working_sets, monkeypatch
+):
+    from oneneuron.solvers import proxnewton
+
+    if working_sets:  # the Hessian of each working set, from blocks fetched here
+        monkeypatch.setattr(proxnewton, "FULL_HESSIAN_PARAMS", 0)
+    X, y, _ = _problem(d=8)
+    kw = dict(alpha=0.05, l1_ratio=0.8, standardize=True, tol=1e-9)
+    ref = LogisticRegression(**kw).fit(X, y)
+    m = LogisticRegression(**kw).fit(da.from_array(X, chunks=(700, 8)), da.from_array(y, 700))
+    assert m.solver_ == "proxnewton" and m.converged_
+    np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-8)
+    np.testing.assert_array_equal(m.coef_ == 0, ref.coef_ == 0)
+    assert np.any(m.coef_ == 0)

@@ -14,9 +14,16 @@ from oneneuron import LogisticRegression
 from oneneuron._params import PARAMETERS, check_params
 
 BAD = [
-    ("solver", ["newton"], r"unknown solver \['newton'\]; valid: auto, gd, sgd, newton, lbfgs"),
+    (
+        "solver",
+        ["newton"],
+        r"unknown solver \['newton'\]; valid: auto, gd, sgd, newton, lbfgs, proxnewton",
+    ),
     ("alpha", 10**400, r"alpha must be a finite number >= 0 and <= 1e\+100; got an integer of 401"),
     ("alpha", np.float64(-1.0), r"alpha must be a finite number >= 0 and <= 1e\+100; got -1.0$"),
+    ("l1_ratio", 1.5, r"l1_ratio must be a finite number >= 0 and <= 1; got 1.5$"),
+    ("l1_ratio", -0.0 - 1e-9, "l1_ratio must be a finite number >= 0"),
+    ("firth", "yes", "firth must be True or False; got 'yes'"),
     ("fit_intercept", "no", "fit_intercept must be True or False; got 'no'"),
     ("standardize", "no", "standardize must be True or False; got 'no'"),
     ("standardize", 1, "standardize must be True or False; got 1"),

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.optimize import minimize
+from scipy.optimize import minimize_scalar
 
 from oneneuron.objective import Objective
-from oneneuron.penalties import L2, Penalty
+from oneneuron.penalties import L1, L2, ElasticNet, Penalty, make_penalty
 
 PENALTIES = {
     "l2": lambda: L2(0.7),
     "l2-weighted": lambda: L2(0.7, weights=np.array([1.0, 0.5, 2.0, 3.0])),
     "l2-zero": lambda: L2(0.0),
+    "l1": lambda: L1(0.7),
+    "elastic-net": lambda: ElasticNet(0.7, 0.3),
+    "elastic-net-weighted": lambda: ElasticNet(0.7, 0.6, weights=np.array([1.0, 0.5, 2.0, 3.0])),
 }
 W = np.array([0.3, -1.2, 0.0, 2.5])
 
@@ -37,8 +40,16 @@ def central(f, x, h=1e-6):
     return out
 
 
+def smooth_value(penalty, w):
+    """The penalty less its L1 part ``sum_j lambda_j |w_j|``: what ``gradient`` differentiates."""
+    return penalty.value(w) - penalty.l1_strength(len(w)) @ np.abs(w)
+
+
 def test_gradient_is_the_derivative_of_the_value(penalty):
-    np.testing.assert_allclose(penalty.gradient(W), central(penalty.value, W), rtol=1e-7, atol=1e-9)
+    def f(w):
+        return smooth_value(penalty, w)
+
+    np.testing.assert_allclose(penalty.gradient(W), central(f, W), rtol=1e-7, atol=1e-9)
 
 
 def test_hessian_diagonal_is_the_derivative_of_the_gradient(penalty):
@@ -52,12 +63,44 @@ def test_hessian_diagonal_is_the_derivative_of_the_gradient(penalty):
 @pytest.mark.parametrize("step", [0.1, 1.0, 7.0])
 def test_prox_minimises_penalty_plus_distance(penalty, step):
     point = W + np.array([0.5, 0.1, -0.3, 0.0])
+    # the penalties are separable: minimise coordinate by coordinate (exact at the kinks)
+    ref = np.empty_like(point)
+    for j in range(len(point)):
 
-    def f(u):
-        return penalty.value(u) + np.sum((u - point) ** 2) / (2 * step)
+        def f(u, j=j):
+            v = point.copy()
+            v[j] = u
+            return penalty.value(v) + (u - point[j]) ** 2 / (2 * step)
 
-    ref = minimize(f, point, method="BFGS", options={"gtol": 1e-12}).x
-    np.testing.assert_allclose(penalty.prox(point, step), ref, rtol=1e-6, atol=1e-8)
+        ref[j] = minimize_scalar(f, bracket=(-10, 10), tol=1e-12).x
+    np.testing.assert_allclose(penalty.prox(point, step), ref, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("step", [0.05, 0.5, 3.0])
+def test_prox_nonsmooth_is_the_prox_of_the_l1_part(penalty, step):
+    point = W + np.array([0.5, 0.1, -0.3, 0.0])
+    lam = penalty.l1_strength(len(point))
+    expected = np.sign(point) * np.maximum(np.abs(point) - step * lam, 0.0)
+    np.testing.assert_array_equal(penalty.prox_nonsmooth(point, step), expected)
+    if penalty.smooth:
+        assert not np.any(lam)
+
+
+def test_optimality_is_the_minimum_norm_subgradient(penalty):
+    w = np.array([0.3, 0.0, 0.0, -2.5])
+    grad = np.array([0.2, 0.1, -3.0, 0.4, 0.05])  # the last entry: an intercept
+    lam = penalty.l1_strength(4)
+    got = penalty.optimality(w, grad)
+    if penalty.smooth:
+        np.testing.assert_array_equal(got, grad)
+        return
+    # at w_j != 0 the subdifferential is one point; at 0 the interval [g - lam, g + lam]
+    expected = grad.copy()
+    expected[[0, 3]] += lam[[0, 3]] * np.sign(w[[0, 3]])
+    for j in (1, 2):
+        expected[j] = grad[j] - np.clip(grad[j], -lam[j], lam[j])
+    np.testing.assert_allclose(got, expected, rtol=1e-15)
+    assert got[-1] == grad[-1]  # the intercept is never penalised
 
 
 def test_value_and_flags():
@@ -85,3 +128,27 @@ def test_objective_adds_the_penalty_on_the_weights_only():
         np.diag(with_pen.hess)[:-1], np.diag(plain.hess)[:-1] + pen.hessian_diag(w)
     )
     assert with_pen.hess[-1, -1] == plain.hess[-1, -1]
+
+
+def test_elastic_net_value_follows_scikit_learns_convention():
+    w = np.array([1.0, -2.0, 0.0])
+    pen = ElasticNet(0.5, 0.25)
+    assert pen.value(w) == pytest.approx(0.5 * (0.25 * 3.0 + 0.75 / 2 * 5.0))
+    assert L1(0.5).value(w) == pytest.approx(1.5)
+    assert not L1(0.5).smooth and ElasticNet(0.5, 0.0).smooth and ElasticNet(0.0, 1.0).smooth
+    assert isinstance(make_penalty(0.5, 0.0), L2)  # l1_ratio=0 is today's model, bit for bit
+    assert isinstance(make_penalty(0.5, 0.3), ElasticNet)
+    with pytest.raises(ValueError, match=r"l1_ratio must be in \[0, 1\]; got 1.5"):
+        ElasticNet(1.0, 1.5)
+
+
+def test_objective_reports_the_minimum_norm_subgradient():
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((60, 4)), rng.random(60) < 0.5
+    theta = np.array([0.5, 0.0, -0.2, 0.0, 0.1])
+    pen = ElasticNet(0.3, 0.5)
+    ev = Objective(X, y, penalty=pen).evaluate(theta)
+    smooth = Objective(X, y, alpha=0.0).evaluate(theta)
+    np.testing.assert_allclose(ev.grad[:-1], smooth.grad[:-1] + pen.gradient(theta[:-1]))
+    np.testing.assert_allclose(ev.optimality, pen.optimality(theta[:-1], ev.grad))
+    assert ev.grad_max == pytest.approx(np.max(np.abs(ev.optimality)))

@@ -82,3 +82,12 @@ def test_every_command_is_in_the_readme():
     sub = next(a for a in parser._actions if a.dest == "command")
     for name in sub.choices:
         assert f"oneneuron {name} " in commands, name
+
+
+def test_which_features_matter_prints_what_it_says(capsys):
+    matplotlib.use("Agg")
+    section = README.read_text(encoding="utf-8").split("## Which features matter", 1)[1]
+    (code,) = re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.S)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "features kept" in printed and "Firth penalised likelihood" in printed

@@ -19,11 +19,12 @@ from oneneuron.solvers import SOLVERS, choose_solver
 
 from .conftest import datasets_for_oracle
 
-EXACT = ["newton", "lbfgs"]
+EXACT = ["newton", "lbfgs", "proxnewton"]
 # Fixed-step solvers with settings that get them close on a well-conditioned problem.
 SETTINGS = {
     "newton": {},
     "lbfgs": {},
+    "proxnewton": {},
     "gd": dict(learning_rate=1.0, max_iter=5000),
     "sgd": dict(
         learning_rate=0.5, batch_size=32, lr_schedule="invscaling", max_iter=300, random_state=0
@@ -164,3 +165,5 @@ def test_callback_can_stop_and_sees_records(small):
 def test_auto_picks_newton_for_few_features_and_lbfgs_for_many():
     assert choose_solver(1000, 10) == "newton"
     assert choose_solver(1000, 5000) == "lbfgs"
+    assert choose_solver(1000, 10, smooth=False) == "proxnewton"
+    assert choose_solver(10**6, 5000, in_memory=False, smooth=False) == "proxnewton"

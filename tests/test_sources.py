@@ -58,6 +58,7 @@ OPTIONS = {
 SOLVER_SETTINGS = {
     "newton": dict(tol=1e-10),
     "lbfgs": dict(tol=1e-10),
+    "proxnewton": dict(tol=1e-10),  # on a smooth penalty: one CD model per step
     "gd": dict(max_iter=20000, tol=1e-8),
     "sgd": dict(batch_size=24, lr_schedule="cosine", max_iter=200, random_state=0),
 }

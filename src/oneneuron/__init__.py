@@ -16,12 +16,30 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-
 if TYPE_CHECKING:
     from typing import Any
 
+    from .cv import LogisticRegressionCV
     from .estimator import LogisticRegression
     from .history import History
+    from .regularization import RegularizationPath, alpha_max, path
 
-__all__ = ["History", "LogisticRegression", "__version__", "load"]
+__all__ = [
+    "History",
+    "LogisticRegression",
+    "LogisticRegressionCV",
+    "RegularizationPath",
+    "__version__",
+    "alpha_max",
+    "load",
+    "path",
+]
 
-_LAZY = {"LogisticRegression": ".estimator", "History": ".history"}
+_LAZY = {
+    "LogisticRegression": ".estimator",
+    "LogisticRegressionCV": ".cv",
+    "History": ".history",
+    "RegularizationPath": ".regularization",
+    "alpha_max": ".regularization",
+    "path": ".regularization",
+}
 
 
 def __getattr__(name: str) -> Any:

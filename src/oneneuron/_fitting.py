@@ -31,7 +31,7 @@ from ._validation import (
 from .data import Source, is_dask, make_source
 from .history import History
 from .objective import Evaluation, Objective, Standardization
-from .penalties import L2
+from .penalties import make_penalty
 from .solvers import SOLVERS, Callback, Result, choose_solver
 from .solvers.callbacks import EarlyStopping
 
@@ -145,14 +145,20 @@ def _plain_arrays(X: Any, y: Any) -> bool:
 
 
 def weights(
-    est: LogisticRegression, y: NDArray[Any], y01: Array, sample_weight: Any
+    est: LogisticRegression,
+    y: NDArray[Any],
+    y01: Array,
+    sample_weight: Any,
+    normalise: bool = True,
 ) -> Array | None:
     """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones), times a
     power of two that brings the largest to [0.5, 1) (J is invariant to a common factor:
-    weights of 1e307 or 1e-320 each fit as weights of 1 do)."""
+    weights of 1e307 or 1e-320 each fit as weights of 1 do). ``normalise=False`` keeps the
+    user's scale (Firth's penalised likelihood is not invariant to it: weights count rows)."""
     sw = None if sample_weight is None else check_sample_weight(sample_weight, len(y))
+    keep = _scaling.normalise_weights if normalise else (lambda s: s)
     if est.class_weight is None:
-        return _scaling.normalise_weights(sw)
+        return keep(sw)
     if isinstance(est.class_weight, dict):
         unknown = [c for c in est.class_weight if c not in est.classes_.tolist()]
         if unknown:
@@ -164,6 +170,8 @@ def weights(
     per_sample = np.where(y01 == 1, cw[1], cw[0])
     if sw is None:
         return per_sample
+    if not normalise:
+        return sw * per_sample
     # sw * class weight could overflow: both brought to [0.5, 1) first (J is unchanged)
     return _scaling.normalise_weights(_scaling.normalise_weights(sw) * per_sample)
 
@@ -313,14 +321,13 @@ def objective(
 ) -> Objective:
     """J for the run; ``scale`` and ``row_scale`` as :func:`._scaling.coordinates` says
     (with ``scale``, theta_j = scale_j w_j and the penalty is weighted by 1 / scale_j)."""
-    penalty = None
+    weights = None
     if scale is not None and est.alpha > 0:
         with np.errstate(under="ignore"):
-            penalty = L2(est.alpha, weights=1.0 / scale)
+            weights = 1.0 / scale
     return Objective(
         source,
-        penalty=penalty,
-        alpha=est.alpha,
+        penalty=make_penalty(est.alpha, est.l1_ratio, weights),
         fit_intercept=est.fit_intercept,
         offset=est.x_mean_,
         scale=est.x_scale_ if scale is None else scale,
@@ -370,11 +377,18 @@ def plan(
             held_out = (X_val, y_val)
         source = make_source(Xc, y01, sw)
     n_params = source.n_features + int(est.fit_intercept)
+    smooth = make_penalty(est.alpha, est.l1_ratio).smooth
     name = (
         chosen
         if chosen != "auto"
-        else choose_solver(source.n_samples, n_params, in_memory=source.in_memory)
+        else choose_solver(source.n_samples, n_params, in_memory=source.in_memory, smooth=smooth)
     )
+    if not (smooth or SOLVERS[name].nonsmooth):
+        valid = ", ".join(["auto", *(k for k, cls in SOLVERS.items() if cls.nonsmooth)])
+        raise ValueError(
+            f"solver={name!r} needs a smooth penalty; with l1_ratio={est.l1_ratio:g} "
+            f"(an L1 part) use one of: {valid}"
+        )
     if SOLVERS[name].needs_rows and not source.in_memory and not source.shuffles:
         raise ValueError(
             f"solver={name!r} draws random rows, which {type(source).__name__} data cannot "
@@ -554,6 +568,8 @@ def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:
 def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weight: Any) -> None:
     """One epoch of mini-batch SGD over (X, y) from the current weights (partial_fit)."""
     first = not hasattr(est, "classes_")
+    if est.firth:
+        raise ValueError("partial_fit takes SGD steps; firth=True is fitted by fit only")
     if isinstance(est.class_weight, str) and est.class_weight == "balanced":
         raise ValueError(
             "class_weight='balanced' needs the class counts of all the data, which "

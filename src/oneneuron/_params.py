@@ -92,6 +92,8 @@ def _optional(check: Callable[[str, Any], None]) -> Callable[[str, Any], None]:
 PARAMETERS: dict[str, Callable[[str, Any], None]] = {
     "solver": lambda name, value: _solver(value),
     "alpha": _number(low=0.0, high=MAX_FLOAT),
+    "l1_ratio": _number(low=0.0, high=1.0),
+    "firth": _boolean,
     "fit_intercept": _boolean,
     "standardize": _boolean,
     "learning_rate": _number(low=0.0, strict=True, high=MAX_FLOAT),

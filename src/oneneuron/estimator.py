@@ -30,18 +30,37 @@ DEFAULT_MAX_ITER = {name: cls.default_max_iter for name, cls in SOLVERS.items()}
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     """Binary logistic regression: one neuron, ``p = sigmoid(x . w + b)``.
 
-    Minimises ``J(w, b) = sum_i s_i l(y_i, x_i . w + b) / sum_i s_i + alpha/2 ||w||^2``
-    (see :mod:`oneneuron.objective`). scikit-learn's ``LogisticRegression(C=C)`` solves
-    the same problem for ``alpha = 1 / (C * sum_i s_i)``.
+    Minimises ``J(w, b) = sum_i s_i l(y_i, x_i . w + b) / sum_i s_i + P(w)`` with the
+    elastic-net penalty ``P(w) = alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||^2)``
+    (see :mod:`oneneuron.objective`; ``l1_ratio=0``, the default, is ridge).
+    scikit-learn's ``LogisticRegression(C=C, l1_ratio=l1_ratio)`` solves the same problem
+    for ``alpha = 1 / (C * sum_i s_i)``. ``firth=True`` fits Firth's bias-reduced model
+    instead (R's logistf).
 
     Parameters
     ----------
-    solver : {"auto", "newton", "lbfgs", "gd", "sgd"}, default="auto"
-        "auto" picks the fastest exact solver for the shape: "newton" for up to 200
-        parameters, else "lbfgs". "gd" is the seeds' full-batch gradient descent,
-        "sgd" random mini-batches.
+    solver : {"auto", "newton", "lbfgs", "proxnewton", "gd", "sgd"}, default="auto"
+        "auto" picks the fastest exact solver for the shape and penalty: "proxnewton"
+        with an L1 part (``l1_ratio > 0``), else "newton" for up to 200 parameters and
+        "lbfgs" above. "proxnewton" is proximal Newton with coordinate descent on working
+        sets (exact zeros). "gd" is the seeds' full-batch gradient descent, "sgd" random
+        mini-batches; both take proximal (soft-threshold) steps for the L1 part.
+        "newton" and "lbfgs" need a smooth penalty (``l1_ratio=0``).
     alpha : float, default=1e-4
-        L2 penalty on the weights (not the intercept); 0 for none.
+        Penalty strength on the weights (not the intercept); 0 for none.
+    l1_ratio : float in [0, 1], default=0.0
+        The L1 share of the penalty (scikit-learn's ``SGDClassifier`` convention): 0 is
+        ridge (L2), 1 the lasso (L1), in between the elastic net.
+    firth : bool, default=False
+        Fit Firth's bias-reduced logistic regression: maximise the log-likelihood plus
+        ``1/2 log det`` of the Fisher information (Jeffreys' prior), by logistf's
+        iteration (:func:`oneneuron.firth.firth_fit`). Estimates stay finite under
+        separation; ``summary(X, y)`` gives logistf's tests and profile intervals. It
+        replaces the penalty: ``alpha`` is not used (a UserWarning says so unless it is
+        0 or its default), ``l1_ratio`` must be 0, ``solver`` "auto" or "newton"; data
+        in memory only; ``max_iter`` defaults to 100, and the fit runs to the exact
+        estimate (``tol`` is not used). ``standardize`` changes nothing: Firth's
+        estimate does not depend on the features' units.
     fit_intercept : bool, default=True
     standardize : bool, default=False
         Fit the model on ``(X - mean) / std`` (the penalty acts on those weights, and
@@ -61,7 +80,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Most iterations (epochs for "sgd"); None means 100 for "newton" and "sgd",
         1000 for "gd" and "lbfgs".
     tol : float or None, default=1e-6
-        Stop when ``max |dJ/dtheta| <= tol``. None trains for exactly ``max_iter``
+        Stop when ``max |dJ/dtheta| <= tol`` (with an L1 part: the minimum-norm
+        subgradient, zero exactly at the optimum). None trains for exactly ``max_iter``
         iterations (a fixed budget: no convergence test, no ConvergenceWarning).
     class_weight : dict, "balanced" or None, default=None
         Multiplies each sample's weight by the weight of its class.
@@ -110,6 +130,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         *,
         solver: str = "auto",
         alpha: float = 1e-4,
+        l1_ratio: float = 0.0,
+        firth: bool = False,
         fit_intercept: bool = True,
         standardize: bool = False,
         learning_rate: float = 0.1,
@@ -129,6 +151,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.solver = solver
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.firth = firth
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.learning_rate = learning_rate
@@ -189,6 +213,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        if self.firth:
+            from ._firthfit import fit_firth
+
+            fit_firth(self, X, y, sample_weight, coef_init, intercept_init, eval_set, callbacks)
+            return self
         plan = _fitting.plan(
             self, X, y, sample_weight, coef_init, intercept_init, eval_set, callbacks
         )
@@ -227,6 +256,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         >>> model.n_iter_
         20
         """
+        if self.firth:
+            raise ValueError(
+                "fit_iter trains step by step with oneneuron's solvers; "
+                "firth=True is fitted by logistf's iteration: use fit"
+            )
         plan = _fitting.plan(self, X, y, sample_weight, coef_init, intercept_init, eval_set, ())
         steps = iterate(*plan.args, **plan.kwargs)
         self.history_ = History(unit=plan.unit)

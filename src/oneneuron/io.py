@@ -92,6 +92,12 @@ MAX_KEYS = 10_000
 #: Deepest nesting of arrays and objects (a version-1 file nests 4 deep).
 MAX_DEPTH = 8
 
+#: Parameters added to format version 1 after its first release (0.1.0), with their
+#: defaults. A file without them means the default, and one is written only when it
+#: differs: a model that does not use them loads in older readers too, and one that does
+#: is refused there by the schema (an unknown parameter) instead of being misread.
+ADDED_PARAMS: dict[str, Any] = {"l1_ratio": 0.0, "firth": False}
+
 _RNGS = (np.random.Generator, np.random.RandomState)
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _PICKLE = (
@@ -228,6 +234,8 @@ def _to_payload(model: Any) -> dict[str, Any]:
     notes: list[str] = []
     params: dict[str, Any] = {}
     for key, value in model.get_params(deep=False).items():
+        if key in ADDED_PARAMS and value == ADDED_PARAMS[key]:
+            continue  # at its default: omitted, so that older readers load the file
         if key == "class_weight" and isinstance(value, dict):
             pairs = [
                 [_scalar(k, "class_weight label"), _scalar(w, "class weight")]

@@ -1,7 +1,7 @@
 """The ``oneneuron`` command line: ``main(argv) -> exit status`` and its error handling.
 
 Subcommands: ``demo``, ``train``, ``report``, ``predict``, ``evaluate``, ``plot``,
-``info``, ``export``, ``playground``. Results go
+``info``, ``summary``, ``path``, ``export``, ``playground``. Results go
 to stdout, progress and messages to stderr. A user error (bad option, missing file or
 column, bad value, corrupt model, wrong feature count) prints one line
 ``oneneuron: error: <message>`` and returns 2; any other exception propagates with its
@@ -123,7 +123,7 @@ def _silence_stdout() -> None:
 
 
 def _command(name: str) -> Callable[..., int]:
-    from . import _commands, _demo, _export, _pipeline, _playground, _predict
+    from . import _commands, _demo, _export, _pipeline, _playground, _predict, _statistics
 
     table: dict[str, Any] = {
         "demo": _demo.demo,
@@ -134,6 +134,8 @@ def _command(name: str) -> Callable[..., int]:
         "plot": _commands.plot,
         "info": _commands.info,
         "export": _export.export,
+        "summary": _statistics.summary,
+        "path": _statistics.path,
         "playground": _playground.playground,
     }
     command: Callable[..., int] = table[name]

@@ -46,11 +46,16 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return stream_train(args, out, err)
     target = check_out_file(args.out)
     ds = load_table(args.data, args.target)
-    name = args.solver if args.solver != "auto" else choose_solver(*ds.X.shape)
+    smooth = args.l1_ratio == 0 or args.alpha == 0
+    name = args.solver
+    if name == "auto":
+        name = "newton" if args.firth else choose_solver(*ds.X.shape, smooth=smooth)
     with in_cli_words():
         model = LogisticRegression(
             solver=args.solver,
             alpha=args.alpha,
+            l1_ratio=args.l1_ratio,
+            firth=args.firth,
             max_iter=args.epochs,
             learning_rate=args.learning_rate,
             batch_size=args.batch_size,
@@ -73,7 +78,8 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = Progress(total, "epoch" if facts.unit == "epoch" else "iter", err, quiet=args.quiet)
     with relay_warnings(err, cli_words), in_cli_words(), divergence_is_an_error():
         try:
-            model.fit(X, ds.y, callbacks=[progress])
+            # Firth's iteration takes no callbacks: a few Newton steps, no progress bar
+            model.fit(X, ds.y, callbacks=[] if args.firth else [progress])
         finally:
             progress.close()
     atomic_write(target, model.save)
@@ -91,6 +97,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("solver", model.solver_),
         ("iterations", f"{model.n_iter_} ({status}, stop: {model.stop_reason_})"),
         ("final loss", fmt_loss(final["loss"])),
+        ("non-zero weights", f"{int(np.count_nonzero(model.coef_))} of {ds.n_features}"),
         ("training accuracy", f"{final['accuracy']:.4f}"),
     ]
     if "val_loss" in final:

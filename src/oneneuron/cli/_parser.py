@@ -36,7 +36,9 @@ DEMO_DATASETS = [
 ]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
 EXPORT_FORMATS = ["onnx"]
-SOLVER_CHOICES = ["auto", "newton", "lbfgs", "gd", "sgd"]
+SOLVER_CHOICES = ["auto", "newton", "lbfgs", "proxnewton", "gd", "sgd"]
+#: The covariance types of :func:`oneneuron.inference.summary` (a test holds them equal).
+COV_TYPES = ["nonrobust", "HC0", "HC1", "cluster"]
 
 
 class UsageError(Exception):
@@ -148,6 +150,8 @@ def build_parser() -> Parser:
     _plot(sub)
     _info(sub)
     _export(sub)
+    _summary(sub)
+    _path(sub)
     _playground(sub)
     return parser
 
@@ -186,7 +190,21 @@ def _demo(sub: Any) -> None:
 def _model_options(p: Any) -> None:
     """The options of the model that ``train`` and ``report`` fit."""
     p.add_argument("--solver", choices=SOLVER_CHOICES, default="auto", help="default: auto")
-    p.add_argument("--alpha", type=_float_in(0.0), default=1e-4, help="L2 penalty (default 1e-4)")
+    p.add_argument(
+        "--alpha", type=_float_in(0.0), default=1e-4, help="penalty strength (default 1e-4)"
+    )
+    p.add_argument(
+        "--l1-ratio",
+        type=_float_in(0.0, 1.0, high_open=False),
+        default=0.0,
+        metavar="R",
+        help="L1 share of the penalty, 0..1: 0 ridge (default), 1 lasso, between: elastic net",
+    )
+    p.add_argument(
+        "--firth",
+        action="store_true",
+        help="Firth's bias-reduced model (finite under separation; replaces --alpha)",
+    )
     p.add_argument(
         "--epochs",
         type=_int_at_least(1),
@@ -369,6 +387,62 @@ def _export(sub: Any) -> None:
         default="float64",
         help="element type of the input X (default float64); the arithmetic is float64 either way",
     )
+
+
+def _summary(sub: Any) -> None:
+    p = sub.add_parser(
+        "summary",
+        help="coefficients with standard errors, tests and intervals (statsmodels-style)",
+        description="Refit nothing: check MODEL against its training table DATA and print "
+        "its summary table (a Firth model: logistf's, with penalised likelihood-ratio "
+        "tests and profile intervals).",
+    )
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("data", metavar="DATA", help="the training table")
+    p.add_argument("--target", required=True, metavar="COL", help="label column")
+    p.add_argument("--cov-type", choices=COV_TYPES, default="nonrobust", help="default nonrobust")
+    p.add_argument("--groups", metavar="COL", help="cluster column, for --cov-type cluster")
+    p.add_argument(
+        "--ci", choices=["wald", "profile"], default="wald", help="interval method (default wald)"
+    )
+    p.add_argument(
+        "--level",
+        type=_float_in(0.0, 1.0, low_open=True),
+        default=0.95,
+        help="confidence level (default 0.95)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _path(sub: Any) -> None:
+    p = sub.add_parser(
+        "path",
+        help="draw the regularisation path: every coefficient as the L1 penalty weakens",
+        description="Fit DATA for alphas from alpha_max (every weight 0) down, warm-started, "
+        "draw the path to --out and print the alphas at which features enter.",
+    )
+    p.add_argument("data", metavar="DATA", help="table file (.csv, .tsv, .parquet, ...)")
+    p.add_argument("--target", required=True, metavar="COL", help="label column")
+    p.add_argument(
+        "--out", required=True, metavar="FIG", help="image file (.png, .svg, .pdf); - for PNG"
+    )
+    p.add_argument(
+        "--l1-ratio",
+        type=_float_in(0.0, 1.0, low_open=True, high_open=False),
+        default=1.0,
+        metavar="R",
+        help="L1 share of the penalty, in (0, 1] (default 1: lasso)",
+    )
+    p.add_argument(
+        "--n-alphas", type=_int_at_least(2), default=50, help="alphas on the path (default 50)"
+    )
+    p.add_argument(
+        "--eps",
+        type=_float_in(0.0, 1.0, low_open=True),
+        default=1e-3,
+        help="smallest alpha / alpha_max (default 1e-3)",
+    )
+    p.add_argument("--standardize", action="store_true", help="penalise standardised weights")
 
 
 def _port(text: str) -> int:

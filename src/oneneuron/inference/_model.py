@@ -69,6 +69,15 @@ class ModelView:
         if fit_intercept:
             theta = np.append(coef, float(np.asarray(model.intercept_).reshape(-1)[0]))
             names = [*names, INTERCEPT]
+        firth = bool(getattr(model, "firth", False))
+        l1_ratio = float(getattr(model, "l1_ratio", 0.0) or 0.0)
+        if l1_ratio > 0 and float(getattr(model, "alpha", 0.0) or 0.0) > 0 and not firth:
+            raise ValueError(
+                f"{caller}() has no valid standard errors or tests for a model with an L1 "
+                f"penalty (l1_ratio={l1_ratio:g}): the L1 part selects features and sets some "
+                "weights to exactly 0, and classical inference ignores that selection; refit "
+                "the selected features with l1_ratio=0 (and alpha=0 for classical tests)"
+            )
         scale = getattr(model, "x_scale_", None)
         converged = getattr(model, "converged_", None)
         return cls(
@@ -78,7 +87,7 @@ class ModelView:
             alpha=float(getattr(model, "alpha", 0.0) or 0.0),
             scale=np.ones(d) if scale is None else np.asarray(scale, dtype=np.float64),
             converged=None if converged is None else bool(converged),
-            firth=bool(getattr(model, "firth", False)),
+            firth=firth,
             model=model,
         )
 

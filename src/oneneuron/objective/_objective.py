@@ -427,6 +427,16 @@ class Objective:
         diag = hxx / self.weight_sum + self.penalty.hessian_diag(w)
         return np.append(diag, h / self.weight_sum) if self.fit_intercept else diag
 
+    def hessian_block(self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0) -> Array:
+        """The Hessian restricted to the weights ``cols`` and the intercept; one pass
+        (see :func:`._directions.hessian_block`)."""
+        return _directions.hessian_block(self, theta, cols, fraction)
+
+    def curvature_weights(self, theta: Array) -> Array:
+        """``s_i d2l/dz2 / sum_i s_i`` per row, shape (n,) (see
+        :func:`._directions.curvature_weights`)."""
+        return _directions.curvature_weights(self, theta)
+
 
 def _coordinates(
     offset: Array | None,

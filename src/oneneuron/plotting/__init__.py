@@ -1,4 +1,5 @@
-"""Plots of one neuron: decision boundary, training curves, sigmoid, images, metrics, animation.
+"""Plots of one neuron: decision boundary, training curves, sigmoid, images, metrics, animation,
+the regularisation path and the cross-validation curve.
 
 Every function draws with matplotlib only, never calls ``plt.show()`` and never changes
 global style. Single-panel functions take ``ax=`` (a new figure when None) and return the
@@ -23,13 +24,16 @@ from ._common import save_figure
 from ._curves import plot_sigmoid, plot_training_curves
 from ._images import plot_examples, plot_weights
 from ._metrics import plot_confusion_matrix, plot_roc
+from ._path import plot_cv, plot_path
 
 __all__ = [
     "animate_training",
     "animate_weights",
     "plot_confusion_matrix",
+    "plot_cv",
     "plot_decision_boundary",
     "plot_examples",
+    "plot_path",
     "plot_roc",
     "plot_sigmoid",
     "plot_training_curves",

@@ -15,6 +15,7 @@ from ._driver import Callback, Result, Solver, StopSolver, iterate, run
 from .gd import GradientDescent
 from .lbfgs import LBFGS
 from .newton import Newton
+from .proxnewton import ProxNewton
 from .sgd import StochasticGradientDescent
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Callback",
     "GradientDescent",
     "Newton",
+    "ProxNewton",
     "Result",
     "Solver",
     "SolverFacts",
@@ -35,17 +37,22 @@ __all__ = [
 
 #: Every solver by its name in ``LogisticRegression(solver=...)``.
 SOLVERS: dict[str, type[SolverFacts]] = {
-    cls.name: cls for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS)
+    cls.name: cls for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS, ProxNewton)
 }
 
 #: Up to this many parameters, Newton's d x d Hessian is cheaper than L-BFGS's extra passes.
 NEWTON_MAX_PARAMS = 200
 
 
-def choose_solver(n_samples: int, n_params: int, *, in_memory: bool = True) -> str:
-    """The fastest exact solver for this shape: ``"newton"`` or ``"lbfgs"``.
+def choose_solver(
+    n_samples: int, n_params: int, *, in_memory: bool = True, smooth: bool = True
+) -> str:
+    """The fastest exact solver for this shape and penalty.
 
-    Newton for up to :data:`NEWTON_MAX_PARAMS` parameters of data in memory; L-BFGS for
-    more parameters, and for data read from files (one pass per evaluation, no Hessian).
+    ``"proxnewton"`` for a non-smooth penalty (L1, elastic net); otherwise Newton for up
+    to :data:`NEWTON_MAX_PARAMS` parameters of data in memory, and L-BFGS for more
+    parameters and for data read from files (one pass per evaluation, no Hessian).
     """
+    if not smooth:
+        return "proxnewton"
     return "newton" if n_params <= NEWTON_MAX_PARAMS and in_memory else "lbfgs"

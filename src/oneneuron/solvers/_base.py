@@ -40,6 +40,9 @@ class SolverFacts:
     params: ClassVar[tuple[str, ...]] = ()
     #: Forms the (p, p) Hessian (refused when p is too large to hold it).
     forms_hessian: ClassVar[bool] = False
+    #: Handles a non-smooth penalty (L1, elastic net): proximal steps, or the
+    #: minimum-norm subgradient; the others assume J is differentiable.
+    nonsmooth: ClassVar[bool] = False
 
     @classmethod
     def from_params(

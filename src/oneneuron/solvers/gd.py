@@ -2,6 +2,12 @@
 
 Exactly the seeds' update (``w -= lr * dw; b -= lr * db``), with optional heavy-ball
 momentum and a learning-rate schedule over iterations.
+
+With an L1 or elastic-net penalty the step is proximal (ISTA): the gradient step on the
+smooth part of J, then the soft threshold ``w <- sign(w) max(|w| - rate lambda, 0)``
+(:meth:`~oneneuron.penalties.Penalty.prox_nonsmooth`). A weight whose gradient is too
+weak to carry it past the threshold lands on exactly 0 and stays there: this is why L1
+selects features.
 """
 
 from __future__ import annotations
@@ -43,10 +49,10 @@ class GradientDescent(SolverFacts):
     exact: ClassVar[bool] = False
     default_max_iter: ClassVar[int] = 1000
     hint: ClassVar[str] = (
-        "raise max_iter, standardise badly scaled features (standardize=True), "
-        "or use solver='newton'"
+        "raise max_iter, standardise badly scaled features (standardize=True), or use solver='auto'"
     )
-    hint_standardized: ClassVar[str] = "raise max_iter, or use solver='newton'"
+    hint_standardized: ClassVar[str] = "raise max_iter, or use solver='auto'"
+    nonsmooth: ClassVar[bool] = True
     params: ClassVar[tuple[str, ...]] = ("learning_rate", "momentum", "lr_schedule")
 
     def start(self, objective: Objective, theta: NDArray[np.floating]) -> Evaluation:
@@ -65,6 +71,9 @@ class GradientDescent(SolverFacts):
             theta = theta + self._velocity
         else:
             theta = theta - rate * evaluation.grad
+        if not objective.penalty.smooth:  # the proximal step on the L1 part
+            d = objective.n_features
+            theta[:d] = objective.penalty.prox_nonsmooth(theta[:d], rate)
         return theta, objective.evaluate(theta)
 
     def converged(self, evaluation: Evaluation, tol: float) -> bool:

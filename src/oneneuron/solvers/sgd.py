@@ -4,6 +4,9 @@ Each epoch visits every row once, in an order reshuffled from the solver's own
 Generator, ``batch_size`` rows at a time; each batch moves theta along an unbiased
 estimate of -dJ/dtheta. After the epoch the full objective is evaluated once, so the
 history holds exact losses and the stopping rule is the same as for every solver.
+
+With an L1 or elastic-net penalty every batch step is proximal: the stochastic gradient
+step on the smooth part, then the soft threshold with the same rate (proximal SGD).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class StochasticGradientDescent(SolverFacts):
     )
     uses_rng: ClassVar[bool] = True
     needs_rows: ClassVar[bool] = True
+    nonsmooth: ClassVar[bool] = True
     params: ClassVar[tuple[str, ...]] = ("learning_rate", "batch_size", "momentum", "lr_schedule")
 
     def start(self, objective: Objective, theta: NDArray[np.floating]) -> Evaluation:
@@ -69,6 +73,7 @@ class StochasticGradientDescent(SolverFacts):
         """One pass of mini-batch updates, in the random order the source draws
         (:meth:`~oneneuron.data.Source.batches`: a fresh permutation of the rows)."""
         theta = theta.copy()
+        penalty, d = objective.penalty, objective.n_features
         for batch in objective.source.batches(self.batch_size, self.rng):
             grad = objective.block_evaluate(theta, batch).grad
             rate = self._rate(self._t)
@@ -79,6 +84,8 @@ class StochasticGradientDescent(SolverFacts):
                 theta += self._velocity
             else:
                 theta -= rate * grad
+            if not penalty.smooth:  # the proximal step on the L1 part
+                theta[:d] = penalty.prox_nonsmooth(theta[:d], rate)
         return theta
 
     def step(
