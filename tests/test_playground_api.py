@@ -822,7 +822,7 @@ def test_the_command_serves_until_ctrl_c_or_sigterm(tmp_path: Path) -> None:
     _table().to_csv(path, index=False)
     exposed = _serve("--host", "0.0.0.0", "--data", str(path), "--target", "bought")
     local = _serve()
-    watchdog = threading.Timer(90, lambda: [p.kill() for p in (exposed, local)])
+    watchdog = threading.Timer(240, lambda: [p.kill() for p in (exposed, local)])
     watchdog.start()
     try:
         for proc, sig, status in ((exposed, signal.SIGINT, 0), (local, signal.SIGTERM, 143)):

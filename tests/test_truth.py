@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.datasets import load_breast_cancer, make_classification
@@ -192,3 +193,46 @@ def test_the_rank_check_takes_columns_of_any_size(full):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RankDeficientWarning)
         LogisticRegression(alpha=0.0).fit(X * np.array([1e300, 1e-300, 1.0, 1.0]), y)
+
+
+def _quasi_separated(n=200, seed=0):
+    """x1 > 0 only in class 1, x1 < 0 only in class 0, and rows with x1 = 0 in both:
+    quasi-complete separation (the classic case of Albert & Anderson)."""
+    rng = np.random.default_rng(seed)
+    x1 = np.r_[rng.uniform(0.5, 2, n // 4), -rng.uniform(0.5, 2, n // 4), np.zeros(n // 2)]
+    y = np.r_[np.ones(n // 4), np.zeros(n // 4), rng.integers(0, 2, n // 2)].astype(int)
+    x2 = rng.standard_normal(n)
+    return np.c_[x1, x2], y
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+def test_quasi_complete_separation_with_alpha_0_warns_and_names_the_column(solver):
+    from oneneuron.diagnostics import SeparationWarning
+
+    X, y = _quasi_separated()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(SeparationWarning, match=r"quasi-complete separation: 100 of 200.*x1"):
+            LogisticRegression(alpha=0.0, solver=solver, max_iter=200).fit(X, y)
+        frame = pd.DataFrame(X, columns=["dose", "noise"])
+        with pytest.warns(SeparationWarning, match=r"dose grow.*firth=True"):
+            LogisticRegression(alpha=0.0, solver=solver, max_iter=200).fit(frame, y)
+        with warnings.catch_warnings():  # a penalty gives a finite optimum: no warning
+            warnings.simplefilter("error", SeparationWarning)
+            LogisticRegression(alpha=1e-3, solver=solver).fit(X, y)
+
+
+def test_no_separation_warning_on_overlapping_classes_even_with_large_margins():
+    """A strong feature gives some rows probabilities within 1e-10 of their labels (the
+    screen fires), but the classes overlap: the exact check says no, and nothing warns."""
+    from oneneuron.diagnostics import SeparationWarning
+
+    rng = np.random.default_rng(1)
+    x = np.r_[rng.normal(-1, 1, 300), rng.normal(1, 1, 300), 40.0]  # one far outlier
+    y = np.r_[np.zeros(300), np.ones(301)].astype(int)
+    X = np.c_[x, rng.normal(0, 1, 601)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SeparationWarning)
+        model = LogisticRegression(alpha=0.0).fit(X, y)
+    z = X @ model.coef_[0] + model.intercept_[0]
+    assert np.abs(z).max() > 23  # the screen did fire; the linear program said no

@@ -18,6 +18,7 @@ from sklearn.utils.validation import validate_data
 from . import _rank, _scaling
 from ._messages import listing, plain
 from ._params import check_params
+from ._separated import warn_if_separated
 from ._validation import (
     as_generator,
     check_finite,
@@ -30,7 +31,7 @@ from ._validation import (
 )
 from .data import Source, is_dask, make_source
 from .history import History
-from .objective import Evaluation, Objective, Standardization
+from .objective import Objective, Standardization
 from .penalties import make_penalty
 from .solvers import SOLVERS, Callback, Result, choose_solver
 from .solvers.callbacks import EarlyStopping
@@ -519,7 +520,7 @@ def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
     est._sgd_state = None
     if est.alpha == 0:
         final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
-        _warn_if_separable(est, final)
+        warn_if_separated(est, final, plan.objective.source)
         _warn_if_rank_deficient(est, plan.objective.source)
 
 
@@ -538,24 +539,6 @@ def _monitor(est: LogisticRegression, validation: Objective | None, param: Stand
         return out
 
     return monitor
-
-
-def _warn_if_separable(est: LogisticRegression, final: Evaluation) -> None:
-    """Warn when every training sample is classified correctly (at the threshold).
-
-    That is linear separability (the threshold only shifts the intercept): with
-    alpha = 0 the loss then has no minimum. Read from the final evaluation, so it
-    costs no pass over X.
-    """
-    if final.n_correct == final.n_samples:
-        warnings.warn(
-            "the training data are linearly separable: with alpha=0 the loss has no "
-            "minimum (it tends to 0 as the weights grow without bound), so the weights "
-            f"stop where training stopped (iteration {est.n_iter_}); set alpha > 0 for "
-            "a unique, finite solution",
-            UserWarning,
-            stacklevel=4,
-        )
 
 
 def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:

@@ -50,11 +50,12 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
+from ._separated import SeparationWarning
 from .inference._design import as_design_matrix
 from .inference._likelihood import as_float_array
 from .inference._model import INTERCEPT
 
-__all__ = ["SeparationReport", "check_separation"]
+__all__ = ["SeparationReport", "SeparationWarning", "check_separation"]
 
 Array = NDArray[np.float64]
 
