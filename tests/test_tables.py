@@ -228,3 +228,26 @@ def test_non_utf8_csv_is_named(tmp_path):
     path.write_bytes(buf.getvalue().encode("latin-1"))
     with pytest.raises(ValueError, match=r"latin\.csv.*UTF-8"):
         LogisticRegression().fit(scan_csv(path, target="label", features=FEATURES))
+
+
+def test_a_pass_holds_a_few_blocks_not_the_file(tmp_path):
+    """The first pass keeps a strided sample of rows (for curvature and scaling): copies,
+    never views that would keep every block of the file alive until the pass ends."""
+    import tracemalloc
+
+    frame = _frame(n=40_000)
+    path = _write(frame, tmp_path, "parquet")
+    source = scan_parquet(path, target="label", batch_rows=1000)
+    source.labels()
+    file_bytes = 40_000 * source.n_features * 8
+    tracemalloc.start()
+    try:
+        blocks = 0
+        for _ in source.blocks():
+            blocks += 1
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert blocks == 40 and source._sample is not None
+    assert source._sample.n_rows < 5000  # every 9th row
+    assert peak < 0.4 * file_bytes, (peak, file_bytes)

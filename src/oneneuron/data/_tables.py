@@ -301,8 +301,9 @@ class TableSource(Source):
         for first, batch in self._read(self._columns(), f"pass {self._passes}"):
             block = self._block(first, batch)
             if self._sample is None:
-                offset = (-first) % step
-                sample.append(_rows(block, slice(offset, None, step)))
+                offset = (-first) % step  # an index array: copies, never views that
+                rows = np.arange(offset, block.n_rows, step)  # would keep the block alive
+                sample.append(_rows(block, rows))
             yield block
         self._checked = True
         if self._sample is None and sample:
