@@ -107,6 +107,10 @@ def race(name: str, fit: Any, Xd: Any, yd: Any, obj: Any, jstar: float, args: An
     return out
 
 
+def _noop(i: int) -> int:
+    return i
+
+
 def chunk_costs(X: np.ndarray, y: np.ndarray, chunk: int, d: int) -> dict[str, float]:
     """One chunk's block sums on one core, and the bytes per evaluation each way."""
     from oneneuron.data import Block
@@ -192,15 +196,29 @@ def main(argv: list[str] | None = None) -> int:
         _dask.DaskSource.reduce = counted  # type: ignore[method-assign]
         from oneneuron import LogisticRegression
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            m = LogisticRegression(alpha=1.0 / n, fit_intercept=False, tol=1e-8).fit(Xd, yd)
+        for solver in ("lbfgs", "newton"):
+            counts["evaluations"] = 0
+            t0 = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                m = LogisticRegression(
+                    alpha=1.0 / n, solver=solver, fit_intercept=False, tol=1e-8
+                ).fit(Xd, yd)
+            seconds = time.perf_counter() - t0
+            results.setdefault("round_trips", []).append(
+                {
+                    "solver": m.solver_,
+                    "iterations": int(m.n_iter_),
+                    "evaluations": counts["evaluations"],
+                    "fit_s": seconds,
+                    "s_per_evaluation": seconds / max(1, counts["evaluations"]),
+                }
+            )
         _dask.DaskSource.reduce = original  # type: ignore[method-assign]
-        results["round_trips"] = {
-            "solver": m.solver_,
-            "iterations": int(m.n_iter_),
-            "evaluations": counts["evaluations"],
-        }
+        # the scheduler's cost per task: trivial tasks submitted and gathered
+        t0 = time.perf_counter()
+        client.gather(client.map(_noop, range(2000), pure=False))
+        results["scheduler_s_per_task"] = (time.perf_counter() - t0) / 2000
     args.out.write_text(json.dumps(results, indent=1))
     print(json.dumps({k: v for k, v in results.items() if k != "races"}, indent=1))
     for r in results["races"]:
