@@ -67,7 +67,9 @@ def load(mnist: Path | None, quick: bool) -> tuple[Dataset, Dataset | None]:
         return digits, None
     train, test = load_mnist10(mnist), load_mnist10(mnist, subset="test")
     if quick:  # a few thousand images are enough to see the pictures
-        keep = np.random.default_rng(SEED).choice(train.n_samples, 5000, replace=False)
+        keep = np.random.default_rng(SEED).choice(
+            train.n_samples, min(5000, train.n_samples), replace=False
+        )
         train = Dataset(
             train.X[keep],
             train.y[keep],
