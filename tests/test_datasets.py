@@ -122,10 +122,34 @@ def test_blobs_explicit_centers_and_std() -> None:
     for k in (0, 1):
         np.testing.assert_allclose(d.X[d.y == k].mean(axis=0), centers[k], atol=0.05)
         assert d.X[d.y == k].std(axis=0).max() < 0.15
+    with pytest.raises(ValueError, match="centers must be at least 2"):
+        ds.make_blobs(centers=1)
     with pytest.raises(ValueError, match="centers"):
-        ds.make_blobs(centers=3)
-    with pytest.raises(ValueError, match="centers"):
-        ds.make_blobs(centers=np.zeros((3, 2)))
+        ds.make_blobs(centers=np.zeros((1, 2)))
+
+
+def test_blobs_with_k_centres_match_sklearn() -> None:
+    d = ds.make_blobs(n_samples=300, centers=4, random_state=7)
+    X, y = sklearn.datasets.make_blobs(n_samples=300, centers=4, random_state=7)
+    np.testing.assert_array_equal(d.X, X)
+    np.testing.assert_array_equal(d.y, y)
+    assert d.target_names == ["0", "1", "2", "3"] and "4 Gaussian blobs" in d.description
+    three = ds.make_blobs(90, centers=np.eye(3) * 10, random_state=0)
+    assert three.X.shape == (90, 3) and set(three.y.tolist()) == {0, 1, 2}
+
+
+def test_digits10_and_mnist10(tmp_path: Path) -> None:
+    d = ds.load_digits10()
+    assert d.X.shape == (1797, 64) and d.images.shape == (1797, 8, 8)
+    assert sorted(set(d.y.tolist())) == list(range(10)) and d.target_names[-1] == "9"
+    np.testing.assert_array_equal(d.images.reshape(1797, 64), d.X)
+    assert ds.load("digits10").name == "digits10"
+    write_mnist_dir(tmp_path, compress=False)
+    ten, two = ds.load_mnist10(tmp_path), ds.load_mnist01(tmp_path)
+    labels = ds.read_idx(tmp_path / "train-labels-idx1-ubyte")
+    assert ten.n_samples == len(labels) and ten.name == "mnist10"
+    np.testing.assert_array_equal(ten.y, labels)
+    assert two.n_samples == int(np.isin(labels, (0, 1)).sum()) and two.name == "mnist01"
 
 
 def test_xor_geometry() -> None:
@@ -620,6 +644,7 @@ def test_registry_and_load(tmp_path: Path) -> None:
         "digits",
         "breast-cancer",
         "mnist",
+        "digits10",
     }
     d = ds.load("moons", n_samples=50, random_state=0)
     np.testing.assert_array_equal(d.X, ds.make_moons(50, random_state=0).X)

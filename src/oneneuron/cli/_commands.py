@@ -32,9 +32,9 @@ from ._common import (
     with_names,
 )
 from ._progress import Progress, fmt_loss
-from ._report import classification_metrics, confusion_lines, metrics_table
+from ._report import classification_metrics, confusion_lines, metrics_table, per_class_rows
 
-__all__ = ["class_weights", "evaluate", "info", "plot", "printable", "train"]
+__all__ = ["class_weights", "evaluate", "info", "model_figure", "plot", "printable", "train"]
 
 
 # ------------------------------------------------------------------------------ train
@@ -130,7 +130,7 @@ def _labelled(model: LogisticRegression, data: str, target: str) -> tuple[Any, n
     """The model's features and the labels of a labelled table, checked."""
     names = getattr(model, "feature_names_in_", None)
     features = None if names is None else [str(n) for n in names]
-    ds = load_table(data, target, features=features)
+    ds = load_table(data, target, features=features, max_labels=None)  # K classes too
     if ds.n_features != model.n_features_in_:
         raise ValueError(
             f"{data}: the model expects {model.n_features_in_} feature(s); the table has "
@@ -151,11 +151,25 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         out.write(json.dumps(m, indent=2) + "\n")
         return 0
-    out.write(
-        f"{args.model} on {args.data} ({m['n_samples']} rows, positive class "
-        f"{m['positive_label']})\n"
-    )
+    if m.get("per_class") is not None:
+        out.write(
+            f"{args.model} on {args.data} ({m['n_samples']} rows, {len(m['labels'])} classes)\n"
+        )
+    else:
+        out.write(
+            f"{args.model} on {args.data} ({m['n_samples']} rows, positive class "
+            f"{m['positive_label']})\n"
+        )
     _table(out, metrics_table(m))
+    per = per_class_rows(m)
+    if per:
+        width = max(len(row[0]) for row in per) + 2
+        out.write("per class (each against the rest)\n")
+        out.write(
+            "".join(
+                row[0].ljust(width) + "".join(f"{v:>11}" for v in row[1:]) + "\n" for row in per
+            )
+        )
     out.write("confusion matrix (rows: true, columns: predicted)\n")
     out.write("\n".join(confusion_lines(m)) + "\n")
     if m["roc_auc"] is None:
@@ -166,46 +180,82 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # ------------------------------------------------------------------------------- plot
 def plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Draw one figure of the model and save it (atomically) to ``--out``."""
-    from .. import plotting
-
     kind = args.kind
     if kind in ("boundary", "roc", "confusion") and (args.data is None or args.target is None):
         raise ValueError(f"plot --kind {kind} needs DATA and --target COL")
     path = check_out_file(args.out)
     image_format(path)
     model = load_model_file(args.model)
+    X, y = (None, None)
+    if kind in ("boundary", "roc", "confusion"):
+        X, y = _labelled(model, args.data, args.target)
+    fig = model_figure(model, kind, X, y, shape=args.shape, name=str(args.model))
+    save_figure(fig, path)
+    if not is_stdout(path):
+        out.write(f"{path}\n")
+    return 0
+
+
+def model_figure(
+    model: Any,
+    kind: str,
+    X: Any = None,
+    y: Any = None,
+    *,
+    shape: tuple[int, int] | None = None,
+    name: str = "the model",
+) -> Any:
+    """The Figure of ``plot --kind KIND`` for a fitted model (binary or of K classes).
+
+    Parameters
+    ----------
+    model : fitted classifier
+        oneneuron's LogisticRegression, or any with scikit-learn's API (``classes_``,
+        ``predict``, ``predict_proba``, ``coef_``); ``curves`` needs its ``history_``.
+    kind : {"boundary", "roc", "confusion", "weights", "curves"}
+    X, y : labelled rows, for boundary, roc and confusion
+    shape : (int, int), optional
+        weights: the image shape (default: square).
+    name : str
+        What messages call the model.
+    """
+    from .. import plotting
+    from ..plotting._common import is_multiclass
+
+    multi = is_multiclass(model)
     if kind == "curves":
         history = getattr(model, "history_", None)
         if history is None or len(history) == 0:
-            raise ValueError(f"{args.model} holds no training history to plot")
-        fig: Any = plotting.plot_training_curves(history)
-    elif kind == "weights":
+            raise ValueError(f"{name} holds no training history to plot")
+        return plotting.plot_training_curves(history)
+    if kind == "weights":
         d = int(model.n_features_in_)
-        shape = args.shape or _square(d)
+        shape = shape or _square(d)
         if shape[0] * shape[1] != d:
             raise ValueError(
                 f"--shape {shape[0]}x{shape[1]} holds {shape[0] * shape[1]} "
                 f"pixels; the model has {d} weights"
             )
-        fig = plotting.plot_weights(model, shape).figure
-    else:
-        X, y = _labelled(model, args.data, args.target)
-        if kind == "boundary":
-            if model.n_features_in_ != 2:
-                raise ValueError(
-                    f"a decision boundary can only be drawn for 2 features; "
-                    f"the model has {model.n_features_in_}"
-                )
-            fig = plotting.plot_decision_boundary(model, X, y).figure
-        elif kind == "roc":
-            proba = model.predict_proba(X)[:, 1]
-            fig = plotting.plot_roc(y, proba, pos_label=model.classes_[1]).figure
-        else:
-            fig = plotting.plot_confusion_matrix(y, model.predict(X), labels=model.classes_).figure
-    save_figure(fig, path)
-    if not is_stdout(path):
-        out.write(f"{path}\n")
-    return 0
+        if multi:
+            return plotting.plot_class_weights(model, shape)
+        return plotting.plot_weights(model, shape).figure
+    if X is None or y is None:
+        raise ValueError(f"plot --kind {kind} needs DATA and --target COL")
+    if kind == "boundary":
+        if model.n_features_in_ != 2:
+            what = "class regions" if multi else "a decision boundary"
+            raise ValueError(
+                f"{what} can only be drawn for 2 features; the model has {model.n_features_in_}"
+            )
+        return plotting.plot_decision_boundary(model, X, y).figure
+    if kind == "roc":
+        proba = model.predict_proba(X)
+        if multi:
+            return plotting.plot_roc(y, proba, labels=model.classes_).figure
+        return plotting.plot_roc(y, proba[:, 1], pos_label=model.classes_[1]).figure
+    if kind == "confusion":
+        return plotting.plot_confusion_matrix(y, model.predict(X), labels=model.classes_).figure
+    raise ValueError(f"unknown plot kind {kind!r}")
 
 
 def _square(d: int) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """The ``demo`` command: the seeds' whole workflow on a built-in data set, ending in a report.
 
 load -> stratified train/validation/test split (for MNIST the t10k files are the test part
-when they are there) -> one neuron trained with the cost printed -> test metrics ->
+when they are there) -> one neuron trained with the cost printed (ten for ``digits10``,
+the digits 0-9: one per class) -> test metrics ->
 model.json, metrics.json, figures, report.md, index.html (:mod:`._pipeline`, which the
 ``report`` command shares).
 """
@@ -44,6 +45,7 @@ RECIPES = {
     "digits": Recipe("sgd", 0.01, 30, batch_size=32),  # the seeds' random mini-batches
     "mnist": Recipe("sgd", 0.05, 10, batch_size=64),
     "breast-cancer": Recipe("gd", 0.5, 300),
+    "digits10": Recipe("sgd", 0.01, 30, batch_size=32),  # ten classes, the digits' recipe
 }
 TOY = Recipe("gd", 0.3, 300)  # the seeds' full-batch gradient descent, 2-D data
 
@@ -53,7 +55,7 @@ def _load(name: str, seed: int, data: str | None) -> datasets.Dataset:
         if data is None:
             raise ValueError(MNIST_HELP)
         return datasets.load("mnist", path=data)
-    if name in ("digits", "breast-cancer"):
+    if name in ("digits", "breast-cancer", "digits10"):
         return datasets.load(name)
     return datasets.load(name, random_state=seed)
 

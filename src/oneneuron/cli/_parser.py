@@ -33,6 +33,7 @@ DEMO_DATASETS = [
     "digits",
     "breast-cancer",
     "mnist",
+    "digits10",
 ]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
 EXPORT_FORMATS = ["onnx"]
@@ -170,7 +171,8 @@ def _demo(sub: Any) -> None:
         default="digits",
         type=_dataset,
         choices=DEMO_DATASETS,
-        help="data set (default: digits, the 8x8 handwritten 0 vs 1)",
+        help="data set (default: digits, the 8x8 handwritten 0 vs 1; digits10: all ten "
+        "digits, K = 10 classes)",
     )
     p.add_argument(
         "--out",
@@ -342,7 +344,9 @@ def _plot(sub: Any) -> None:
         "plot",
         help="draw one figure of a model (boundary, roc, confusion, weights, curves)",
         description="boundary, roc and confusion need DATA and --target; weights and "
-        "curves need only MODEL (curves uses the training history saved in the model).",
+        "curves need only MODEL (curves uses the training history saved in the model). "
+        "For a model of K >= 3 classes: boundary draws the class regions, roc one curve "
+        "per class against the rest, weights one image per class.",
     )
     p.add_argument("model", metavar="MODEL")
     p.add_argument("data", metavar="DATA", nargs="?")

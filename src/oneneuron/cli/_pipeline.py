@@ -1,9 +1,10 @@
 """The report pipeline that ``demo`` and ``report`` share, and the ``report`` command.
 
-split (stratified, seeded) -> one neuron trained while the cost is printed -> test
-metrics -> model.json, metrics.json, figures, report.md and index.html, built in a temp
-directory beside ``--out`` and moved into place only when complete (the directory rules
-of :func:`oneneuron._files.staged_directory`: new, empty, or an earlier report).
+split (stratified, seeded) -> one neuron (or K, one per class) trained while the cost is
+printed -> test metrics -> model.json, metrics.json, figures, report.md and index.html,
+built in a temp directory beside ``--out`` and moved into place only when complete (the
+directory rules of :func:`oneneuron._files.staged_directory`: new, empty, or an earlier
+report).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def write_report(
             err.write(
                 f"{ds.name}: {ds.n_samples} samples, {ds.n_features} features; "
                 f"train {len(sp.train)}, validation {len(sp.val)}, test {len(sp.test)}\n"
-                f"training one neuron: {_training(model)}\n"
+                f"training {_neurons(sp.y(sp.train))}: {_training(model)}\n"
             )
         unit = "epoch" if model.solver == "sgd" else "iter"
         steps = model.max_iter if model.max_iter is not None else _default_steps(model, ds)
@@ -128,12 +129,19 @@ def write_report(
             )
         _render(tmp, name, sp, model, metrics, figures, notes)
     index = Path(args.out).absolute() / "index.html"
+    f1 = "macro F1" if metrics.get("per_class") is not None else "F1"
     out.write(
         f"test accuracy {metrics['accuracy']:.4f}  log-loss {fmt_loss(metrics['log_loss'])}  "
-        f"F1 {metrics['f1']:.4f}  ({len(sp.test)} test samples, "
+        f"{f1} {metrics['f1']:.4f}  ({len(sp.test)} test samples, "
         f"{time.perf_counter() - started:.1f} s)\n{index}\n"
     )
     return 0
+
+
+def _neurons(y: np.ndarray) -> str:
+    """``one neuron`` for two labels, ``K neurons (one per class)`` for K >= 3."""
+    K = len(np.unique(y))
+    return f"{K} neurons (one per class)" if K >= 3 else "one neuron"
 
 
 def _default_steps(model: LogisticRegression, ds: datasets.Dataset) -> int:
@@ -165,6 +173,7 @@ def _summary(
         "dataset": name,
         "seed": seed,
         **{k: m[k] for k in ("accuracy", "log_loss", "precision", "recall", "f1", "roc_auc")},
+        **({"average": m["average"], "per_class": m["per_class"]} if "per_class" in m else {}),
         "confusion_matrix": m["confusion_matrix"],
         "labels": m["labels"],
         "positive_label": m["positive_label"],
@@ -195,9 +204,15 @@ def _render(
 ) -> None:
     ds, hist, solver = sp.ds, model.history_, model.solver_
     title = f"oneneuron report: {name}"
+    K = len(model.classes_)
+    neurons = (
+        f"{K} neurons, one per class, p = softmax(x . W^T + b)"
+        if K >= 3
+        else "One neuron, p = sigmoid(x . w + b)"
+    )
     intro = [
         ds.description,
-        f"One neuron, p = sigmoid(x . w + b), trained by {METHODS.get(solver, solver)} on "
+        f"{neurons}, trained by {METHODS.get(solver, solver)} on "
         "the training part; the validation part is scored at every iteration; every "
         f"number below is on the held-out test part ({sp.test_source}).",
     ]
@@ -248,7 +263,7 @@ def report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._commands import class_weights
 
     started = time.perf_counter()
-    ds = datasets.load_table(args.data, args.target)
+    ds = datasets.load_table(args.data, args.target, max_labels=None)  # K classes too
     sp = split_rows(ds, args.seed)
     with in_cli_words():
         model = LogisticRegression(

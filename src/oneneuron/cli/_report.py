@@ -1,7 +1,8 @@
 """Test metrics of a fitted model, and the demo report as Markdown and as one HTML page.
 
 The numbers come from scikit-learn's ``sklearn.metrics``, with the model's ``classes_`` as
-the labels and ``classes_[1]`` as the positive class.
+the labels and ``classes_[1]`` as the positive class; for K >= 3 classes precision, recall
+and F1 per class and their macro averages, and the one-vs-rest ROC AUC.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ __all__ = [
     "classification_metrics",
     "confusion_lines",
     "metrics_table",
+    "per_class_rows",
     "render_html",
     "render_markdown",
 ]
 
 
 def classification_metrics(model: Any, X: Any, y: Any) -> dict[str, Any]:
-    """Accuracy, log-loss, precision, recall, F1, ROC AUC and confusion matrix on (X, y).
+    """Accuracy, log-loss, precision, recall, F1, ROC AUC and confusion matrix on (X, y);
+    for K >= 3 classes macro averages and ``per_class`` values (:func:`_k_class_metrics`).
 
     Parameters
     ----------
@@ -52,10 +55,12 @@ def classification_metrics(model: Any, X: Any, y: Any) -> dict[str, Any]:
 
 
 def metrics_from_scores(model: Any, y: Any, proba: Any, pred: Any) -> dict[str, Any]:
-    """:func:`classification_metrics` from the labels, the probabilities (n, 2) of
+    """:func:`classification_metrics` from the labels, the probabilities (n, K) of
     ``classes_`` and the predicted labels."""
     classes = np.asarray(model.classes_)
     y, proba = np.asarray(y), np.asarray(proba, dtype=np.float64)
+    if len(classes) >= 3:
+        return _k_class_metrics(classes, y, proba, pred)
     proba1 = proba[:, 1]
     pos = classes[1]
     both = len(np.unique(y)) == 2
@@ -74,6 +79,42 @@ def metrics_from_scores(model: Any, y: Any, proba: Any, pred: Any) -> dict[str, 
     }
 
 
+def _k_class_metrics(classes: Any, y: Any, proba: Any, pred: Any) -> dict[str, Any]:
+    """The metrics of K >= 3 classes: ``precision``, ``recall`` and ``f1`` are macro
+    averages (every class counts the same), ``roc_auc`` the macro one-vs-rest AUC over the
+    classes that y holds with others (None when it holds one), and ``per_class`` the
+    precision, recall, F1, support and one-vs-rest AUC of each class in the order of
+    ``labels``."""
+    from ..plotting._metrics import ovr_roc
+
+    labels = classes.tolist()
+    kw: dict[str, Any] = dict(labels=classes, zero_division=0)
+    p, r, f, support = skm.precision_recall_fscore_support(y, pred, average=None, **kw)
+    curves = ovr_roc(y, proba, classes)
+    aucs = [curves[c][2] if c in curves else None for c in labels]
+    present = [a for a in aucs if a is not None]
+    return {
+        "n_samples": len(y),
+        "labels": labels,
+        "positive_label": None,
+        "average": "macro",
+        "accuracy": float(skm.accuracy_score(y, pred)),
+        "log_loss": float(skm.log_loss(y, proba, labels=classes)),
+        "precision": float(np.mean(p)),
+        "recall": float(np.mean(r)),
+        "f1": float(skm.f1_score(y, pred, average="macro", **kw)),
+        "roc_auc": float(np.mean(present)) if present else None,
+        "per_class": {
+            "precision": [float(v) for v in p],
+            "recall": [float(v) for v in r],
+            "f1": [float(v) for v in f],
+            "support": [int(v) for v in support],
+            "roc_auc": aucs,
+        },
+        "confusion_matrix": skm.confusion_matrix(y, pred, labels=classes).tolist(),
+    }
+
+
 _ROWS = [
     ("accuracy", "accuracy"),
     ("log_loss", "log-loss"),
@@ -84,9 +125,42 @@ _ROWS = [
 ]
 
 
+_MACRO_ROWS = [
+    ("accuracy", "accuracy"),
+    ("log_loss", "log-loss"),
+    ("precision", "macro precision"),
+    ("recall", "macro recall"),
+    ("f1", "macro F1"),
+    ("roc_auc", "macro one-vs-rest ROC AUC"),
+]
+
+
 def metrics_table(m: dict[str, Any]) -> list[tuple[str, str]]:
-    """(name, formatted value) rows for the scalar metrics."""
-    return [(label, "n/a (one class)" if m[k] is None else f"{m[k]:.4f}") for k, label in _ROWS]
+    """(name, formatted value) rows for the scalar metrics (macro averages for K classes)."""
+    rows = _MACRO_ROWS if m.get("per_class") is not None else _ROWS
+    return [(label, "n/a (one class)" if m[k] is None else f"{m[k]:.4f}") for k, label in rows]
+
+
+def per_class_rows(m: dict[str, Any]) -> list[tuple[str, ...]]:
+    """K classes: a header and one row per class (label, precision, recall, F1, support,
+    one-vs-rest AUC), formatted; empty for a binary model's metrics."""
+    per = m.get("per_class")
+    if per is None:
+        return []
+    rows: list[tuple[str, ...]] = [("class", "precision", "recall", "F1", "support", "ROC AUC")]
+    for i, label in enumerate(m["labels"]):
+        area = per["roc_auc"][i]
+        rows.append(
+            (
+                str(label),
+                f"{per['precision'][i]:.4f}",
+                f"{per['recall'][i]:.4f}",
+                f"{per['f1'][i]:.4f}",
+                str(per["support"][i]),
+                "n/a" if area is None else f"{area:.4f}",
+            )
+        )
+    return rows
 
 
 def confusion_lines(m: dict[str, Any]) -> list[str]:
@@ -123,6 +197,11 @@ def render_markdown(
     out += [f"| {k} | {v} |" for k, v in setup]
     out += ["", "## Test metrics", "", "| metric | value |", "|---|---:|"]
     out += [f"| {k} | {v} |" for k, v in metrics_table(metrics)]
+    per = per_class_rows(metrics)
+    if per:
+        out += ["", "Per class (each class against the rest):", ""]
+        out += ["| " + " | ".join(per[0]) + " |", "|---" + "|---:" * (len(per[0]) - 1) + "|"]
+        out += ["| " + " | ".join(row) + " |" for row in per[1:]]
     out += ["", "Confusion matrix (rows: true label, columns: predicted label):", "", "```"]
     out += [*confusion_lines(metrics), "```", ""]
     if notes:
@@ -171,6 +250,7 @@ def render_html(
             for k, v in metrics_table(metrics)
         ),
         "</table>",
+        *_per_class_html(metrics),
         "<p>Confusion matrix (rows: true label, columns: predicted label):</p>",
         _confusion_html(metrics),
     ]
@@ -185,6 +265,23 @@ def render_html(
         )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _per_class_html(m: dict[str, Any]) -> list[str]:
+    e = html.escape
+    per = per_class_rows(m)
+    if not per:
+        return []
+    head = "<tr>" + "".join(f"<th>{e(h)}</th>" for h in per[0]) + "</tr>"
+    rows = [
+        f"<tr><th>{e(row[0])}</th>"
+        + "".join(f'<td class="num">{e(v)}</td>' for v in row[1:])
+        + "</tr>"
+        for row in per[1:]
+    ]
+    return [
+        "<p>Per class (each class against the rest):</p><table>" + head + "".join(rows) + "</table>"
+    ]
 
 
 def _confusion_html(m: dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""Data sets for binary classification: toy 2-D sets, digits, MNIST, breast cancer, tables.
+"""Data sets: toy 2-D sets, digits, MNIST, breast cancer, tables; binary, except the ten
+digits 0-9 (``digits10``, :func:`load_mnist10`) and, with ``centers=K``, blobs.
 
 The toy sets are blobs, moons, circles, XOR and spirals. Every loader returns a
 :class:`Dataset`. Randomness only comes through ``random_state`` (int, numpy Generator or
@@ -12,7 +13,13 @@ from typing import Any
 
 from ._base import Dataset
 from ._idx import read_idx
-from ._real import load_breast_cancer, load_digits01, load_mnist01
+from ._real import (
+    load_breast_cancer,
+    load_digits01,
+    load_digits10,
+    load_mnist01,
+    load_mnist10,
+)
 from ._split import train_test_split, train_val_test_split
 from ._tabular import (
     MAX_TABLE_BYTES,
@@ -34,7 +41,9 @@ __all__ = [
     "load",
     "load_breast_cancer",
     "load_digits01",
+    "load_digits10",
     "load_mnist01",
+    "load_mnist10",
     "load_table",
     "make_blobs",
     "make_circles",
@@ -58,6 +67,7 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "digits": load_digits01,
     "breast-cancer": load_breast_cancer,
     "mnist": load_mnist01,
+    "digits10": load_digits10,
 }
 """Named data sets: name -> function returning a :class:`Dataset`."""
 

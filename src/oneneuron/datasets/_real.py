@@ -1,4 +1,5 @@
-"""Real data sets: scikit-learn's digits 0/1 and breast cancer, and MNIST 0 vs 1."""
+"""Real data sets: scikit-learn's digits 0/1 (and 0-9) and breast cancer, and MNIST 0 vs 1
+(and 0-9)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sklearn import datasets as skd
 from ._base import Dataset
 from ._idx import read_idx
 
-__all__ = ["load_breast_cancer", "load_digits01", "load_mnist01"]
+__all__ = ["load_breast_cancer", "load_digits01", "load_digits10", "load_mnist01", "load_mnist10"]
 
 _MNIST_PREFIX = {"train": "train", "test": "t10k"}
 _MNIST_N_TRAIN = 60_000
@@ -51,6 +52,29 @@ def load_digits01() -> Dataset:
         description="Handwritten digits 0 and 1, 8x8 grey levels 0..16 "
         "(UCI optical recognition data bundled with scikit-learn).",
         images=np.asarray(bunch.images[keep], dtype=np.float64),
+    )
+
+
+def load_digits10() -> Dataset:
+    """All ten digits 0-9 of scikit-learn's bundled 8x8 digits (embedded, no network): a data
+    set of K = 10 classes.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (1797, 64) with values 0..16, ``y`` of shape (1797,) in 0..9,
+        ``images`` of shape (1797, 8, 8), target_names ``["0", ..., "9"]``.
+    """
+    bunch = skd.load_digits()
+    return Dataset(
+        X=np.asarray(bunch.data, dtype=np.float64),
+        y=np.asarray(bunch.target, dtype=np.int64),
+        feature_names=[str(f) for f in bunch.feature_names],
+        target_names=[str(k) for k in range(10)],
+        name="digits10",
+        description="Handwritten digits 0 to 9, 8x8 grey levels 0..16 "
+        "(UCI optical recognition data bundled with scikit-learn).",
+        images=np.asarray(bunch.images, dtype=np.float64),
     )
 
 
@@ -92,19 +116,24 @@ def _find_mnist_file(directory: Path, prefix: str, kind: str, ndim: int) -> Path
 
 
 def _mnist_dataset(
-    images: NDArray[np.generic], labels: NDArray[np.generic], subset: str, source: str
+    images: NDArray[np.generic],
+    labels: NDArray[np.generic],
+    subset: str,
+    source: str,
+    digits: tuple[int, ...] = (0, 1),
 ) -> Dataset:
-    keep = np.flatnonzero((labels == 0) | (labels == 1))
+    keep = np.flatnonzero(np.isin(labels, digits))
     n, height, width = len(keep), images.shape[1], images.shape[2]
     X = np.asarray(images[keep], dtype=np.float64).reshape(n, height * width) / 255.0
+    ten = len(digits) == 10
     return Dataset(
         X=X,
         y=np.asarray(labels[keep], dtype=np.int64),
         feature_names=_pixel_names(height, width),
-        target_names=["0", "1"],
-        name="mnist01",
-        description=f"MNIST handwritten digits 0 and 1, {subset} set ({source}), "
-        f"{height}x{width} pixels scaled to [0, 1].",
+        target_names=[str(d) for d in digits],
+        name="mnist10" if ten else "mnist01",
+        description=f"MNIST handwritten digits {'0 to 9' if ten else '0 and 1'}, {subset} set "
+        f"({source}), {height}x{width} pixels scaled to [0, 1].",
         images=X.reshape(n, height, width),
     )
 
@@ -147,6 +176,36 @@ def load_mnist01(
     FileNotFoundError
         If ``path`` lacks one of the needed files.
     """
+    return _load_mnist(path, subset, download, data_home, (0, 1))
+
+
+def load_mnist10(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    subset: Literal["train", "test"] = "train",
+    download: bool = False,
+    data_home: str | os.PathLike[str] | None = None,
+) -> Dataset:
+    """All ten MNIST digits 0-9 (K = 10 classes), from local IDX files or OpenML.
+
+    The arguments, files and errors of :func:`load_mnist01`.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n, 784) in [0, 1], ``y`` of shape (n,) in 0..9 (60000 train or
+        10000 test images), ``images`` of shape (n, 28, 28) (a view of ``X``).
+    """
+    return _load_mnist(path, subset, download, data_home, tuple(range(10)))
+
+
+def _load_mnist(
+    path: str | os.PathLike[str] | None,
+    subset: str,
+    download: bool,
+    data_home: str | os.PathLike[str] | None,
+    digits: tuple[int, ...],
+) -> Dataset:
     if subset not in _MNIST_PREFIX:
         raise ValueError(f"subset must be 'train' or 'test', got {subset!r}")
     if path is not None:
@@ -167,7 +226,7 @@ def load_mnist01(
                 f"{labels_file}: expected {len(images)} labels (one per image in "
                 f"{images_file.name}), got shape {labels.shape}"
             )
-        return _mnist_dataset(images, labels, subset, f"IDX files in {directory}")
+        return _mnist_dataset(images, labels, subset, f"IDX files in {directory}", digits)
     if not download:
         raise ValueError("load_mnist01 needs MNIST data. " + _MNIST_HELP)
     bunch = skd.fetch_openml("mnist_784", version=1, as_frame=False, data_home=data_home)
@@ -179,4 +238,4 @@ def load_mnist01(
         )
     rows = slice(0, _MNIST_N_TRAIN) if subset == "train" else slice(_MNIST_N_TRAIN, None)
     images = data[rows].reshape(-1, 28, 28)
-    return _mnist_dataset(images, target[rows], subset, "OpenML mnist_784")
+    return _mnist_dataset(images, target[rows], subset, "OpenML mnist_784", digits)

@@ -234,6 +234,7 @@ def load_table(
     target: str,
     *,
     features: Sequence[str] | None = None,
+    max_labels: int | None = 2,
 ) -> Dataset:
     """Load a labelled table (CSV/TSV, optionally gzipped, or Parquet) into a Dataset.
 
@@ -249,6 +250,8 @@ def load_table(
         at most two distinct labels are allowed.
     features : sequence of str, optional
         Feature columns, in order. Default: every column except ``target``.
+    max_labels : int or None, default=2
+        The most distinct labels allowed; None for any number (K classes).
 
     Returns
     -------
@@ -264,13 +267,14 @@ def load_table(
     ValueError
         For an unsupported extension, an empty table, a missing target or feature column,
         a non-numeric feature column, missing or infinite feature values, missing target
-        values, or more than two distinct labels. The message names the column(s).
+        values, or more than ``max_labels`` distinct labels. The message names the column(s).
     """
     path = Path(path)
     return table_dataset(
         read_table(path),
         target,
         features=features,
+        max_labels=max_labels,
         source=str(path),
         name=path.name,
         description=f"Table {path} with target column {target!r}.",
@@ -282,6 +286,7 @@ def table_dataset(
     target: str,
     *,
     features: Sequence[str] | None = None,
+    max_labels: int | None = 2,
     source: str = "table",
     name: str = "table",
     description: str = "",
@@ -298,6 +303,8 @@ def table_dataset(
         Name of the label column (at most two distinct labels).
     features : sequence of str, optional
         Feature columns, in order. Default: every column except ``target``.
+    max_labels : int or None, default=2
+        The most distinct labels allowed; None for any number (K classes).
     source : str, default="table"
         What the error messages name (a path, an upload's file name).
     name, description : str
@@ -366,7 +373,7 @@ def table_dataset(
         raise ValueError(
             f"{source}: target column {target!r} mixes labels of different types"
         ) from exc
-    if len(labels) > 2:
+    if max_labels is not None and len(labels) > max_labels:
         shown = [str(v) for v in labels[:5]]
         raise ValueError(
             f"{source}: target column {target!r} has {len(labels)} distinct labels "

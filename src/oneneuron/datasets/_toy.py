@@ -1,4 +1,5 @@
-"""Synthetic 2-D toy sets: blobs, moons, circles, XOR and spirals, each with labels 0/1."""
+"""Synthetic 2-D toy sets: blobs, moons, circles, XOR and spirals, each with labels 0/1 (blobs
+with K centres: 0..K-1)."""
 
 from __future__ import annotations
 
@@ -28,39 +29,43 @@ def make_blobs(
     centers: int | ArrayLike = 2,
     random_state: RandomState = None,
 ) -> Dataset:
-    """Two Gaussian clusters, labels 0 and 1 (wraps :func:`sklearn.datasets.make_blobs`).
+    """Gaussian clusters, labels 0 and 1 (or 0..K-1 for K centres); wraps
+    :func:`sklearn.datasets.make_blobs`.
 
     Parameters
     ----------
     n_samples : int, default=200
-        Total number of points, split evenly between the two clusters.
+        Total number of points, split evenly between the clusters.
     cluster_std : float, default=1.0
         Standard deviation of each cluster.
-    centers : int or array_like of shape (2, n_features), default=2
-        Either the number of clusters (must be 2; centres drawn uniformly in
-        [-10, 10]^2) or the two centres themselves.
+    centers : int or array_like of shape (K, n_features), default=2
+        Either the number of clusters K >= 2 (centres drawn uniformly in [-10, 10]^2; 2 for
+        binary data, 3 or more for a data set of K classes) or the centres themselves.
     random_state : int, numpy.random.Generator or None
         An int gives the same points as scikit-learn's ``make_blobs`` with that seed.
 
     Returns
     -------
     Dataset
-        ``X`` of shape (n_samples, n_features), ``y`` of shape (n_samples,) in {0, 1}.
+        ``X`` of shape (n_samples, n_features), ``y`` of shape (n_samples,) in {0, 1}
+        (in 0..K-1 for K centres).
     """
     _check_n_samples(n_samples)
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        if centers != 2:
-            raise ValueError(f"centers must be 2 for a binary data set, got {centers}")
+        if centers < 2:
+            raise ValueError(f"centers must be at least 2 (one per class), got {centers}")
         n_features = 2
-        centers_arg: int | np.ndarray = 2
+        centers_arg: int | np.ndarray = int(centers)
+        K = int(centers)
     else:
         centers_arg = np.asarray(centers, dtype=np.float64)
-        if centers_arg.ndim != 2 or centers_arg.shape[0] != 2:
+        if centers_arg.ndim != 2 or centers_arg.shape[0] < 2:
             raise ValueError(
-                f"centers must be 2 or an array of shape (2, n_features), got shape "
-                f"{centers_arg.shape}"
+                f"centers must be an int >= 2 or an array of shape (K, n_features) with "
+                f"K >= 2, got shape {centers_arg.shape}"
             )
         n_features = centers_arg.shape[1]
+        K = centers_arg.shape[0]
     (seed,) = sklearn_seeds(random_state)
     X, y = skd.make_blobs(
         n_samples=n_samples,
@@ -69,13 +74,14 @@ def make_blobs(
         cluster_std=cluster_std,
         random_state=seed,
     )
+    many = f"{K} Gaussian blobs" if K > 2 else "Two Gaussian blobs"
     return Dataset(
         X=np.asarray(X, dtype=np.float64),
         y=np.asarray(y, dtype=np.int64),
         feature_names=[f"x{j + 1}" for j in range(n_features)],
-        target_names=list(_TARGETS),
+        target_names=[str(k) for k in range(K)] if K > 2 else list(_TARGETS),
         name="blobs",
-        description=f"Two Gaussian blobs (cluster_std={cluster_std}), linearly separable "
+        description=f"{many} (cluster_std={cluster_std}), linearly separable "
         "when the centres are far apart.",
     )
 

@@ -1,5 +1,7 @@
 """Plots of one neuron: decision boundary, training curves, sigmoid, images, metrics, animation,
-the regularisation path and the cross-validation curve.
+the regularisation path and the cross-validation curve; and of K classes (K neurons): class
+regions, one-vs-rest ROC curves, the K x K confusion matrix, one weight image per class, the
+mistakes.
 
 Every function draws with matplotlib only, never calls ``plt.show()`` and never changes
 global style. Single-panel functions take ``ax=`` (a new figure when None) and return the
@@ -22,17 +24,19 @@ from ._animation import animate_training, animate_weights
 from ._boundary import plot_decision_boundary
 from ._common import save_figure
 from ._curves import plot_sigmoid, plot_training_curves
-from ._images import plot_examples, plot_weights
+from ._images import plot_class_weights, plot_examples, plot_mistakes, plot_weights
 from ._metrics import plot_confusion_matrix, plot_roc
 from ._path import plot_cv, plot_path
 
 __all__ = [
     "animate_training",
     "animate_weights",
+    "plot_class_weights",
     "plot_confusion_matrix",
     "plot_cv",
     "plot_decision_boundary",
     "plot_examples",
+    "plot_mistakes",
     "plot_path",
     "plot_roc",
     "plot_sigmoid",

@@ -1,4 +1,5 @@
-"""Training animations: the decision boundary (2-D) or the weight image moving beside the loss."""
+"""Training animations: the decision boundary or K class regions (2-D), or the weight image(s),
+moving beside the loss."""
 
 from __future__ import annotations
 
@@ -17,13 +18,17 @@ from ._common import (
     LinearModel,
     as_linear_model,
     check_features,
+    class_colors,
     draw_probability,
+    draw_regions,
     grid,
+    is_multiclass,
+    proba_at,
     save_atomically,
 )
 from ._curves import history_columns, x_label
 
-__all__ = ["animate_training", "animate_weights", "frame_indices"]
+__all__ = ["animate_training", "animate_weights", "frame_indices", "snapshots"]
 
 _WRITERS = (".gif", ".mp4")
 
@@ -54,8 +59,9 @@ def animate_training(
     Parameters
     ----------
     model : LogisticRegression
-        Fitted with ``record_weights=True``, so that ``model.history_`` holds ``coef``
-        (n_records, 2) and ``intercept`` (n_records,).
+        Fitted with ``record_weights=True``, so that ``model.history_`` holds a ``coef``
+        and an ``intercept`` per record: (2,) and a number for one neuron, (K, 2) and (K,)
+        for K >= 3 classes.
     X : array-like of shape (n_samples, 2)
     y : array-like of shape (n_samples,)
         The points drawn in every frame (usually the training data).
@@ -72,7 +78,9 @@ def animate_training(
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        Each frame is titled ``"iteration k, loss L"``.
+        Each frame is titled ``"iteration k, loss L"``. One neuron: the P(class 1) shading
+        and the threshold line; K classes: the regions and their borders
+        (:func:`plot_decision_boundary`), computed from the snapshot's weights.
     """
     target = _target(path)
     cols = history_columns(model)
@@ -82,25 +90,28 @@ def animate_training(
             "LogisticRegression(record_weights=True)"
         )
     X = check_features(X, "animate_training")
-    neuron = as_linear_model(model)
+    multi = is_multiclass(model)
+    neuron = None if multi else as_linear_model(model)
+    classes = np.asarray(model.classes_) if neuron is None else neuron.classes
     y_arr = np.asarray(y).reshape(-1)
     if y_arr.shape != (len(X),):
         raise ValueError(f"y has {y_arr.size} labels for {len(X)} rows of X")
-    coefs = np.asarray(np.stack(list(cols["coef"])), dtype=np.float64).reshape(-1, 2)
-    intercepts = np.asarray(cols["intercept"], dtype=np.float64).reshape(-1)
+    coefs, intercepts = snapshots(cols, len(classes) if multi else 1)
+    if coefs.shape[-1] != 2:
+        raise ValueError(f"the snapshots have {coefs.shape[-1]} weights; animate_training needs 2")
     loss = np.asarray(cols["loss"], dtype=np.float64)
     its = np.asarray(cols.get("iteration", np.arange(len(loss))))
     frames = frame_indices(len(loss), max_frames)
 
     fig, (ax_b, ax_l) = plt.subplots(1, 2, figsize=(10.0, 4.4), dpi=dpi)
     xx, yy, flat = grid(X, resolution=resolution, padding=1.0)
-    handles = scatter_classes(ax_b, X, y_arr, neuron)
+    handles = scatter_classes(ax_b, X, y_arr, classes)
     ax_b.set_xlim(xx[0, 0], xx[0, -1])
     ax_b.set_ylim(yy[0, 0], yy[-1, 0])
     ax_b.set_xlabel("x1")
     ax_b.set_ylabel("x2")
     ax_b.legend(handles=handles, loc="upper right", fontsize="small")
-    ax_b.set_title("decision boundary")
+    ax_b.set_title("class regions" if multi else "decision boundary")
     marker = _loss_panel(ax_l, its, loss, cols, x_label(model))
     suptitle = fig.suptitle("")
     fig.tight_layout()
@@ -110,11 +121,16 @@ def animate_training(
         for artist in drawn:  # keep one shading and one line on the axes
             artist.remove()
         drawn.clear()
-        snapshot = LinearModel(coefs[r], float(intercepts[r]), neuron.classes, neuron.threshold)
-        shading, line = draw_probability(
-            ax_b, xx, yy, snapshot.proba(flat).reshape(xx.shape), neuron.threshold
-        )
-        drawn.extend(a for a in (shading, line) if a is not None)
+        if neuron is None:
+            proba = proba_at(coefs[r], intercepts[r], flat).reshape(*xx.shape, len(classes))
+            image, borders = draw_regions(ax_b, xx, yy, proba, class_colors(len(classes)))
+            drawn.extend([image, *borders])
+        else:
+            snapshot = LinearModel(coefs[r], float(intercepts[r]), classes, neuron.threshold)
+            shading, line = draw_probability(
+                ax_b, xx, yy, snapshot.proba(flat).reshape(xx.shape), neuron.threshold
+            )
+            drawn.extend(a for a in (shading, line) if a is not None)
         marker.set_data([its[r]], [loss[r]])
         suptitle.set_text(f"{x_label(model)} {its[r]}, loss {loss[r]:.4g}")
         return [*drawn, marker, suptitle]
@@ -136,8 +152,9 @@ def animate_weights(
     Parameters
     ----------
     model : LogisticRegression
-        Fitted with ``record_weights=True``, so that ``model.history_`` holds ``coef``
-        (n_records, n_features).
+        Fitted with ``record_weights=True``, so that ``model.history_`` holds ``coef``:
+        (n_features,) per record for one neuron, (K, n_features) for K >= 3 classes (then
+        the K weight images are drawn side by side, one per class).
     shape : tuple of int
         Image shape with ``prod(shape) == n_features``, e.g. (8, 8) or (28, 28).
     path : str or PathLike, optional
@@ -166,19 +183,23 @@ def animate_weights(
             "animate_weights needs weight snapshots in model.history_; fit with "
             "LogisticRegression(record_weights=True)"
         )
-    coefs = np.asarray(np.stack(list(cols["coef"])), dtype=np.float64)
-    coefs = coefs.reshape(len(coefs), -1)
+    multi = is_multiclass(model)
+    classes = np.asarray(model.classes_) if multi else as_linear_model(model).classes
+    coefs = _stacked(cols["coef"], len(classes) if multi else 1)
     shape = tuple(int(s) for s in shape)
-    if int(np.prod(shape)) != coefs.shape[1]:
+    if int(np.prod(shape)) != coefs.shape[-1]:
         raise ValueError(
-            f"model has {coefs.shape[1]} weights; shape {shape} holds {int(np.prod(shape))}"
+            f"model has {coefs.shape[-1]} weights; shape {shape} holds {int(np.prod(shape))}"
         )
-    classes = as_linear_model(model).classes
     loss = np.asarray(cols["loss"], dtype=np.float64)
     its = np.asarray(cols.get("iteration", np.arange(len(loss))))
     frames = frame_indices(len(loss), max_frames)
     m = float(np.max(np.abs(coefs))) if coefs.size else 0.0
     m = m if np.isfinite(m) and m > 0 else 1.0
+    if multi:
+        return _animate_class_weights(
+            model, coefs, classes, shape, m, cols, frames, target, fps, dpi
+        )
 
     fig, (ax_w, ax_l) = plt.subplots(
         1, 2, figsize=(9.0, 4.0), dpi=dpi, gridspec_kw={"width_ratios": [1.0, 1.25]}
@@ -201,6 +222,89 @@ def animate_weights(
         return [image, marker, suptitle]
 
     return _animate(fig, update, frames, fps=fps, target=target, dpi=dpi)
+
+
+def _animate_class_weights(
+    model: Any,
+    coefs: NDArray[np.float64],
+    classes: NDArray[Any],
+    shape: tuple[int, ...],
+    m: float,
+    cols: dict[str, Any],
+    frames: NDArray[np.intp],
+    target: Path | None,
+    fps: int,
+    dpi: float,
+) -> animation.FuncAnimation:
+    """:func:`animate_weights` for K classes: the K weight images beside the loss."""
+    K = len(classes)
+    ncols = min(K, 5)
+    nrows = -(-K // ncols)
+    loss = np.asarray(cols["loss"], dtype=np.float64)
+    its = np.asarray(cols.get("iteration", np.arange(len(loss))))
+    fig = plt.figure(figsize=(1.6 * ncols + 4.6, max(1.8 * nrows, 3.4) + 0.6), dpi=dpi)
+    gs = fig.add_gridspec(nrows, ncols + 3)
+    images = []
+    for k in range(K):
+        ax = fig.add_subplot(gs[k // ncols, k % ncols])
+        images.append(
+            ax.imshow(
+                coefs[frames[0], k].reshape(shape),
+                cmap=PROBA_CMAP,
+                vmin=-m,
+                vmax=m,
+                interpolation="nearest",
+            )
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"class {classes[k]}", fontsize="small")
+    ax_l = fig.add_subplot(gs[:, ncols + 1 :])
+    marker = _loss_panel(ax_l, its, loss, cols, x_label(model))
+    suptitle = fig.suptitle("")
+    fig.tight_layout()
+
+    def update(r: int) -> list[Any]:
+        for k, image in enumerate(images):
+            image.set_data(coefs[r, k].reshape(shape))
+        marker.set_data([its[r]], [loss[r]])
+        suptitle.set_text(
+            f"{x_label(model)} {its[r]}, loss {loss[r]:.4g} (red: evidence for the class)"
+        )
+        return [*images, marker, suptitle]
+
+    return _animate(fig, update, frames, fps=fps, target=target, dpi=dpi)
+
+
+def _stacked(column: Any, n_rows: int) -> NDArray[np.float64]:
+    """The ``coef`` snapshots as (n_records, d) for one neuron (``n_rows`` 1) or
+    (n_records, K, d) for K classes; a neuron's (1, d) snapshots are flattened."""
+    coefs = np.asarray(np.stack([np.asarray(c, dtype=np.float64) for c in column]))
+    if n_rows == 1:
+        return coefs.reshape(len(coefs), -1)
+    if coefs.ndim != 3 or coefs.shape[1] != n_rows:
+        raise ValueError(
+            f"the weight snapshots have shape {coefs.shape[1:]}; a model of {n_rows} "
+            f"classes needs ({n_rows}, n_features)"
+        )
+    return coefs
+
+
+def snapshots(cols: dict[str, Any], n_rows: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The weight snapshots of a history: ``coef`` (n_records, d) and ``intercept``
+    (n_records,) for one neuron (``n_rows`` 1), or (n_records, K, d) and (n_records, K)
+    for K classes."""
+    coefs = _stacked(cols["coef"], n_rows)
+    intercepts = np.asarray(
+        np.stack([np.asarray(b, dtype=np.float64).reshape(-1) for b in cols["intercept"]])
+    )
+    if n_rows == 1:
+        return coefs, intercepts.reshape(-1)
+    if intercepts.shape != coefs.shape[:2]:
+        raise ValueError(
+            f"the intercept snapshots have shape {intercepts.shape[1:]}; expected ({n_rows},)"
+        )
+    return coefs, intercepts
 
 
 def _target(path: str | os.PathLike[str] | None) -> Path | None:

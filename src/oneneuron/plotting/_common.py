@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from numpy.typing import ArrayLike, NDArray
 
 from .._files import atomic_write
 from .._numerics import sigmoid
+from ..loss import softmax
 
 Array = NDArray[np.float64]
 
@@ -25,6 +27,16 @@ PROBA_CMAP = "RdBu_r"
 CLASS_COLORS = ("#2166ac", "#b2182b")
 """Point colours for classes_[0] and classes_[1], the two ends of :data:`PROBA_CMAP`."""
 PROBA_LEVELS = np.linspace(0.0, 1.0, 21)
+MULTI_CMAP = "tab10"
+"""Qualitative colormap of the K classes (K >= 3): class k is its colour k (tab20 beyond 10)."""
+
+
+def class_colors(n_classes: int) -> list[Any]:
+    """One colour per class: :data:`CLASS_COLORS` for two, ``tab10`` (``tab20``) for more."""
+    if n_classes <= 2:
+        return list(CLASS_COLORS[: max(n_classes, 0)])
+    cmap = plt.get_cmap(MULTI_CMAP if n_classes <= 10 else "tab20")
+    return [cmap(k % cmap.N) for k in range(n_classes)]
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,52 @@ def as_linear_model(model: Any, *, name: str = "model") -> LinearModel:
     )
 
 
+def n_classes_of(model: Any) -> int:
+    """How many classes a fitted model (or textbook dict) separates: 2 for one neuron."""
+    if isinstance(model, Mapping):
+        return 2
+    classes = getattr(model, "classes_", None)
+    if classes is not None:
+        return len(classes)
+    coef = np.asarray(getattr(model, "coef_", np.zeros((1, 0))))
+    return 2 if coef.ndim < 2 or coef.shape[0] == 1 else int(coef.shape[0])
+
+
+def is_multiclass(model: Any) -> bool:
+    """True for a fitted model of K >= 3 classes (K neurons, one per class)."""
+    return n_classes_of(model) >= 3
+
+
+def model_proba(model: Any, X: Array) -> Array:
+    """``model.predict_proba`` at the rows of X (n, d), with the model's feature names when
+    it was fitted on a DataFrame (no warning about missing names); shape (n, K)."""
+    names = getattr(model, "feature_names_in_", None)
+    rows: Any = X
+    if names is not None and len(names) == X.shape[1]:
+        import pandas as pd
+
+        rows = pd.DataFrame(X, columns=[str(n) for n in names])
+    return np.asarray(model.predict_proba(rows), dtype=np.float64)
+
+
+def proba_at(coef: ArrayLike, intercept: ArrayLike, X: ArrayLike) -> Array:
+    """Class probabilities (n, K) of one weight snapshot at the rows of X (n, d).
+
+    ``coef`` of shape (K, d) with ``intercept`` (K,) for K >= 3 classes: the softmax of
+    ``X W^T + b`` (:func:`oneneuron.loss.softmax`); ``coef`` of shape (d,) or (1, d) with
+    one intercept for one neuron: the columns ``1 - p`` and ``p = sigmoid(x . w + b)``.
+    Training animations use it to draw the model at a recorded iteration; a candidate to
+    move into the estimator (the plots hold no learning maths of their own).
+    """
+    W = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    b = np.asarray(intercept, dtype=np.float64).reshape(-1)
+    Z = np.asarray(X, dtype=np.float64) @ W.T + b
+    if W.shape[0] == 1:
+        p = np.asarray(sigmoid(Z[:, 0]), dtype=np.float64)
+        return np.column_stack([1.0 - p, p])
+    return np.asarray(softmax(Z), dtype=np.float64)
+
+
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (6.4, 4.8)) -> Axes:
     """``ax`` itself, or the axes of a new figure when None."""
     if ax is not None:
@@ -180,6 +238,75 @@ def draw_probability(
     if proba.min() < threshold < proba.max():
         line = ax.contour(xx, yy, proba, levels=[threshold], colors="k", linewidths=2, zorder=1)
     return shading, line
+
+
+REGION_ALPHA = (0.06, 0.55)
+"""Opacity of a class's colour where the model is least (max probability 1/K) and most sure."""
+
+
+def region_colors(proba: Array, colors: Sequence[Any]) -> Array:
+    """RGBA (..., 4) of the K-class regions: the colour of the most probable class, more
+    opaque the larger its probability (from 1/K to 1).
+
+    Parameters
+    ----------
+    proba : ndarray of shape (..., K)
+        Class probabilities (rows summing to 1).
+    colors : sequence of K colours
+    """
+    from matplotlib.colors import to_rgba_array
+
+    K = proba.shape[-1]
+    rgba = np.empty((*proba.shape[:-1], 4))
+    rgba[..., :3] = to_rgba_array(list(colors))[np.argmax(proba, axis=-1), :3]
+    sure = np.clip((np.max(proba, axis=-1) - 1.0 / K) / (1.0 - 1.0 / K), 0.0, 1.0)
+    lo, hi = REGION_ALPHA
+    rgba[..., 3] = lo + (hi - lo) * sure
+    return rgba
+
+
+def draw_regions(
+    ax: Axes, xx: Array, yy: Array, proba: Array, colors: Sequence[Any]
+) -> tuple[AxesImage, list[QuadContourSet]]:
+    """Shade the K class regions on the mesh and draw their borders.
+
+    Parameters
+    ----------
+    ax : Axes
+    xx, yy : ndarray of shape (r, r)
+    proba : ndarray of shape (r, r, K)
+        Class probabilities on the mesh (``predict_proba``).
+    colors : sequence of K colours
+
+    Returns
+    -------
+    image : AxesImage
+        The regions: each mesh point in its most probable class's colour, shaded by that
+        probability (:func:`region_colors`).
+    borders : list of QuadContourSet
+        For each class whose region has a border on the mesh, the curve where its
+        probability equals the largest of the others (the black lines), found on the log
+        probabilities.
+    """
+    image = ax.imshow(
+        region_colors(proba, colors),
+        origin="lower",
+        extent=(xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0]),
+        aspect="auto",
+        interpolation="nearest",
+        zorder=0,
+    )
+    # log p_k - max_j log p_j is z_k - max_j z_j: linear in x between kinks, so the
+    # contour's linear interpolation puts the border where the two classes tie
+    logp = np.log(np.maximum(proba, np.finfo(np.float64).tiny))
+    borders = []
+    for k in range(proba.shape[-1]):
+        margin = logp[..., k] - np.max(np.delete(logp, k, axis=-1), axis=-1)
+        if margin.min() < 0.0 < margin.max():
+            borders.append(
+                ax.contour(xx, yy, margin, levels=[0.0], colors="k", linewidths=1.5, zorder=1)
+            )
+    return image, borders
 
 
 #: Atomic save shared with the model file and the textbook (see :mod:`oneneuron._files`).

@@ -1,4 +1,5 @@
-"""Pictures: a grid of example images with their labels, and the weights seen as an image."""
+"""Pictures: a grid of example images with their labels, the mistakes, and the weights seen as
+an image (one per class for K classes)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from ._common import PROBA_CMAP, as_linear_model, figure_of, new_axes
+from ._common import (
+    PROBA_CMAP,
+    as_linear_model,
+    figure_of,
+    is_multiclass,
+    n_classes_of,
+    new_axes,
+)
 
-__all__ = ["MISTAKE_COLOR", "plot_examples", "plot_weights"]
+__all__ = ["MISTAKE_COLOR", "plot_class_weights", "plot_examples", "plot_mistakes", "plot_weights"]
 
 MISTAKE_COLOR = "red"
 """Title and frame colour of a misclassified example."""
@@ -82,11 +90,7 @@ def plot_examples(
         if len(ax_list) < k:
             raise ValueError(f"got {len(ax_list)} axes for {k} images")
         fig = figure_of(ax_list[0])
-    gray = imgs.ndim == 3
     for ax, i in zip(ax_list, idx, strict=False):
-        ax.imshow(imgs[i], cmap="gray_r" if gray else None, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
         title = f"true {_name(t[i], class_names)}"
         wrong = False
         if p is not None:
@@ -94,14 +98,95 @@ def plot_examples(
             wrong = bool(p[i] != t[i])
         if pr is not None:
             title += f"\np = {pr[i]:.2f}"
-        ax.set_title(title, fontsize=8, color=MISTAKE_COLOR if wrong else "black")
-        for spine in ax.spines.values():
-            spine.set_edgecolor(MISTAKE_COLOR if wrong else "0.8")
-            spine.set_linewidth(2.5 if wrong else 0.8)
+        _panel(ax, imgs[i], title, wrong)
     for ax in ax_list[k:]:
         ax.set_axis_off()
     if axes is None:
         fig.tight_layout()
+    return fig
+
+
+def _panel(ax: Axes, image: NDArray[Any], title: str, wrong: bool) -> None:
+    """One image, its title, and a red title and frame when it is a mistake."""
+    ax.imshow(image, cmap="gray_r" if image.ndim == 2 else None, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=8, color=MISTAKE_COLOR if wrong else "black")
+    for spine in ax.spines.values():
+        spine.set_edgecolor(MISTAKE_COLOR if wrong else "0.8")
+        spine.set_linewidth(2.5 if wrong else 0.8)
+
+
+def plot_mistakes(
+    model: Any,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    images: ArrayLike | None = None,
+    n: int = 16,
+    ncols: int = 8,
+    class_names: Mapping[Any, str] | Sequence[str] | None = None,
+) -> Figure:
+    """The misclassified images, the most confident mistakes first, each titled
+    ``"true 3 / pred 8"`` with the probability the model gave its (wrong) answer.
+
+    Parameters
+    ----------
+    model : fitted classifier
+        Anything with ``classes_``, ``predict`` and ``predict_proba`` (one neuron or K
+        classes).
+    X : array-like of shape (N, n_features)
+        The rows the model predicts.
+    y : array-like of shape (N,)
+        Their true labels.
+    images : array-like of shape (N, h, w), optional
+        The rows as images; default: each row of X as a square image.
+    n : int, default=16
+        At most this many mistakes (the ones with the highest probability of the wrong
+        answer).
+    ncols : int, default=8
+        Panels per row.
+    class_names : mapping label -> name, or sequence indexed by integer label, optional
+
+    Returns
+    -------
+    Figure
+        Not registered with pyplot. Its suptitle says how many of the N rows are wrong;
+        with none wrong it holds that sentence only. Each panel's title reads
+        ``"true t / pred p\nP(p) = 0.93"``, in red with a red frame.
+    """
+    imgs = _as_images(X if images is None else images)
+    N = len(imgs)
+    t = _column(y, N, "y")
+    pred = _column(model.predict(X), N, "predictions")
+    proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+    classes = np.asarray(model.classes_)
+    column = {label: k for k, label in enumerate(classes.tolist())}
+    p_pred = proba[np.arange(N), [column[v] for v in pred.tolist()]]
+    if int(n) < 1 or int(ncols) < 1:
+        raise ValueError(f"n and ncols must be >= 1; got n={n!r}, ncols={ncols!r}")
+    wrong = np.flatnonzero(pred != t)
+    shown = wrong[np.argsort(-p_pred[wrong], kind="stable")][: int(n)]
+    summary = f"{len(wrong)} of {N} misclassified" + (
+        f" (the {len(shown)} most confident shown)" if len(shown) < len(wrong) else ""
+    )
+    if len(shown) == 0:
+        fig = Figure(figsize=(5.0, 1.2))
+        fig.text(0.5, 0.5, f"no mistakes: all {N} classified correctly", ha="center", va="center")
+        fig.suptitle(summary)
+        return fig
+    ncols = min(int(ncols), len(shown))
+    nrows = math.ceil(len(shown) / ncols)
+    fig = Figure(figsize=(1.3 * ncols, 1.55 * nrows + 0.5))
+    ax_list = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+    for ax, i in zip(ax_list, shown, strict=False):
+        answer = _name(pred[i], class_names)
+        title = f"true {_name(t[i], class_names)} / pred {answer}\nP({answer}) = {p_pred[i]:.2f}"
+        _panel(ax, imgs[i], title, True)
+    for ax in ax_list[len(shown) :]:
+        ax.set_axis_off()
+    fig.suptitle(summary, fontsize="medium")
+    fig.tight_layout()
     return fig
 
 
@@ -125,8 +210,14 @@ def plot_weights(model: Any, shape: tuple[int, ...], *, ax: Axes | None = None) 
     -----
     ``z = sum_j w_j x_j + b``: a red pixel (w_j > 0) that is bright pushes towards
     ``classes_[1]``, a blue one towards ``classes_[0]``. The colour scale is symmetric
-    about 0, so white means "ignored".
+    about 0, so white means "ignored". A model of K >= 3 classes has one image per class:
+    :func:`plot_class_weights`.
     """
+    if is_multiclass(model):
+        raise ValueError(
+            f"the model has {n_classes_of(model)} classes, one weight image each; "
+            "draw them with plot_class_weights(model, shape)"
+        )
     if isinstance(model, (Mapping,)) or hasattr(model, "coef_") or hasattr(model, "fit"):
         neuron = as_linear_model(model)
         w, classes = neuron.w, neuron.classes
@@ -144,6 +235,79 @@ def plot_weights(model: Any, shape: tuple[int, ...], *, ax: Axes | None = None) 
     ax.set_yticks([])
     ax.set_title(f"weights: red → {classes[1]}, blue → {classes[0]}")
     return ax
+
+
+def plot_class_weights(
+    model: Any,
+    shape: tuple[int, ...],
+    *,
+    ncols: int = 5,
+    class_names: Mapping[Any, str] | Sequence[str] | None = None,
+) -> Figure:
+    """The weights of each class's neuron as an image: what the model looks for in each class.
+
+    Parameters
+    ----------
+    model : fitted linear classifier or array-like of shape (K, n_features)
+        A model of K >= 3 classes (its ``coef_`` (K, n_features) and ``classes_``), a
+        binary one (its one row: :func:`plot_weights` in a figure of its own), or the
+        weights themselves (classes 0..K-1).
+    shape : tuple of int
+        Image shape with ``prod(shape) == n_features``, e.g. (8, 8) or (28, 28).
+    ncols : int, default=5
+        Images per row.
+    class_names : mapping label -> name, or sequence indexed by integer label, optional
+
+    Returns
+    -------
+    Figure
+        One panel per row of ``coef_`` titled with its class, and a colorbar. Not
+        registered with pyplot.
+
+    Notes
+    -----
+    ``z_k = sum_j w_kj x_j + b_k`` and the largest ``z_k`` wins: a red pixel (w_kj > 0) that
+    is bright is evidence for class k, a blue one against it, white means "ignored". The
+    colour scale is the same in every panel (symmetric about 0, up to the largest |w|), so
+    the images can be compared.
+    """
+    if hasattr(model, "coef_") or hasattr(model, "fit"):
+        if not hasattr(model, "coef_"):
+            as_linear_model(model)  # raises NotFittedError
+        W = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
+        classes = np.asarray(getattr(model, "classes_", np.arange(max(len(W), 2))))
+    else:
+        W = np.atleast_2d(np.asarray(model, dtype=np.float64))
+        classes = np.arange(max(len(W), 2))
+    shape = tuple(int(s) for s in shape)
+    if math.prod(shape) != W.shape[1]:
+        raise ValueError(f"model has {W.shape[1]} weights; shape {shape} holds {math.prod(shape)}")
+    if int(ncols) < 1:
+        raise ValueError(f"ncols must be >= 1; got {ncols!r}")
+    if len(W) == 1:  # one neuron: its weights push towards classes_[1]
+        names = [f"{_name(classes[1], class_names)} vs {_name(classes[0], class_names)}"]
+    else:
+        names = [_name(c, class_names) for c in classes]
+    K = len(W)
+    ncols = min(int(ncols), K)
+    nrows = math.ceil(K / ncols)
+    fig = Figure(figsize=(1.7 * ncols + 1.0, 1.8 * nrows + 0.4))
+    ax_list = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+    m = float(np.max(np.abs(W))) if W.size else 0.0
+    m = m if np.isfinite(m) and m > 0 else 1.0
+    images = []
+    for ax, w, name in zip(ax_list, W, names, strict=False):
+        images.append(
+            ax.imshow(w.reshape(shape), cmap=PROBA_CMAP, vmin=-m, vmax=m, interpolation="nearest")
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"class {name}", fontsize="small")
+    for ax in ax_list[K:]:
+        ax.set_axis_off()
+    fig.colorbar(images[0], ax=ax_list, label="weight", shrink=0.8)
+    fig.suptitle("weights per class: red is evidence for the class, blue against")
+    return fig
 
 
 def _as_images(images: ArrayLike) -> NDArray[Any]:
