@@ -69,7 +69,7 @@ def warn_if_separated(est: LogisticRegression, final: Evaluation, source: Source
     )
     if report.kind == "quasi-complete":
         diverging = [
-            name
+            f"{name} to {status}" if status.endswith("inf") else f"{name} ({status})"
             for name, status in zip(report.names, report.status, strict=True)
             if status not in ("finite", "aliased")
         ]
@@ -77,7 +77,7 @@ def warn_if_separated(est: LogisticRegression, final: Evaluation, source: Source
             f"quasi-complete separation: {len(report.separated_rows)} of {report.n_rows} "
             "training rows are fitted with probability 0 or 1 on a boundary the classes "
             f"do not cross, so with alpha=0 the maximum-likelihood estimate does not exist "
-            f"({', '.join(diverging)} grow without bound; the coefficients depend on the "
+            f"(diverging: {', '.join(diverging)}; the coefficients depend on the "
             "solver and where it stopped); set alpha > 0, or firth=True for finite, "
             "bias-reduced estimates (oneneuron.diagnostics.check_separation(X, y) lists "
             "the rows)",
