@@ -212,7 +212,8 @@ def test_quasi_complete_separation_with_alpha_0_warns_and_names_the_column(solve
     X, y = _quasi_separated()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        with pytest.warns(SeparationWarning, match=r"quasi-complete separation: 100 of 200.*diverging: x1 to \+inf"):
+        expected = r"quasi-complete separation: 100 of 200.*diverging: x1 to \+inf"
+        with pytest.warns(SeparationWarning, match=expected):
             LogisticRegression(alpha=0.0, solver=solver, max_iter=200).fit(X, y)
         frame = pd.DataFrame(X, columns=["dose", "noise"])
         with pytest.warns(SeparationWarning, match=r"diverging: dose to \+inf.*firth=True"):
