@@ -179,7 +179,7 @@ def test_cross_origin_upload_is_refused_before_the_body_is_read(client: Client) 
 def test_options(client: Client) -> None:
     opts = client.ok("/api/options")
     assert list(opts["datasets"]) == list(BUILTIN)
-    assert set(opts["solvers"]) == {"gd", "sgd", "newton", "lbfgs"}
+    assert set(opts["solvers"]) == {"gd", "sgd", "newton", "lbfgs", "proxnewton"}
     assert opts["limits"]["steps"] == LIM.steps
     assert opts["defaults"]["dataset"] in BUILTIN
     assert opts["version"] == oneneuron.__version__
@@ -242,6 +242,33 @@ def test_equations_show_the_next_gradient_step(client: Client) -> None:
     assert eq["equations"]["next"] is None  # only plain gd steps along -gradient
 
 
+def test_l1_ratio_trains_the_engines_lasso_and_shows_its_soft_threshold(client: Client) -> None:
+    """With l1_ratio, the playground's gd takes the engine's proximal steps: weights the
+    threshold catches are exactly 0, and the equations' next step is the engine's."""
+    settings = dict(dataset="moons", n_samples=300, noise=0.25, seed=3, train_fraction=0.6)
+    crosses = ["x1sq", "x2sq", "x1x2", "sinx1"]
+    created = client.session(
+        **settings, crosses=crosses, learning_rate=0.3, alpha=0.05, l1_ratio=1.0
+    )
+    sid = created["session"]
+    now = client.ok(f"/api/sessions/{sid}/step", {"steps": 40, "equations": True})
+    data = load("moons", n_samples=300, noise=0.25, random_state=3)
+    X_tr, _, y_tr, _ = train_test_split(data.X, data.y, test_size=0.4, random_state=3)
+    X = add_crosses(pd.DataFrame(X_tr, columns=["x1", "x2"]), ("x1", "x2"), crosses)
+    model = LogisticRegression(
+        solver="gd", learning_rate=0.3, alpha=0.05, l1_ratio=1.0, max_iter=40, tol=None
+    ).fit(X, y_tr)
+    np.testing.assert_allclose(now["weights"], model.coef_[0], rtol=1e-6, atol=1e-12)
+    assert 0 < sum(w == 0.0 for w in now["weights"]) < len(now["weights"])
+    eq = now["equations"]
+    assert eq["l1"] == pytest.approx(0.05) and eq["alpha_w"] == [0.0] * len(now["weights"])
+    after = client.ok(f"/api/sessions/{sid}/step", {"steps": 1})
+    np.testing.assert_allclose(eq["next"]["W"], after["weights"], rtol=1e-6, atol=1e-12)
+    exact = client.session(**settings, crosses=crosses, solver="proxnewton", alpha=0.05, l1_ratio=1)
+    done = client.ok(f"/api/sessions/{exact['session']}/step", {"steps": 50})
+    assert any(w == 0.0 for w in done["weights"])
+
+
 def test_reset_starts_again(client: Client) -> None:
     sid = client.session(dataset="xor", solver="sgd", batch_size=8)["session"]
     assert client.post(f"/api/sessions/{sid}/reset", {"equations": 1}).status == 400
@@ -291,6 +318,9 @@ def test_sessions_are_bounded(client: Client) -> None:
         ({"learning_rate": True}, "learning_rate"),
         ({"alpha": None}, "alpha"),
         ({"alpha": 1e300}, "alpha"),
+        ({"l1_ratio": 1.5}, "l1_ratio"),
+        ({"l1_ratio": -0.1}, "l1_ratio"),
+        ({"l1_ratio": 1, "alpha": 0.1, "solver": "newton"}, "smooth penalty"),
         ({"solver": "adam"}, "adam"),
         ({"dataset": "iris"}, "iris"),
         ({"crosses": ["x3sq"]}, "crosses"),

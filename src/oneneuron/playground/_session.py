@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import textbook
 from ..estimator import LogisticRegression
+from ..penalties import soft_threshold
 from ._data import Prepared
 from ._settings import BadRequest, Limits, Settings
 
@@ -65,6 +66,7 @@ class Session:
             solver=settings.solver,
             learning_rate=settings.learning_rate,
             alpha=settings.alpha,
+            l1_ratio=settings.l1_ratio,
             batch_size=settings.batch_size,
             standardize=settings.standardize,
             max_iter=limits.iterations,
@@ -219,7 +221,9 @@ class Session:
         params: dict[str, Any] = {"W": W, "b": float(m.intercept_[0])}
         A, cache = textbook.forward_propagation(X, params)
         grads = textbook.backward_propagation(X, Y, A)
-        penalty = self.settings.alpha * W
+        s = self.settings
+        penalty = s.alpha * (1.0 - s.l1_ratio) * W  # the smooth (L2) part's gradient
+        l1 = s.alpha * s.l1_ratio  # the L1 part: a soft threshold after the step
         out: dict[str, Any] = {
             "m": len(Y),
             "example": {
@@ -233,11 +237,14 @@ class Session:
             "dW": _floats(grads["dW"]),
             "db": finite(grads["db"]),
             "alpha_w": _floats(penalty),
+            "l1": l1,
             "learning_rate": self.settings.learning_rate,
             "next": None,
         }
         if self.settings.solver == "gd" and not self.settings.standardize:
             full = {"dW": grads["dW"] + penalty, "db": grads["db"]}
             step = textbook.update_parameters(params, full, self.settings.learning_rate)
+            if l1 > 0:
+                step["W"] = soft_threshold(step["W"], self.settings.learning_rate * l1)
             out["next"] = {"W": _floats(step["W"]), "b": finite(step["b"])}
         return out

@@ -37,7 +37,7 @@ BUILTIN: dict[str, tuple[str, float, float, float] | None] = {
     "digits": None,
     "breast-cancer": None,
 }
-SOLVERS = ("gd", "sgd", "newton", "lbfgs")
+SOLVERS = ("gd", "sgd", "newton", "lbfgs", "proxnewton")
 
 
 class BadRequest(ValueError):
@@ -132,6 +132,7 @@ class Settings:
     solver: str = "gd"
     learning_rate: float = 0.3
     alpha: float = 1e-4
+    l1_ratio: float = 0.0  # the L1 share of the penalty (0: ridge, 1: lasso)
     batch_size: int = 32
     standardize: bool = False
     grid: int = 64
@@ -150,6 +151,7 @@ _NUMBERS: dict[str, tuple[type, float, float, bool]] = {
     "train_fraction": (float, 0.1, 0.9, False),
     "learning_rate": (float, 0.0, 100.0, True),
     "alpha": (float, 0.0, 100.0, False),
+    "l1_ratio": (float, 0.0, 1.0, False),
     "batch_size": (int, 1, math.inf, False),
     "grid": (int, 8, math.inf, False),
 }
@@ -261,6 +263,11 @@ def parse_settings(raw: Any, limits: Limits) -> Settings:
         raise BadRequest("dataset 'upload' needs the upload's id and a target column")
     if settings.solver not in SOLVERS:
         raise BadRequest(f"unknown solver {settings.solver!r}; valid: {', '.join(SOLVERS)}")
+    if settings.l1_ratio > 0 and settings.alpha > 0 and settings.solver in ("newton", "lbfgs"):
+        raise BadRequest(
+            f"solver {settings.solver!r} needs a smooth penalty; with l1_ratio > 0 use gd, "
+            "sgd (proximal steps) or proxnewton"
+        )
     if (settings.x is None) != (settings.y is None):
         raise BadRequest("give both x and y (the two features on view), or neither")
     spec = BUILTIN.get(settings.dataset)

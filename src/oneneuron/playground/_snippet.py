@@ -76,6 +76,7 @@ def snippet(session: Session) -> str:
         f"    solver={s.solver!r},",
         f"    learning_rate={s.learning_rate!r},",
         f"    alpha={s.alpha!r},",
+        f"    l1_ratio={s.l1_ratio!r},",
         f"    batch_size={s.batch_size!r},",
         f"    standardize={s.standardize!r},",
         f"    max_iter={session.iteration!r},  # the {session.unit}s the playground ran",

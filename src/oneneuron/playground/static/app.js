@@ -6,7 +6,7 @@
 
 const $ = (id) => document.getElementById(id);
 const C0 = [232, 113, 10], C1 = [26, 115, 200];
-const NUMERIC = ["n_samples", "noise", "seed", "train_fraction", "learning_rate", "alpha", "batch_size", "grid"];
+const NUMERIC = ["n_samples", "noise", "seed", "train_fraction", "learning_rate", "alpha", "l1_ratio", "batch_size", "grid"];
 const CROSS_LABEL = { x1sq: "x1²", x2sq: "x2²", x1x2: "x1·x2", sinx1: "sin(x1)", sinx2: "sin(x2)" };
 
 const pg = {
@@ -407,14 +407,23 @@ function drawEquations() {
     [`a = sigmoid(z) = 1 / (1 + e^(−z)) = ${fmt(ex.a)}`],
     [`The cost over the m = ${e.m} training examples (from z, exactly):`, true],
     [`cost = −(1/m) Σ [y log a + (1 − y) log(1 − a)] = ${fmt(e.cost)}`],
-    [`J = cost + α/2 ‖w‖² = ${fmt(e.J)}`],
+    [e.l1 > 0
+      ? `J = cost + α (r ‖w‖₁ + (1 − r)/2 ‖w‖²) = ${fmt(e.J)}   (r = l1_ratio = ${pg.settings.l1_ratio})`
+      : `J = cost + α/2 ‖w‖² = ${fmt(e.J)}`],
     ["The gradients:", true],
-    [`dJ/dw = Xᵀ(A − Y)/m + α w = ${vec(e.dW)} + ${vec(e.alpha_w)}`],
+    [e.l1 > 0
+      ? `gradient of the smooth part: Xᵀ(A − Y)/m + α(1 − r) w = ${vec(e.dW)} + ${vec(e.alpha_w)}`
+      : `dJ/dw = Xᵀ(A − Y)/m + α w = ${vec(e.dW)} + ${vec(e.alpha_w)}`],
     [`dJ/db = mean(A − Y) = ${fmt(e.db)}`],
   ];
   if (e.next) {
     lines.push([`The next gradient-descent step (learning rate η = ${e.learning_rate}):`, true]);
-    lines.push([`w ← w − η dJ/dw = ${vec(e.next.W, 6)}`]);
+    if (e.l1 > 0) {
+      lines.push([`w ← soft-threshold(w − η gradient, η α r = ${fmt(e.learning_rate * e.l1)}): a weight within that of 0 becomes exactly 0`]);
+      lines.push([`w = ${vec(e.next.W, 6)}`]);
+    } else {
+      lines.push([`w ← w − η dJ/dw = ${vec(e.next.W, 6)}`]);
+    }
     lines.push([`b ← b − η dJ/db = ${fmt(e.next.b, 6)}`]);
   } else {
     lines.push([`The ${pg.settings.solver} solver${pg.settings.standardize ? " on standardised features" : ""} takes its step from these gradients (in its own units).`, true]);
