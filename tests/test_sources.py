@@ -308,9 +308,13 @@ def test_partitions_cover_every_row_once():
             assert covered == list(range(1003))
 
 
+@pytest.mark.parametrize("square_rows", [4096, 4])  # 4: a block squared in pieces
 @pytest.mark.parametrize("standardised", [False, True])
 @pytest.mark.parametrize("layout", ["dense", "csr", "csc", "float32"])
-def test_hessian_diagonal_comes_with_the_pass(layout, standardised):
+def test_hessian_diagonal_comes_with_the_pass(layout, standardised, square_rows, monkeypatch):
+    from oneneuron.objective import _blocks
+
+    monkeypatch.setattr(_blocks, "SQUARE_ROWS", square_rows)
     X, y, sw = _problem(n=97, d=5)
     kw = dict(alpha=0.3, block_rows=13)
     if standardised:

@@ -110,6 +110,7 @@ class Workspace:
         self.mask = np.empty(rows, bool)
         self.xt: Array | None = None  # a standardised block
         self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
+        self.sq: Array | None = None  # squared rows, for the Hessian's diagonal
 
     def reset(self, hessian: bool, diagonal: bool = False) -> None:
         """Zero the running sums (and start a Hessian, or its diagonal, when asked)."""
@@ -279,8 +280,7 @@ def accumulate(
     loss_terms_into(sign, z, q, u, hm, (t, e, mask))  # q: losses, u: dl/dz
     if diagonal and hm is not None and ws.diag is not None:
         sh = hm if sw is None else hm * sw
-        squared = X.multiply(X) if block.is_sparse else X * X
-        ws.diag[0] += np.asarray(squared.T @ sh, dtype=np.float64).ravel()
+        ws.diag[0] += _squares_weighted(ws, X, sh, block.is_sparse)
         ws.diag[1] += np.asarray(X.T @ sh, dtype=np.float64).ravel()
         ws.diag[2] += float(sh.sum())
     ws.loss += float(q.sum() if sw is None else q @ sw)
@@ -412,3 +412,25 @@ def logits(block: Block, w: Array, b: float, standardised: Standardised | None =
     else:
         X = block.X if block.X.dtype == np.float64 else block.X.astype(np.float64)
     return np.asarray(X @ w, dtype=np.float64).ravel() + b
+
+
+#: Rows squared at a time for the Hessian's diagonal (a small reused buffer, never a copy
+#: of the block: a Dask chunk is one block, and freshly touched memory is slow here).
+SQUARE_ROWS = 4096
+
+
+def _squares_weighted(ws: Workspace, X: Any, sh: Array, sparse: bool) -> Array:
+    """``sum_i sh_i x_ij^2`` per column."""
+    if sparse:
+        return np.asarray(X.multiply(X).T @ sh, dtype=np.float64).ravel()
+    rows = min(SQUARE_ROWS, X.shape[0])
+    buf = getattr(ws, "sq", None)
+    if buf is None or buf.shape[0] < rows or buf.dtype != X.dtype:
+        buf = ws.sq = np.empty((rows, X.shape[1]), X.dtype)
+    out = np.zeros(X.shape[1])
+    for lo in range(0, X.shape[0], rows):
+        part = X[lo : lo + rows]
+        k = part.shape[0]
+        np.multiply(part, part, out=buf[:k])
+        out += buf[:k].T @ sh[lo : lo + k]
+    return out
