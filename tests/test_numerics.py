@@ -105,3 +105,36 @@ def test_softmax_is_exact_for_extreme_logits():
     p = softmax(Z)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert np.isfinite(log_softmax(Z)[0, 2]) and log_softmax(Z)[0, 2] == -2000.0
+
+
+def test_out_arguments_are_filled_and_returned():
+    """sigmoid(z, out=) and log1pexp(z, out=) write into out (the kernels' buffers)."""
+    from oneneuron._numerics import log1pexp
+
+    z = np.array([-800.0, -3.0, 0.0, 2.5, 800.0])
+    for f in (sigmoid, log1pexp):
+        out = np.full_like(z, np.nan)
+        got = f(z, out=out)
+        assert got is out
+        np.testing.assert_array_equal(out, f(z))
+
+
+def test_label_sign_in_the_dtype_asked_for():
+    from oneneuron.loss import label_sign
+
+    for dtype in (np.float32, np.float64):
+        s = label_sign(np.array([0, 1, 1]), dtype=dtype)
+        assert s.dtype == dtype
+        np.testing.assert_array_equal(s, [1.0, -1.0, -1.0])
+
+
+def test_softmax_of_one_row_and_of_integer_logits():
+    from oneneuron.loss import log_softmax, softmax
+
+    p = softmax(np.array([1, 2, 3]))  # integers, one row: shape (K,)
+    assert p.dtype == np.float64 and p.shape == (3,)
+    np.testing.assert_allclose(p, np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum(), rtol=1e-15)
+    np.testing.assert_allclose(log_softmax(np.array([1, 2, 3])), np.log(p), rtol=1e-14)
+    Z = np.arange(24).reshape(2, 3, 4) % 5  # a stack of (n, K) arrays: along the last axis
+    np.testing.assert_allclose(softmax(Z).sum(axis=-1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(softmax(Z)[1, 2], softmax(Z[1, 2]), rtol=1e-15)

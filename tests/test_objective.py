@@ -138,3 +138,24 @@ def test_line_minimum_against_scipy(fit_intercept, alpha, weighted, standardised
     # t is found to about 1% (the next Newton direction corrects the rest)
     assert t == pytest.approx(ref.x, rel=0.03)
     assert obj.loss(theta + t * p) <= ref.fun + 1e-5 * abs(ref.fun)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_the_change_of_parameters_round_trips_and_pulls_back_with_its_transpose(fit_intercept):
+    """theta -> (w_raw, b_raw) -> theta, and gradients pulled back by A^T, with and without
+    an intercept (found missing by make mutation: from_raw without an intercept)."""
+    from oneneuron.objective import Standardization
+
+    rng = np.random.default_rng(3)
+    d = 4
+    param = Standardization(rng.normal(size=d), rng.uniform(0.5, 2, d), fit_intercept, d)
+    theta = rng.normal(size=d + int(fit_intercept))
+    w_raw, b_raw = param.raw(theta)
+    back = param.from_raw(w_raw, b_raw)
+    assert back.shape == theta.shape and back.dtype == np.float64
+    np.testing.assert_allclose(back, theta, rtol=1e-13)
+    A = param.matrix()
+    g_raw, gb_raw = rng.normal(size=d), float(rng.normal())
+    pulled = param.pull_gradient(g_raw, gb_raw)
+    np.testing.assert_allclose(pulled, A.T @ np.append(g_raw, gb_raw), rtol=1e-13)
+    assert pulled.shape == theta.shape

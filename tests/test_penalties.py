@@ -152,3 +152,25 @@ def test_objective_reports_the_minimum_norm_subgradient():
     np.testing.assert_allclose(ev.grad[:-1], smooth.grad[:-1] + pen.gradient(theta[:-1]))
     np.testing.assert_allclose(ev.optimality, pen.optimality(theta[:-1], ev.grad))
     assert ev.grad_max == pytest.approx(np.max(np.abs(ev.optimality)))
+
+
+@pytest.mark.parametrize("alpha", [0.5, 1.0])
+def test_weighted_penalties_follow_their_definition(alpha):
+    """omega scales each coefficient in both parts: alpha (r sum omega |w| + (1 - r)/2
+    sum (omega w)^2), through every constructor (found missing by make mutation)."""
+    omega = np.array([1.0, 0.5, 2.0, 3.0])
+
+    def defined(r):
+        return alpha * (r * np.sum(omega * np.abs(W)) + (1 - r) / 2 * np.sum((omega * W) ** 2))
+
+    for r in (0.0, 0.3, 1.0):
+        for pen in (ElasticNet(alpha, r, weights=omega), make_penalty(alpha, r, omega)):
+            assert pen.value(W) == pytest.approx(defined(r), rel=1e-14)
+            np.testing.assert_allclose(pen.l1_strength(4), alpha * r * omega)
+            np.testing.assert_allclose(pen.gradient(W), alpha * (1 - r) * omega**2 * W)
+            np.testing.assert_allclose(pen.hessian_diag(W), alpha * (1 - r) * omega**2)
+    assert L1(alpha, weights=omega).value(W) == pytest.approx(defined(1.0), rel=1e-14)
+    assert ElasticNet(alpha, 0.3).value(W) == pytest.approx(
+        alpha * (0.3 * np.abs(W).sum() + 0.35 * W @ W), rel=1e-14
+    )
+    assert isinstance(make_penalty(alpha), L2)  # the default l1_ratio is 0: ridge
