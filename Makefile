@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: demo test lint typecheck unit bench planted planted-penalties clean playground browser
+.PHONY: demo test lint typecheck unit bench planted planted-penalties mutation clean playground browser
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ planted: $(STAMP)
 planted-penalties: $(STAMP)
 	# the same for the penalties, proximal Newton, the path, CV and Firth's estimator
 	$(PY) tools/planted_bugs_penalties.py
+
+# mutation testing of the core (pyproject's [tool.mutmut]: hours on 2 cores; not in CI);
+# the score is killed / all, and docs/testing.md lists the equivalent survivors
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[mutation]"
+	rm -rf mutants
+	ONENEURON_ACCELERATOR=numpy MPLBACKEND=Agg $(PY) -m mutmut run --max-children $(JOBS)
+	$(PY) -m mutmut results
 
 playground: $(STAMP)
 	$(VENV)/bin/oneneuron playground

@@ -140,15 +140,21 @@ def test_line_minimum_against_scipy(fit_intercept, alpha, weighted, standardised
     assert obj.loss(theta + t * p) <= ref.fun + 1e-5 * abs(ref.fun)
 
 
+@pytest.mark.parametrize("centred, scaled", [(True, True), (True, False), (False, True)])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_the_change_of_parameters_round_trips_and_pulls_back_with_its_transpose(fit_intercept):
+def test_the_change_of_parameters_round_trips_and_pulls_back_with_its_transpose(
+    fit_intercept, centred, scaled
+):
     """theta -> (w_raw, b_raw) -> theta, and gradients pulled back by A^T, with and without
     an intercept (found missing by make mutation: from_raw without an intercept)."""
     from oneneuron.objective import Standardization
 
     rng = np.random.default_rng(3)
     d = 4
-    param = Standardization(rng.normal(size=d), rng.uniform(0.5, 2, d), fit_intercept, d)
+    offset, scale = rng.normal(size=d), rng.uniform(0.5, 2, d)
+    param = Standardization(
+        offset if centred else None, scale if scaled else None, fit_intercept, d
+    )
     theta = rng.normal(size=d + int(fit_intercept))
     w_raw, b_raw = param.raw(theta)
     back = param.from_raw(w_raw, b_raw)
@@ -159,3 +165,5 @@ def test_the_change_of_parameters_round_trips_and_pulls_back_with_its_transpose(
     pulled = param.pull_gradient(g_raw, gb_raw)
     np.testing.assert_allclose(pulled, A.T @ np.append(g_raw, gb_raw), rtol=1e-13)
     assert pulled.shape == theta.shape
+    # the matrix is the map itself: [w_raw, b_raw] = A theta
+    np.testing.assert_allclose(A @ theta, np.append(w_raw, b_raw), rtol=1e-13, atol=1e-15)
