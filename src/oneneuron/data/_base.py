@@ -39,7 +39,9 @@ class Block:
     X : ndarray of shape (m, d), or scipy.sparse CSR matrix of shape (m, d)
         The rows' raw features, in the source's dtype.
     sign : ndarray of shape (m,)
-        ``1 - 2y`` for labels y in {0, 1}, in X's dtype (the form the logistic loss uses).
+        ``1 - 2y`` for labels y in {0, 1}, in X's dtype (the form the logistic loss uses);
+        for a source of ``n_classes = K >= 3``, the class codes 0..K-1 (intp: the form
+        the softmax loss uses).
     weight : ndarray of shape (m,) or None
         Sample weights s_i in X's dtype (class weights multiplied in); None: all ones.
     start : int
@@ -49,7 +51,7 @@ class Block:
     """
 
     X: Any
-    sign: Array
+    sign: NDArray[Any]
     weight: Array | None
     start: int = 0
     positive: NDArray[np.bool_] | None = None
@@ -96,6 +98,9 @@ class Source:
     c_contiguous: bool = False
     #: :meth:`batches` works though :meth:`take` does not (a stream's shuffle buffer).
     shuffles: bool = False
+
+    #: Classes the labels encode: 2 (signs) or K >= 3 (class codes, multinomial).
+    n_classes: int = 2
 
     #: Column names, when the data carry them (DataFrames, files).
     feature_names: list[str] | None = None
