@@ -55,7 +55,8 @@ def _shifted(X: Any, W: Array, b: Array) -> Array:
     with np.errstate(over="ignore", invalid="ignore"):
         Z = np.asarray(X @ W.T.astype(X.dtype, copy=False), dtype=np.float64) + b
     bad = ~np.all(np.isfinite(Z), axis=1)
-    Z -= Z.max(axis=1, keepdims=True) if len(Z) else 0.0
+    with np.errstate(invalid="ignore"):  # rows with inf - inf are recomputed below
+        Z -= Z.max(axis=1, keepdims=True) if len(Z) else 0.0
     if bad.any():
         inner, power = _scaled(X[np.flatnonzero(bad)], W, b)
         inner -= inner.max(axis=1, keepdims=True)
