@@ -20,8 +20,8 @@ from ._messages import listing, plain
 __all__ = ["MAX_CLASSES", "check_labels", "encode_binary_labels", "encode_labels"]
 
 #: The most classes a model may have (the multinomial model has K rows of weights; the
-#: model file refuses more too).
-MAX_CLASSES = 10_000
+#: model file refuses more too: one JSON array per row, within its 10,000 containers).
+MAX_CLASSES = 8192
 
 
 def check_labels(y: Any, name: str = "y") -> NDArray[Any]:
