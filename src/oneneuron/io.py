@@ -291,12 +291,12 @@ def _to_payload(model: Any) -> dict[str, Any]:
             f"coef_ and intercept_ must have shapes ({rows}, {d}) and ({rows},) for {K} "
             f"classes; got {coef.shape} and {np.shape(model.intercept_)}"
         )
+    weights: list[Any]
+    intercept: Any
     if K == 2:  # format 1: what every reader loads
-        version, weights, intercept = (
-            1,
-            _floats(coef, d, "coef_"),
-            _floats(model.intercept_, 1, "intercept_")[0],
-        )
+        version = 1
+        weights = _floats(coef, d, "coef_")
+        intercept = _floats(model.intercept_, 1, "intercept_")[0]
     else:
         version = 2
         weights = [_floats(row, d, f"coef_[{k}]") for k, row in enumerate(coef)]
