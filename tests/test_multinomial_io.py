@@ -91,3 +91,79 @@ def test_a_model_over_the_weight_limit_is_refused(tmp_path, fitted, monkeypatch)
     path = fitted[0].save(tmp_path / "m.json")
     monkeypatch.setattr(model_io, "MAX_WEIGHTS", 10)
     assert "the model has 3 x 4 weights; at most 10" in _load_error(path)
+
+
+# ------------------------------------------------------------------------------ ONNX
+@pytest.mark.parametrize("standardize", [False, True])
+def test_onnx_matches_predict_proba(standardize):
+    pytest.importorskip("onnxruntime")
+    from oneneuron.onnx import to_onnx
+
+    from .onnx_helpers import run_graph
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(300, 5)) * [1, 10, 0.1, 1, 5]
+    y = np.array([3, 7, 9, 11])[np.argmax(X[:, :4] + rng.gumbel(size=(300, 4)), axis=1)]
+    model = LogisticRegression(standardize=standardize).fit(X, y)
+    labels, proba = run_graph(to_onnx(model), X)
+    np.testing.assert_allclose(proba, model.predict_proba(X), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(labels, model.predict(X))
+
+
+# ------------------------------------------------------------------------------- CLI
+def _cli(argv):
+    from .test_cli import run
+
+    return run(argv)
+
+
+def test_cli_train_predict_evaluate_info(tmp_path):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(240, 3))
+    y = np.array(["ant", "bee", "cat"])[np.argmax(X + rng.gumbel(size=(240, 3)), axis=1)]
+    import pandas as pd
+
+    frame = pd.DataFrame(X, columns=["x1", "x2", "x3"])
+    frame["animal"] = y
+    data = tmp_path / "d.csv"
+    frame.to_csv(data, index=False)
+    model_path = tmp_path / "m.json"
+    status, out, err = _cli(["train", data, "--target", "animal", "--out", model_path, "--quiet"])
+    assert status == 0, err
+    assert "ant, bee, cat" in out and "of 9" in out  # 9 weights: 3 classes x 3 features
+    model = load(model_path)
+    assert model.coef_.shape == (3, 3)
+
+    status, out, err = _cli(["predict", model_path, data, "--proba"])
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "prediction,proba_ant,proba_bee,proba_cat"
+    shown = pd.read_csv(__import__("io").StringIO(out))
+    np.testing.assert_allclose(
+        shown[["proba_ant", "proba_bee", "proba_cat"]].to_numpy(),
+        model.predict_proba(frame[["x1", "x2", "x3"]]),
+        rtol=1e-12,
+    )
+    status, out, err = _cli(["predict", model_path, "--point", "3,0,0"])
+    assert status == 0 and out.startswith("3,0,0 -> ant (p=")
+
+    status, out, err = _cli(["evaluate", model_path, data, "--target", "animal"])
+    assert status == 0, err
+    assert "3 classes" in out and "ROC AUC (macro, one-vs-rest)" in out
+    assert "pred cat" in out and "true bee" in out
+    status, out, err = _cli(["evaluate", model_path, data, "--target", "animal", "--json"])
+    metrics = json.loads(out)
+    from sklearn.metrics import confusion_matrix
+
+    expected = confusion_matrix(y, model.predict(frame[["x1", "x2", "x3"]]), labels=model.classes_)
+    assert metrics["confusion_matrix"] == expected.tolist()
+    assert metrics["accuracy"] == pytest.approx(model.score(frame[["x1", "x2", "x3"]], y))
+
+    status, out, err = _cli(["info", model_path])
+    assert status == 0, err
+    assert "version 2" in out and "(3, multinomial)" in out
+    status, out, err = _cli(["info", model_path, "--json"])
+    assert json.loads(out)["intercept"] == model.intercept_.tolist()
+
+    status, out, err = _cli(["predict", model_path, data, "--stream"])
+    assert status == 2 and "binary models only; this model has 3 classes" in err

@@ -246,6 +246,7 @@ def external_source(est: LogisticRegression, X: Any, y: Any, sample_weight: Any)
         raise ValueError(
             f"y has {len(classes)} class(es) {listing(classes)}; training needs at least two"
         )
+    check_multiclass(est, len(classes))
     est.classes_ = classes
     class_weights = None
     if est.class_weight is not None:

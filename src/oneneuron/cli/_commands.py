@@ -97,7 +97,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("solver", model.solver_),
         ("iterations", f"{model.n_iter_} ({status}, stop: {model.stop_reason_})"),
         ("final loss", fmt_loss(final["loss"])),
-        ("non-zero weights", f"{int(np.count_nonzero(model.coef_))} of {ds.n_features}"),
+        ("non-zero weights", f"{int(np.count_nonzero(model.coef_))} of {model.coef_.size}"),
         ("training accuracy", f"{final['accuracy']:.4f}"),
     ]
     if "val_loss" in final:
@@ -147,6 +147,8 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return stream_evaluate(args, out, err)
     model = load_model_file(args.model)
     X, y = _labelled(model, args.data, args.target)
+    if len(model.classes_) > 2:
+        return _evaluate_multiclass(args, model, X, y, out, err)
     m = classification_metrics(model, X, y)
     if args.json:
         out.write(json.dumps(m, indent=2) + "\n")
@@ -160,6 +162,25 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write("\n".join(confusion_lines(m)) + "\n")
     if m["roc_auc"] is None:
         err.write("oneneuron: note: ROC AUC needs both classes in the data\n")
+    return 0
+
+
+def _evaluate_multiclass(
+    args: argparse.Namespace, model: LogisticRegression, X: Any, y: Any, out: TextIO, err: TextIO
+) -> int:
+    """``evaluate`` for K >= 3 classes: macro-averaged metrics and the K x K matrix."""
+    from ._multiclass import metrics_rows, multiclass_metrics
+
+    m = multiclass_metrics(model, X, y)
+    if args.json:
+        out.write(json.dumps(m, indent=2) + "\n")
+        return 0
+    out.write(f"{args.model} on {args.data} ({m['n_samples']} rows, {len(m['labels'])} classes)\n")
+    _table(out, metrics_rows(m))
+    out.write("confusion matrix (rows: true, columns: predicted)\n")
+    out.write("\n".join(confusion_lines(m)) + "\n")
+    if m["roc_auc"] is None:
+        err.write("oneneuron: note: ROC AUC needs every class in the data\n")
     return 0
 
 
@@ -220,7 +241,8 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Describe what a model file holds (human-readable or JSON)."""
     model = load_model_file(args.model)  # validates everything, checksum included
     raw = json.loads(Path(args.model).read_text(encoding="utf-8-sig"))
-    coef = model.coef_[0]
+    coef = np.ravel(model.coef_)  # K x d weights for K >= 3 classes
+    multi = len(model.classes_) > 2
     history = getattr(model, "history_", None)
     names = getattr(model, "feature_names_in_", None)
     d: dict[str, Any] = {
@@ -241,7 +263,7 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "norm": float(np.linalg.norm(coef)),
             "nonzero": int(np.count_nonzero(coef)),
         },
-        "intercept": float(model.intercept_[0]),
+        "intercept": model.intercept_.tolist() if multi else float(model.intercept_[0]),
         "standardized": model.x_mean_ is not None,
         "training": {
             "solver": getattr(model, "solver_", None),
@@ -265,15 +287,24 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("written by", f"oneneuron {d['library_version']} on {d['created']}"),
         ("estimator", d["estimator"]),
         ("params", ", ".join(f"{k}={v!r}" for k, v in d["params"].items())),
-        ("classes", f"{', '.join(map(str, d['classes']))} (positive: {d['classes'][1]})"),
+        (
+            "classes",
+            f"{', '.join(map(str, d['classes']))} "
+            + (
+                f"({len(d['classes'])}, multinomial)" if multi else f"(positive: {d['classes'][1]})"
+            ),
+        ),
         ("n_features", str(d["n_features"])),
         ("feature names", names_text or "(none)"),
         (
             "coef",
             f"min {c['min']:.4g}, max {c['max']:.4g}, mean |w| {c['mean_abs']:.4g}, "
-            f"norm {c['norm']:.4g}, nonzero {c['nonzero']}/{d['n_features']}",
+            f"norm {c['norm']:.4g}, nonzero {c['nonzero']}/{coef.size}",
         ),
-        ("intercept", f"{d['intercept']:.6g}"),
+        (
+            "intercept",
+            ", ".join(f"{b:.6g}" for b in d["intercept"]) if multi else f"{d['intercept']:.6g}",
+        ),
         ("standardized", "yes" if d["standardized"] else "no"),
         (
             "training",

@@ -366,11 +366,13 @@ def table_dataset(
         raise ValueError(
             f"{source}: target column {target!r} mixes labels of different types"
         ) from exc
-    if len(labels) > 2:
+    from .._labels import MAX_CLASSES
+
+    if len(labels) > MAX_CLASSES:  # K >= 3 classes are a multinomial model
         shown = [str(v) for v in labels[:5]]
         raise ValueError(
             f"{source}: target column {target!r} has {len(labels)} distinct labels "
-            f"{shown}{' ...' if len(labels) > 5 else ''}; binary classification needs two"
+            f"{shown} ...; a classifier takes at most {MAX_CLASSES}"
         )
     return Dataset(
         X=X,
