@@ -239,6 +239,14 @@ def test_predictions_shapes_and_extremes():
         L = model.predict_log_proba(huge)
         Z = model.decision_function(huge)
     assert np.all(np.isfinite(P)) and not np.any(np.isnan(L)) and not np.any(np.isnan(Z))
+    # finite logits far beyond exp's range (about 1e4): the same log-sum-exp answer
+    large = X[:20] * 1e4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        logits = model.decision_function(large)
+        np.testing.assert_allclose(model.predict_log_proba(large), log_softmax(logits), atol=1e-9)
+        np.testing.assert_allclose(model.predict_proba(large), np.exp(log_softmax(logits)))
+    assert np.abs(logits).max() > 1e3
     np.testing.assert_allclose(P.sum(axis=1), 1.0)
     # a huge row's most probable class is the one of the largest logit per unit of scale
     direction = huge[0] / 1e308
