@@ -271,6 +271,15 @@ def test_refusals_name_the_problem():
         LogisticRegression(threshold=0.7).fit(X, y)
     with pytest.raises(ValueError, match=r"coef_init .* must have shape \(3, 5\)"):
         LogisticRegression().fit(X, y, coef_init=np.zeros(5))
+    model = LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match="describes a binary model; this one has 3 classes"):
+        model.summary(X, y)
+    from oneneuron import LogisticRegressionCV, path
+
+    with pytest.raises(ValueError, match="Only binary classification is supported by the path"):
+        path(X, y)
+    with pytest.raises(ValueError, match="Only binary classification is supported"):
+        LogisticRegressionCV().fit(X, y)
 
 
 def test_history_eval_set_early_stopping_and_coef_init():
