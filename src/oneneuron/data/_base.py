@@ -118,8 +118,11 @@ class Source:
         raise TypeError(f"{type(self).__name__} holds encoded labels")
 
     def block_rows(self) -> int:
-        """Rows per block: about :data:`BLOCK_BYTES` of X."""
+        """Rows per block: about :data:`BLOCK_BYTES` of X (with K >= 3 classes, of X and
+        the block's (m, K) logits and probabilities together)."""
         row_bytes = max(1, self.nbytes // max(1, self.n_samples))
+        if self.n_classes > 2:
+            row_bytes += 32 * self.n_classes
         return max(16, BLOCK_BYTES // row_bytes)
 
     def blocks(self, start: int = 0, stop: int | None = None) -> Iterator[Block]:

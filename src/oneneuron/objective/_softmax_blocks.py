@@ -63,11 +63,14 @@ def accumulate_rows(
         prob = P.astype(np.float64)
         prob[np.arange(m), codes] += 1.0
         if diagonal:  # the Hessian's diagonal: s p_k (1 - p_k) per class, raw sums
-            h = prob * (1.0 - prob)
+            h = np.square(prob)
+            np.subtract(prob, h, out=h)
             if sw is not None:
                 h *= sw[:, None]
-            squared = X.multiply(X) if not isinstance(X, np.ndarray) else X * X
-            ws.diag[0] += np.asarray((squared.T @ h).T, dtype=np.float64)
+            if isinstance(X, np.ndarray):  # sum_i h_ik x_ij^2 without a squared copy of X
+                ws.diag[0] += np.einsum("ij,ij,ik->kj", X, X, h)
+            else:
+                ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
             ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
             ws.diag[2] += h.sum(axis=0)
         if hessian:
