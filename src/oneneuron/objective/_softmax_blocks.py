@@ -77,7 +77,10 @@ def accumulate_rows(
             _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
     if sw is not None:
         P *= sw[:, None]
-    ws.grad_w += np.asarray((X.T @ P).T, dtype=np.float64)
+    if isinstance(X, np.ndarray):  # P^T X: (K, d) directly, BLAS's fast layout here
+        ws.grad_w += P.T @ X
+    else:
+        ws.grad_w += np.asarray((X.T @ P).T, dtype=np.float64)
     ws.grad_b += P.sum(axis=0, dtype=np.float64)
 
 
