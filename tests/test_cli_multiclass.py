@@ -212,14 +212,6 @@ def test_plot_command_figures_of_digits_weights(digits10):
 
 
 # ----------------------------------------------------------------------------- commands
-@pytest.mark.skipif(engine_fits_k_classes(), reason="oneneuron fits K classes")
-def test_a_k_class_report_before_the_engine_is_a_one_line_error(species, tmp_path):
-    path, _ = species
-    status, _, err = run(["report", path, "--target", "species", "--out", tmp_path / "r"])
-    assert status == 2 and "3 classes" in err and "training 3 neurons" in err
-    assert not (tmp_path / "r").exists()
-
-
 @needs_engine
 def test_demo_digits10_writes_the_k_class_report(tmp_path):
     out = tmp_path / "digits10"

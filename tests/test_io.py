@@ -166,7 +166,8 @@ def test_file_is_readable_json_with_format_and_checksum(fitted, tmp_path):
     with open(path, encoding="utf-8") as f:
         obj = json.load(f)
     assert obj["format"] == FORMAT_NAME == "oneneuron-model"
-    assert obj["format_version"] == FORMAT_VERSION == 1
+    assert obj["format_version"] == 1  # a binary model: format 1, which every reader loads
+    assert FORMAT_VERSION == 2
     assert obj["library_version"] == oneneuron.__version__
     assert obj["estimator"] == "LogisticRegression"
     assert obj["coef"] == fitted.coef_[0].tolist() and obj["n_features_in"] == 4
@@ -428,7 +429,7 @@ def test_newer_format_version(fitted, tmp_path):
     _rewrite(path, lambda o: o.update(format_version=7), checksum=False)
     message = _load_error(path)
     assert "newer version of oneneuron" in message and "format 7" in message
-    assert "reads up to 1" in message and "upgrade" in message
+    assert "reads up to 2" in message and "upgrade" in message
 
 
 def test_tampered_number_fails_the_checksum(fitted, tmp_path):
@@ -985,6 +986,7 @@ def _subschemas(schema, where="#"):
 
 
 SCHEMA = model_schema.load_schema(FORMAT_VERSION)
+SCHEMAS = [model_schema.load_schema(v) for v in sorted(model_schema.SCHEMA_FILES)]
 
 
 def _types(sub):
@@ -996,25 +998,28 @@ def test_model_schema_is_a_copy_of_the_shipped_file():
     schema = model_io.model_schema()
     assert schema == SCHEMA and schema is not SCHEMA
     schema["properties"].clear()
-    assert model_io.model_schema(1) == SCHEMA  # callers cannot change what loading checks
-    with pytest.raises(ValueError, match=r"no model file format version 2; known: 1"):
-        model_io.model_schema(2)
+    assert model_io.model_schema(2) == SCHEMA  # callers cannot change what loading checks
+    assert model_io.model_schema(1) == SCHEMAS[0] != SCHEMA
+    with pytest.raises(ValueError, match=r"no model file format version 3; known: 1, 2"):
+        model_io.model_schema(3)
 
 
 def test_schema_is_a_valid_draft_2020_12_schema():
     from jsonschema import Draft202012Validator
 
-    Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert set(model_schema.SCHEMA_FILES) == set(model_io._READERS) == {1}
+    for schema in SCHEMAS:
+        Draft202012Validator.check_schema(schema)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(model_schema.SCHEMA_FILES) == set(model_io._READERS) == {1, 2}
     assert max(model_schema.SCHEMA_FILES) == FORMAT_VERSION
 
 
-def test_schema_bounds_every_number_and_sizes_before_items():
+@pytest.mark.parametrize("schema", SCHEMAS, ids=["v1", "v2"])
+def test_schema_bounds_every_number_and_sizes_before_items(schema):
     """What makes validation safe: no unbounded number, no unbounded array or string, and
     size limits ahead of the keywords that look at items (only the first error is made)."""
     checked = 0
-    for where, sub in _subschemas(SCHEMA):
+    for where, sub in _subschemas(schema):
         if "/allOf/" in where:  # only narrows the type of a bounded $defs/label
             continue
         kinds = _types(sub)

@@ -143,7 +143,6 @@ LABELS = [
     (np.array([1, "a"] * 150, dtype=object), "y mixes label types: number .* and string"),
     (np.array([True, 2] * 150, dtype=object), "y mixes label types: boolean .* and number"),
     (np.array([[1], "a"] * 150, dtype=object), r"y holds \[1\] \(a list\) at index 0"),
-    (np.array([1, 2, 3] * 100, dtype=object), r"y has 3 classes \(1, 2, 3\)"),
 ]
 
 
@@ -185,15 +184,15 @@ def test_partial_fit_classes_are_checked(small):
     X, y = small
     with pytest.raises(ValueError, match="classes mixes label types"):
         LogisticRegression().partial_fit(X, y, classes=np.array([0, "a"], dtype=object))
-    with pytest.raises(ValueError, match=r"classes must hold exactly two labels; got \(0, 1, 2\)"):
-        LogisticRegression().partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"classes must hold at least two labels; got \(0\)"):
+        LogisticRegression().partial_fit(X, y, classes=[0])
 
 
 def test_messages_print_plain_values(small):
     X, y = small
     y3 = np.where(np.arange(len(y)) % 3 == 0, 2, y).astype(np.int64)
     with pytest.raises(ValueError) as info:
-        LogisticRegression().fit(X, y3)
+        LogisticRegression(class_weight={7: 1.0}).fit(X, y3)
     assert "(0, 1, 2)" in str(info.value) and "np." not in str(info.value)
     with pytest.raises(ValueError, match=r"index 3 is -2.0$"):
         LogisticRegression().fit(X, y, sample_weight=np.r_[1.0, 1, 1, -2, np.ones(296)])

@@ -164,12 +164,15 @@ def test_missing_label_bad_weight_and_columns_are_named(tmp_path):
         scan_parquet(tmp_path / "junk.parquet", target="label")
 
 
-def test_three_labels_are_refused(tmp_path):
+def test_three_labels_make_a_multinomial_model(tmp_path):
     frame = _frame()
     frame.loc[::3, "label"] = "maybe"
     path = _write(frame, tmp_path, "csv")
-    with pytest.raises(ValueError, match="3 class"):
-        LogisticRegression().fit(scan_csv(path, target="label", features=FEATURES))
+    model = LogisticRegression().fit(scan_csv(path, target="label", features=FEATURES))
+    assert len(model.classes_) == 3 and model.coef_.shape == (3, len(FEATURES))
+    one = _write(frame.assign(label="maybe"), tmp_path, "csv")
+    with pytest.raises(ValueError, match="1 class"):
+        LogisticRegression().fit(scan_csv(one, target="label", features=FEATURES))
 
 
 def test_a_file_that_changes_during_the_fit_is_detected(tmp_path):

@@ -22,6 +22,11 @@ TESTS = [
     "tests/test_sources.py",
 ]
 ONNX_TESTS = ["tests/test_onnx.py", "tests/test_onnx_skl2onnx.py", "tests/test_onnx_cli.py"]
+MULTI = [
+    "tests/test_multinomial.py",
+    "tests/test_multinomial_io.py",
+    "tests/test_multinomial_sources.py",
+]
 #: (what, file, original line fragment, planted replacement[, test files; default TESTS])
 BUGS = [
     ("gd schedule made constant", "solvers/gd.py", "rate = self._rate(self._t)", "rate = self.learning_rate"),
@@ -52,6 +57,16 @@ BUGS = [
     ("skl2onnx: K taken as 2", "onnx/_skl2onnx.py", "DoubleTensorType([n, layout.n_classes])", "DoubleTensorType([n, 2])", ONNX_TESTS),
     ("skl2onnx: outputs swapped", "onnx/_skl2onnx.py", "label, probabilities = (v.full_name", "probabilities, label = (v.full_name", ONNX_TESTS),
     ("export: --dtype ignored", "cli/_export.py", "onx = to_onnx(model, dtype=args.dtype)", "onx = to_onnx(model)", ONNX_TESTS),
+    ("K classes: no max-subtraction in predict_proba", "_predicting_multi.py", "Z -= Z.max(axis=1, keepdims=True) if len(Z) else 0.0", "pass", MULTI),
+    ("K classes: intercept gradient forgotten", "objective/_softmax_blocks.py", "ws.grad_b += P.sum(axis=0, dtype=np.float64)", "pass", MULTI),
+    ("K classes: Hessian class blocks not mirrored", "objective/_softmax_blocks.py", "H[rj, rk] += ww.T", "pass", MULTI),
+    ("K classes: Hessian block p_k (delta + p_l)", "objective/_softmax_blocks.py", "((1.0 if k == j else 0.0) - prob[:, j])", "((1.0 if k == j else 0.0) + prob[:, j])", MULTI),
+    ("K classes: standardisation drops the intercept term", "objective/_parametrization.py", "G -= np.outer(gb, self.offset)", "pass", MULTI),
+    ("K classes: class weights of the wrong class", "_fitting.py", "per_sample = cw[np.asarray(y01, dtype=np.intp)]", "per_sample = cw[::-1][np.asarray(y01, dtype=np.intp)]", MULTI),
+    ("K classes: line minimum ignores the weights", "objective/_softmax_directions.py", "slope = float(slope_i @ s) / obj.weight_sum", "slope = float(slope_i.sum()) / obj.weight_sum", MULTI),
+    ("K classes: files weigh the wrong class", "data/_tables.py", "cw = self._class_weights[codes]", "cw = self._class_weights[::-1][codes]", MULTI),
+    ("K classes: Dask codes reversed", "data/_dask.py", "return np.searchsorted(classes, np.asarray(y)).astype(np.intp)", "return (len(classes) - 1 - np.searchsorted(classes, np.asarray(y))).astype(np.intp)", MULTI),
+    ("K classes: model file row lengths unchecked", "io.py", "_need(len(row) == d,", "_need(True or len(row) == d,", MULTI),
 ]  # fmt: skip
 
 

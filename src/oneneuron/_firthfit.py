@@ -16,10 +16,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.exceptions import ConvergenceWarning
 
-from ._fitting import check_Xy, set_scaling, store, weights
+from ._fitting import check_multiclass, check_Xy, set_scaling, store, weights
 from ._numerics import logit
 from ._params import check_params
-from ._validation import check_finite, check_finite_sparse, encode_binary_labels
+from ._validation import check_finite, check_finite_sparse, encode_binary_labels, encode_labels
 from .data import Source, is_dask, make_source
 from .history import History
 
@@ -89,6 +89,8 @@ def fit_firth(
     _refuse(est, X, eval_set, callbacks)
     started = time.perf_counter()
     Xc, yc = check_Xy(est, X, y, reset=True)
+    classes, _ = encode_labels(yc)
+    check_multiclass(est, len(classes))
     est.classes_, y01 = encode_binary_labels(yc)
     if hasattr(Xc, "tocsr"):
         check_finite_sparse(Xc)

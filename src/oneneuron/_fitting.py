@@ -26,7 +26,7 @@ from ._validation import (
     check_labels,
     check_numeric,
     check_sample_weight,
-    encode_binary_labels,
+    encode_labels,
     holdout_split,
 )
 from .data import Source, is_dask, make_source
@@ -56,6 +56,28 @@ class RankDeficientWarning(UserWarning):
 
 
 Array = NDArray[np.floating]
+
+
+def n_outputs(est: LogisticRegression) -> int:
+    """Rows of weights: 1 for two classes (one neuron), K for K >= 3 (multinomial)."""
+    K = len(getattr(est, "classes_", ()))
+    return K if K > 2 else 1
+
+
+def check_multiclass(est: LogisticRegression, K: int) -> None:
+    """Refuse what the multinomial model (K >= 3 classes) does not have, naming it."""
+    if K <= 2:
+        return
+    if est.firth:
+        raise ValueError(
+            f"firth=True fits the binary model only; y has {K} classes (use firth=False)"
+        )
+    if est.threshold != 0.5:
+        raise ValueError(
+            f"threshold={est.threshold:g} applies to two classes only; y has {K} classes "
+            "and predict takes the most probable one (leave threshold at 0.5)"
+        )
+
 
 #: Newton forms a p x p Hessian; above this many parameters it is refused (use "lbfgs").
 NEWTON_HESSIAN_MAX_PARAMS = 5000
@@ -168,7 +190,10 @@ def weights(
                 f"{listing(est.classes_)}"
             )
     cw = compute_class_weight(est.class_weight, classes=est.classes_, y=y)
-    per_sample = np.where(y01 == 1, cw[1], cw[0])
+    if len(est.classes_) > 2:  # y01 holds class codes
+        per_sample = cw[np.asarray(y01, dtype=np.intp)]
+    else:
+        per_sample = np.where(y01 == 1, cw[1], cw[0])
     if sw is None:
         return per_sample
     if not normalise:
@@ -183,7 +208,7 @@ def check_eval_set(est: LogisticRegression, X_val: Any, y_val: Any) -> tuple[Any
     yv = check_labels(y_val, "eval_set y").ravel()
     if len(yv) != Xv.shape[0]:
         raise ValueError(f"eval_set has {Xv.shape[0]} rows in X but {len(yv)} labels")
-    _, yv01 = encode_binary_labels(yv, est.classes_, "eval_set y")
+    _, yv01 = encode_labels(yv, est.classes_, "eval_set y")
     return Xv, yv01
 
 
@@ -218,10 +243,11 @@ def external_source(est: LogisticRegression, X: Any, y: Any, sample_weight: Any)
     elif hasattr(est, "feature_names_in_"):
         del est.feature_names_in_
     classes = np.asarray(source.labels())
-    if len(classes) != 2:
+    if len(classes) < 2:
         raise ValueError(
-            f"y has {len(classes)} class(es) {listing(classes)}; one neuron separates exactly two"
+            f"y has {len(classes)} class(es) {listing(classes)}; training needs at least two"
         )
+    check_multiclass(est, len(classes))
     est.classes_ = classes
     class_weights = None
     if est.class_weight is not None:
@@ -233,7 +259,7 @@ def external_source(est: LogisticRegression, X: Any, y: Any, sample_weight: Any)
 def _class_weights(est: LogisticRegression, classes: Any, source: Source) -> Any:
     if est.class_weight == "balanced":
         counts = source.label_counts(classes)
-        return counts.sum() / (2.0 * counts)
+        return counts.sum() / (len(classes) * counts)
     unknown = [c for c in est.class_weight if c not in classes.tolist()]  # type: ignore[union-attr]
     if unknown:
         raise ValueError(
@@ -270,7 +296,9 @@ def parametrization(
     standardisation, or the exact solvers' column units ``scale`` (see :mod:`._scaling`)."""
     if scale is None:
         scale = getattr(est, "x_scale_", None)
-    return Standardization(getattr(est, "x_mean_", None), scale, est.fit_intercept, n_features)
+    return Standardization(
+        getattr(est, "x_mean_", None), scale, est.fit_intercept, n_features, n_outputs(est)
+    )
 
 
 def to_theta(
@@ -281,6 +309,11 @@ def to_theta(
     param: Standardization | None = None,
 ) -> Array:
     """Raw-space (coef, intercept) to the solver's theta (standardised space)."""
+    K = n_outputs(est)
+    if K > 1:
+        W = np.zeros((K, d)) if coef is None else _start("coef_init", coef, [(K, d)], d)
+        bk = np.zeros(K) if intercept is None else _start("intercept_init", intercept, [(K,)], d)
+        return (param or parametrization(est, d)).from_raw(W, bk)
     w = np.zeros(d) if coef is None else _start("coef_init", coef, [(d,), (1, d)], d)
     b = 0.0 if intercept is None else float(_start("intercept_init", intercept, [(), (1,)], d)[0])
     return (param or parametrization(est, d)).from_raw(w, b)
@@ -308,6 +341,10 @@ def _start(name: str, value: Any, shapes: list[tuple[int, ...]], d: int) -> Arra
 def store(est: LogisticRegression, theta: Array, param: Standardization | None = None) -> None:
     """Set ``coef_`` and ``intercept_`` (raw units) from the solver's theta."""
     w, b = (param or parametrization(est, est.n_features_in_)).raw(theta)
+    if n_outputs(est) > 1:  # K rows of weights, K intercepts
+        est.coef_ = np.array(w, dtype=float)
+        est.intercept_ = np.array(b, dtype=float)
+        return
     est.coef_ = np.array(w, dtype=float).reshape(1, -1)
     est.intercept_ = np.array([b])
 
@@ -325,7 +362,7 @@ def objective(
     weights = None
     if scale is not None and est.alpha > 0:
         with np.errstate(under="ignore"):
-            weights = 1.0 / scale
+            weights = np.tile(1.0 / scale, n_outputs(est))
     return Objective(
         source,
         penalty=make_penalty(est.alpha, est.l1_ratio, weights),
@@ -368,7 +405,8 @@ def plan(
         held_out = None if eval_set is None else check_eval_set(est, *eval_set)
     else:
         Xc, yc = check_Xy(est, X, y, reset=True)
-        est.classes_, y01 = encode_binary_labels(yc)
+        est.classes_, y01 = encode_labels(yc)
+        check_multiclass(est, len(est.classes_))
         sw = weights(est, yc, y01, sample_weight)
         held_out = None if eval_set is None else check_eval_set(est, *eval_set)
         if est.early_stopping:
@@ -376,13 +414,20 @@ def plan(
             assert rng is not None
             Xc, X_val, y01, y_val, sw = holdout_split(Xc, y01, sw, est.validation_fraction, rng)
             held_out = (X_val, y_val)
-        source = make_source(Xc, y01, sw)
-    n_params = source.n_features + int(est.fit_intercept)
+        source = make_source(Xc, y01, sw, n_classes=len(est.classes_))
+    n_params = (source.n_features + int(est.fit_intercept)) * n_outputs(est)
     smooth = make_penalty(est.alpha, est.l1_ratio).smooth
     name = (
         chosen
         if chosen != "auto"
-        else choose_solver(source.n_samples, n_params, in_memory=source.in_memory, smooth=smooth)
+        else choose_solver(
+            source.n_samples,
+            n_params,
+            in_memory=source.in_memory,
+            smooth=smooth,
+            n_classes=len(est.classes_),
+            max_hessian=NEWTON_HESSIAN_MAX_PARAMS,
+        )
     )
     if not (smooth or SOLVERS[name].nonsmooth):
         valid = ", ".join(["auto", *(k for k, cls in SOLVERS.items() if cls.nonsmooth)])
@@ -395,10 +440,12 @@ def plan(
             f"solver={name!r} draws random rows, which {type(source).__name__} data cannot "
             "hand out; use 'lbfgs', 'newton' or 'gd'"
         )
-    if SOLVERS[name].forms_hessian and n_params > NEWTON_HESSIAN_MAX_PARAMS:
+    multi_full = name == "proxnewton" and len(est.classes_) > 2  # K outputs: full Hessian
+    if (SOLVERS[name].forms_hessian or multi_full) and n_params > NEWTON_HESSIAN_MAX_PARAMS:
         raise ValueError(
             f"solver={name!r} forms a {n_params} x {n_params} Hessian; with more "
-            f"than {NEWTON_HESSIAN_MAX_PARAMS} parameters use solver='lbfgs' (or 'auto')"
+            f"than {NEWTON_HESSIAN_MAX_PARAMS} parameters use solver="
+            + ("'lbfgs' (or 'auto')" if smooth else "'gd' or 'sgd' (or 'auto')")
         )
     absmax = set_scaling(est, source, _scaling.sample_absmax(source))
     # X was checked already when split or standardised
@@ -476,6 +523,7 @@ class _Run:
                 scale=est.x_scale_ if scale is None else scale,
                 row_scale=row_scale,
                 threshold=est.threshold,
+                n_classes=len(est.classes_),
             )
         self.theta0 = to_theta(est, *self.init, d, self.param)
         self.solver = make_solver(est, self.name, self.rng)
@@ -488,7 +536,7 @@ class _Run:
         obj = self.obj
         with obj.remembering(), obj.single_blas(), np.errstate(all="ignore"):
             first = self.solver.start(obj, self.theta0)
-        return _scaling.first_shows_extremes(first, self.source.n_features, self.raw)
+        return _scaling.first_shows_extremes(first, obj.n_weights, self.raw)
 
 
 def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
@@ -567,15 +615,13 @@ def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weig
     Xc, yc = check_Xy(est, X, y, reset=first)
     if first:
         classes = np.unique(check_labels(classes, "classes"))
-        if len(classes) != 2:
-            raise ValueError(
-                "Only binary classification is supported. classes must hold exactly "
-                f"two labels; got {listing(classes)}"
-            )
+        if len(classes) < 2:
+            raise ValueError(f"classes must hold at least two labels; got {listing(classes)}")
+        check_multiclass(est, len(classes))
         est.classes_ = classes
-    _, y01 = encode_binary_labels(yc, est.classes_)
+    _, y01 = encode_labels(yc, est.classes_)
     sw = weights(est, yc, y01, sample_weight)
-    source = make_source(Xc, y01, sw)
+    source = make_source(Xc, y01, sw, n_classes=len(est.classes_))
     if first:
         absmax = set_scaling(est, source, _scaling.sample_absmax(source))
         _scaling.coordinates(

@@ -1,4 +1,5 @@
-"""Labels: checked for what a classifier cannot take, then mapped onto {0, 1}.
+"""Labels: checked for what a classifier cannot take, then mapped onto {0, 1} (two
+classes) or onto class codes 0..K-1 (K >= 3 classes, the multinomial model).
 
 Missing labels (None, NaN, pandas' NA), labels of mixed types (numbers and strings) and
 values that are not labels at all (lists, dicts) are a ValueError that names the first
@@ -16,7 +17,11 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._messages import listing, plain
 
-__all__ = ["check_labels", "encode_binary_labels"]
+__all__ = ["MAX_CLASSES", "check_labels", "encode_binary_labels", "encode_labels"]
+
+#: The most classes a model may have (the multinomial model has K rows of weights; the
+#: model file refuses more too: one JSON array per row, within its 10,000 containers).
+MAX_CLASSES = 8192
 
 
 def check_labels(y: Any, name: str = "y") -> NDArray[Any]:
@@ -185,3 +190,51 @@ def _encoded(
                 f"{listing(classes)} this model was trained on"
             )
     return classes, (y == classes[1]).astype(np.float64)
+
+
+def encode_labels(
+    y: NDArray[Any], classes: NDArray[Any] | None = None, name: str = "y"
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Map any K >= 2 labels onto what the loss reads.
+
+    Two classes give exactly :func:`encode_binary_labels` (``y01`` in {0., 1.}); K >= 3
+    classes give class codes (intp, ``classes[code] == label``), ``classes`` sorted as
+    ``np.unique`` sorts them (scikit-learn's order).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+    classes : ndarray of shape (K,), optional
+        Known classes (from an earlier fit, or ``partial_fit``'s ``classes``); labels
+        outside them are an error.
+    name : str
+
+    Returns
+    -------
+    classes : ndarray of shape (K,)
+    encoded : ndarray of shape (n,)
+    """
+    two = len(classes) == 2 if classes is not None else _two_numeric_labels(y) is not None
+    if two:
+        return encode_binary_labels(y, classes, name)
+    y = check_labels(y, name)
+    found = np.unique(y)
+    if classes is None:
+        kind = type_of_target(y, input_name=name)
+        if kind == "continuous" and len(found) <= 2:
+            kind = "binary"
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Unknown label type: {kind!r}; a classifier needs discrete labels "
+                f"(two or more distinct values) in {name}"
+            )
+        if len(found) < 3:
+            return encode_binary_labels(y, None, name)
+        if len(found) > MAX_CLASSES:
+            raise ValueError(
+                f"{name} has {len(found)} classes; at most {MAX_CLASSES} are supported"
+            )
+        classes = found
+    _encoded(y, found, classes, name)  # labels outside the classes: the same error
+    codes = np.searchsorted(classes, y).astype(np.intp)
+    return classes, codes

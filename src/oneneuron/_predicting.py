@@ -3,7 +3,8 @@
 Arrays in memory (dense or sparse) give arrays; Dask collections give lazy dask arrays
 (computed where their chunks live); other sources (files read in chunks) are read block
 by block. No maths beyond ``z = X w + b``: probabilities come from the stable functions of
-:mod:`oneneuron._numerics`.
+:mod:`oneneuron._numerics`. A model of K >= 3 classes (multinomial) has K logits per row
+(:mod:`._predicting_multi`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def _scaled_logits(X: Any, coef: NDArray[np.floating], intercept: float) -> NDAr
 
 def decision(est: LogisticRegression, X: Any) -> Any:
     """``z = X w + b`` per row: an ndarray, or a lazy dask array for dask input."""
+    if len(est.classes_) > 2:
+        return _multi.decision(est, X)
     coef, intercept = est.coef_[0], float(est.intercept_[0])
     if is_dask(X):
         return _dask_logits(est, X, coef, intercept)
@@ -66,6 +69,13 @@ def decision(est: LogisticRegression, X: Any) -> Any:
 
 
 def _dask_logits(est: LogisticRegression, X: Any, coef: Any, intercept: float) -> Any:
+    X = dask_matrix(est, X)
+    return X.map_blocks(_logits, coef, intercept, drop_axis=1, dtype=np.float64)
+
+
+def dask_matrix(est: LogisticRegression, X: Any) -> Any:
+    """A dask DataFrame or array as a 2-D dask array of the model's columns, one chunk
+    across the columns."""
     import dask.array as da
 
     names = getattr(est, "feature_names_in_", None)
@@ -82,8 +92,7 @@ def _dask_logits(est: LogisticRegression, X: Any, coef: Any, intercept: float) -
             f"X must be a 2-D dask array with {est.n_features_in_} columns; got shape "
             f"{getattr(X, 'shape', None)}"
         )
-    X = X.rechunk({1: -1})
-    return X.map_blocks(_logits, coef, intercept, drop_axis=1, dtype=np.float64)
+    return X.rechunk({1: -1})
 
 
 def _columns(z: Any, function: Any) -> Any:
@@ -99,14 +108,20 @@ def _columns(z: Any, function: Any) -> Any:
 
 
 def proba(est: LogisticRegression, X: Any) -> Any:
+    if len(est.classes_) > 2:
+        return _multi.proba(est, X)
     return _columns(decision(est, X), sigmoid)
 
 
 def log_proba(est: LogisticRegression, X: Any) -> Any:
+    if len(est.classes_) > 2:
+        return _multi.log_proba(est, X)
     return _columns(decision(est, X), log_sigmoid)
 
 
 def labels(est: LogisticRegression, X: Any) -> Any:
+    if len(est.classes_) > 2:
+        return _multi.labels(est, X)
     z = decision(est, X)
     cut, classes = logit(est.threshold), est.classes_
     if is_dask(z):
@@ -124,6 +139,8 @@ def accuracy(est: LogisticRegression, source: Source) -> float:
             f"{est.classes_.tolist()!r} this model was trained on"
         )
     source.encode(est.classes_)
+    if len(est.classes_) > 2:
+        return _multi.accuracy(est, source)
     coef, intercept, cut = est.coef_[0], float(est.intercept_[0]), logit(est.threshold)
     correct = total = 0
     for block in source.blocks():
@@ -131,3 +148,6 @@ def accuracy(est: LogisticRegression, source: Source) -> float:
         correct += int(np.count_nonzero(predicted == block.is_positive()))
         total += block.n_rows
     return correct / total if total else float("nan")
+
+
+from . import _predicting_multi as _multi  # noqa: E402  (it imports this module)

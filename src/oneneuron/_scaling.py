@@ -118,7 +118,8 @@ def _absmax_into(out: Array, X: Any) -> None:
     if X.shape[0] == 0:
         return
     if isinstance(X, np.ndarray):
-        np.maximum(out, np.abs(X).max(axis=0), out=out)
+        # max(max x, -min x): |x|'s column maxima without an |X| copy of the sample
+        np.maximum(out, np.maximum(X.max(axis=0), -X.min(axis=0)), out=out)
     else:
         np.maximum(out, abs(X).max(axis=0).toarray().ravel(), out=out)
 

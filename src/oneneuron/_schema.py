@@ -26,7 +26,7 @@ from typing import Any
 
 __all__ = ["SCHEMA_FILES", "SchemaViolation", "check", "load_schema"]
 
-SCHEMA_FILES: dict[int, str] = {1: "model-v1.schema.json"}
+SCHEMA_FILES: dict[int, str] = {1: "model-v1.schema.json", 2: "model-v2.schema.json"}
 """Format version -> schema file in ``oneneuron/schemas/``; a new version adds a line."""
 
 _SHOWN = 60  # characters of a bad value quoted in a message

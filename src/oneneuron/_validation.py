@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.model_selection import train_test_split
 
-from ._labels import check_labels, encode_binary_labels
+from ._labels import check_labels, encode_binary_labels, encode_labels
 from ._messages import plain
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "check_labels",
     "check_sample_weight",
     "encode_binary_labels",
+    "encode_labels",
     "holdout_split",
 ]
 
@@ -145,7 +146,7 @@ def holdout_split(
     except ValueError as exc:
         raise ValueError(
             f"early_stopping cannot hold out validation_fraction={fraction} of "
-            f"{len(y01)} samples with both classes: {exc}"
+            f"{len(y01)} samples with every class: {exc}"
         ) from None
     tr, va = np.sort(tr), np.sort(va)
     return X[tr], X[va], y01[tr], y01[va], None if sw is None else sw[tr]

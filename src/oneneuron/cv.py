@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._params import PARAMETERS
@@ -163,6 +164,13 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         Xa, ya = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
         )
+        kind = type_of_target(ya, input_name="y")
+        if kind not in ("binary", "continuous") and len(np.unique(ya)) > 2:
+            raise ValueError(
+                f"Only binary classification is supported. The type of the target is {kind} "
+                f"({len(np.unique(ya))} classes); LogisticRegressionCV cross-validates the "
+                "binary path"
+            )
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         splitter = check_cv(self.cv, ya, classifier=True)
         folds = list(splitter.split(Xa, ya, groups))

@@ -103,9 +103,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (1, n_features)
-    intercept_ : ndarray of shape (1,)
+    classes_ : ndarray of shape (K,)
+        Sorted as ``np.unique`` sorts them. K = 2 is the one-neuron model; K >= 3 is
+        multinomial (softmax) regression: K rows of weights, mean softmax cross-entropy
+        plus the same penalty on every weight (``threshold`` and ``firth`` are for two
+        classes only; an L1 part is fitted by 'gd' or 'sgd').
+    coef_ : ndarray of shape (1, n_features), or (K, n_features) for K >= 3 classes
+    intercept_ : ndarray of shape (1,), or (K,) for K >= 3 classes
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features,), when X had string column names
     n_iter_ : int
@@ -172,7 +176,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         tags.input_tags.sparse = True
         return tags
 
@@ -304,7 +307,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------- prediction
     def decision_function(self, X: ArrayLike) -> Array:
-        """The logit ``z = X . w + b`` for each row; shape (n_samples,).
+        """The logit ``z = X . w + b`` for each row; shape (n_samples,), or (n_samples, K)
+        for K >= 3 classes (``X W^T + b``).
 
         X may be dense, sparse, a data source (read block by block) or a Dask
         collection (the result is then a lazy dask array), as for :meth:`fit`.
@@ -313,17 +317,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return _predicting.decision(self, X)  # type: ignore[no-any-return]
 
     def predict_proba(self, X: ArrayLike) -> Array:
-        """Probabilities of ``classes_[0]`` and ``classes_[1]``; shape (n_samples, 2)."""
+        """Probabilities of ``classes_``; shape (n_samples, K), rows summing to 1 (K >= 3:
+        the softmax of the logits, by log-sum-exp)."""
         check_is_fitted(self)
         return _predicting.proba(self, X)  # type: ignore[no-any-return]
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
-        """Log-probabilities, exact from the logits; shape (n_samples, 2)."""
+        """Log-probabilities, exact from the logits; shape (n_samples, K)."""
         check_is_fitted(self)
         return _predicting.log_proba(self, X)  # type: ignore[no-any-return]
 
     def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """``classes_[1]`` where its probability is >= ``threshold``, else ``classes_[0]``."""
+        """``classes_[1]`` where its probability is >= ``threshold``, else ``classes_[0]``;
+        for K >= 3 classes, the most probable class."""
         check_is_fitted(self)
         return _predicting.labels(self, X)  # type: ignore[no-any-return]
 

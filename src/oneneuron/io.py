@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from . import _schema
+from . import _labels, _schema
 from ._files import atomic_write_bytes, looks_like_pickle
 from ._params import check_params
 from ._version import __version__
@@ -82,10 +82,16 @@ __all__ = [
 ]
 
 FORMAT_NAME = "oneneuron-model"
-FORMAT_VERSION = 1
+#: The newest format this version reads and writes. A binary model is written as format 1
+#: (older readers load it); a model of K >= 3 classes as format 2 (K rows of weights).
+FORMAT_VERSION = 2
+#: Most classes in a model file, and most weights (rows times features) of one.
+MAX_CLASSES = _labels.MAX_CLASSES
+MAX_WEIGHTS = 2**24
 #: Largest model file read or written, in bytes.
 MAX_FILE_BYTES = 64 * 2**20
-#: Most JSON arrays and objects in one file (a version-1 file has a few dozen).
+#: Most JSON arrays and objects in one file (a version-1 file has a few dozen; a version-2
+#: file one more per class).
 MAX_CONTAINERS = 10_000
 #: Most keys in all the file's objects together (a version-1 file has about 60).
 MAX_KEYS = 10_000
@@ -175,8 +181,8 @@ def save_model(model: LogisticRegression, path: str | os.PathLike[str]) -> Path:
     payload = _to_payload(model)
     payload["checksum"] = _checksum(payload)
     try:  # never write a file that load_model would refuse
-        _schema.check(payload, FORMAT_VERSION)
-        _READERS[FORMAT_VERSION](payload)
+        _schema.check(payload, payload["format_version"])
+        _READERS[payload["format_version"]](payload)
     except _CONTENT as exc:
         raise ValueError(f"cannot save this model to {path}: {exc}") from None
     data = (_pretty(payload) + "\n").encode("utf-8")
@@ -248,9 +254,18 @@ def _to_payload(model: Any) -> dict[str, Any]:
             value = None
         params[key] = _scalar(value, f"parameter {key}")
     classes = np.asarray(model.classes_)
-    if classes.shape != (2,) or classes.dtype.kind not in "biufUO" or classes[0] == classes[1]:
-        raise ValueError(f"classes_ must hold two distinct labels; got {classes!r}")
+    K = classes.shape[0] if classes.ndim == 1 else 0
+    if (
+        not 2 <= K <= MAX_CLASSES
+        or classes.dtype.kind not in "biufUO"
+        or len(set(classes.tolist())) != K
+    ):
+        raise ValueError(
+            f"classes_ must hold 2 to {MAX_CLASSES} distinct labels; got "
+            f"{_schema.show(classes.tolist())}"
+        )
     d = int(model.n_features_in_)
+    rows = 1 if K == 2 else K
     names = getattr(model, "feature_names_in_", None)
     if names is not None and len(names) != d:
         raise ValueError(f"feature_names_in_ has {len(names)} names for {d} features")
@@ -270,9 +285,25 @@ def _to_payload(model: Any) -> dict[str, Any]:
             "scale": None if scale is None else _floats(scale, d, "x_scale_"),
         }
     created = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    if coef.shape != (rows, d) or np.shape(model.intercept_) != (rows,):
+        raise ValueError(
+            f"coef_ and intercept_ must have shapes ({rows}, {d}) and ({rows},) for {K} "
+            f"classes; got {coef.shape} and {np.shape(model.intercept_)}"
+        )
+    weights: list[Any]
+    intercept: Any
+    if K == 2:  # format 1: what every reader loads
+        version = 1
+        weights = _floats(coef, d, "coef_")
+        intercept = _floats(model.intercept_, 1, "intercept_")[0]
+    else:
+        version = 2
+        weights = [_floats(row, d, f"coef_[{k}]") for k, row in enumerate(coef)]
+        intercept = _floats(model.intercept_, K, "intercept_")
     return {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": version,
         "library_version": __version__,
         "estimator": "LogisticRegression",
         "created": created.replace("+00:00", "Z"),
@@ -283,8 +314,8 @@ def _to_payload(model: Any) -> dict[str, Any]:
         },
         "n_features_in": d,
         "feature_names": None if names is None else [str(n) for n in names],
-        "coef": _floats(model.coef_, d, "coef_"),
-        "intercept": _floats(model.intercept_, 1, "intercept_")[0],
+        "coef": weights,
+        "intercept": intercept,
         "standardization": std,
         "training": {
             "n_iter": int(model.n_iter_),
@@ -439,12 +470,37 @@ def _dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # ----------------------------------------------------------------------- format version 1
 def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
     """A model from a version-1 file that matches its schema; ``_Invalid`` for the rest."""
+    d = obj["n_features_in"]
+    _need(
+        len(obj["coef"]) == d,
+        f"'coef' has {len(obj['coef'])} items; it must have n_features_in = {d}",
+    )
+    return _model(obj, [obj["coef"]], [obj["intercept"]])
+
+
+def _from_v2(obj: dict[str, Any]) -> LogisticRegression:
+    """A model from a version-2 file (K rows of weights) that matches its schema."""
+    d, K = obj["n_features_in"], len(obj["classes"]["values"])
+    rows = 1 if K == 2 else K
+    coef, intercept = obj["coef"], obj["intercept"]
+    _need(
+        len(coef) == rows and len(intercept) == rows,
+        f"'coef' has {len(coef)} rows and 'intercept' {len(intercept)} values; with {K} "
+        f"classes both must have {rows}",
+    )
+    _need(rows * d <= MAX_WEIGHTS, f"the model has {rows} x {d} weights; at most {MAX_WEIGHTS}")
+    for k, row in enumerate(coef):
+        _need(len(row) == d, f"'coef[{k}]' has {len(row)} items; it must have n_features_in = {d}")
+    return _model(obj, coef, intercept)
+
+
+def _model(obj: dict[str, Any], coef: list[Any], intercept: list[Any]) -> LogisticRegression:
+    """The model of a file whose coefficients were checked; ``_Invalid`` for the rest."""
     from .estimator import LogisticRegression
 
     d = obj["n_features_in"]
     std = obj["standardization"] or {"mean": None, "scale": None}
     for where, values in (
-        ("coef", obj["coef"]),
         ("feature_names", obj["feature_names"]),
         ("standardization.mean", std["mean"]),
         ("standardization.scale", std["scale"]),
@@ -463,9 +519,16 @@ def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
         check_params(model.get_params(deep=False))  # the estimator's own checks
     except (ValueError, TypeError) as exc:
         raise _Invalid(f"invalid parameter: {exc}") from None
+    if len(classes) > 2:
+        from ._fitting import check_multiclass
+
+        try:
+            check_multiclass(model, len(classes))
+        except ValueError as exc:
+            raise _Invalid(f"invalid parameter: {exc}") from None
     model.classes_ = classes
-    model.coef_ = np.array(obj["coef"], dtype=np.float64).reshape(1, d)
-    model.intercept_ = np.array([obj["intercept"]], dtype=np.float64)
+    model.coef_ = np.array(coef, dtype=np.float64).reshape(len(coef), d)
+    model.intercept_ = np.array(intercept, dtype=np.float64)
     model.n_features_in_ = d
     if obj["feature_names"] is not None:
         model.feature_names_in_ = np.array(obj["feature_names"], dtype=object)
@@ -485,16 +548,26 @@ def _from_v1(obj: dict[str, Any]) -> LogisticRegression:
 
 
 def _classes(raw: dict[str, Any]) -> np.ndarray:
-    """The two labels in their dtype, exactly as written, or an ``_Invalid``."""
+    """The labels in their dtype, exactly as written, or an ``_Invalid``: distinct, and
+    with K >= 3 sorted (labels are found by bisection)."""
     dtype, values = raw["dtype"], raw["values"]
     shown = _schema.show(values)
-    _need(values[0] != values[1], f"'classes.values' {shown} holds one label twice")
+    _need(
+        values[0] != values[1] and len({(type(v), v) for v in values}) == len(values),
+        f"'classes.values' {shown} holds one label twice",
+    )
     misfit = f"'classes.values' {shown} do not fit dtype {dtype} exactly"
     try:
         classes = np.array(values, dtype=dtype)
     except (OverflowError, ValueError, TypeError):
         raise _Invalid(misfit) from None
     _need(classes.tolist() == values, misfit)
+    if len(values) > 2:
+        try:
+            ordered = np.unique(classes).tolist() == values
+        except TypeError:
+            ordered = False
+        _need(ordered, f"'classes.values' {shown} must be sorted and distinct")
     return classes
 
 
@@ -526,4 +599,4 @@ def _history(raw: dict[str, list[Any]]) -> dict[str, list[Any]]:
 
 
 #: Format version -> reader of a file that matches that version's schema.
-_READERS: dict[int, Callable[[dict[str, Any]], LogisticRegression]] = {1: _from_v1}
+_READERS: dict[int, Callable[[dict[str, Any]], LogisticRegression]] = {1: _from_v1, 2: _from_v2}

@@ -225,3 +225,25 @@ def log_softmax(Z: Array) -> Array:
     Z -= Z.max(axis=-1, keepdims=True)
     Z -= np.log(np.exp(Z).sum(axis=-1, keepdims=True))
     return Z
+
+
+def softmax_directional(
+    codes: NDArray[np.integer], Z: Array, U: Array
+) -> tuple[Array, Array, Array]:
+    """Per row, the softmax loss along ``Z + t U`` at t = 0 and its first two derivatives.
+
+    ``d/dt l = (P - Y) . u`` and ``d2/dt2 l = u^T (diag(p) - p p^T) u = sum_k p_k u_k^2 -
+    (p . u)^2`` (clipped at 0 against rounding): the line search and curvature estimate
+    of K outputs, without forming a Hessian.
+
+    Returns
+    -------
+    value, slope, curvature : ndarrays of shape (m,)
+    """
+    value, dloss = softmax_loss_gradient(codes, Z)
+    P = dloss.copy()
+    P[np.arange(len(P)), np.asarray(codes)] += 1.0
+    slope = np.einsum("ik,ik->i", dloss, U)
+    pu = np.einsum("ik,ik->i", P, U)
+    curvature = np.maximum(np.einsum("ik,ik,ik->i", P, U, U) - pu * pu, 0.0)
+    return value, slope, curvature

@@ -96,6 +96,11 @@ def _setup(X: Any, y: Any, sample_weight: Any, l1_ratio: float, params: dict[str
 
     est = LogisticRegression(alpha=1.0, l1_ratio=l1_ratio, **params)
     plan = _fitting.plan(est, X, y, sample_weight, None, None, None, ())
+    if len(est.classes_) > 2:
+        raise ValueError(
+            "Only binary classification is supported by the path and LogisticRegressionCV; "
+            f"y has {len(est.classes_)} classes (fit LogisticRegression at chosen alphas)"
+        )
     return est, plan
 
 

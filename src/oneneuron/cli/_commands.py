@@ -97,7 +97,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("solver", model.solver_),
         ("iterations", f"{model.n_iter_} ({status}, stop: {model.stop_reason_})"),
         ("final loss", fmt_loss(final["loss"])),
-        ("non-zero weights", f"{int(np.count_nonzero(model.coef_))} of {ds.n_features}"),
+        ("non-zero weights", f"{int(np.count_nonzero(model.coef_))} of {model.coef_.size}"),
         ("training accuracy", f"{final['accuracy']:.4f}"),
     ]
     if "val_loss" in final:
@@ -147,7 +147,7 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return stream_evaluate(args, out, err)
     model = load_model_file(args.model)
     X, y = _labelled(model, args.data, args.target)
-    m = classification_metrics(model, X, y)
+    m = classification_metrics(model, X, y)  # K classes: macro and per-class metrics too
     if args.json:
         out.write(json.dumps(m, indent=2) + "\n")
         return 0
@@ -270,7 +270,8 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Describe what a model file holds (human-readable or JSON)."""
     model = load_model_file(args.model)  # validates everything, checksum included
     raw = json.loads(Path(args.model).read_text(encoding="utf-8-sig"))
-    coef = model.coef_[0]
+    coef = np.ravel(model.coef_)  # K x d weights for K >= 3 classes
+    multi = len(model.classes_) > 2
     history = getattr(model, "history_", None)
     names = getattr(model, "feature_names_in_", None)
     d: dict[str, Any] = {
@@ -291,7 +292,7 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "norm": float(np.linalg.norm(coef)),
             "nonzero": int(np.count_nonzero(coef)),
         },
-        "intercept": float(model.intercept_[0]),
+        "intercept": model.intercept_.tolist() if multi else float(model.intercept_[0]),
         "standardized": model.x_mean_ is not None,
         "training": {
             "solver": getattr(model, "solver_", None),
@@ -315,15 +316,24 @@ def info(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("written by", f"oneneuron {d['library_version']} on {d['created']}"),
         ("estimator", d["estimator"]),
         ("params", ", ".join(f"{k}={v!r}" for k, v in d["params"].items())),
-        ("classes", f"{', '.join(map(str, d['classes']))} (positive: {d['classes'][1]})"),
+        (
+            "classes",
+            f"{', '.join(map(str, d['classes']))} "
+            + (
+                f"({len(d['classes'])}, multinomial)" if multi else f"(positive: {d['classes'][1]})"
+            ),
+        ),
         ("n_features", str(d["n_features"])),
         ("feature names", names_text or "(none)"),
         (
             "coef",
             f"min {c['min']:.4g}, max {c['max']:.4g}, mean |w| {c['mean_abs']:.4g}, "
-            f"norm {c['norm']:.4g}, nonzero {c['nonzero']}/{d['n_features']}",
+            f"norm {c['norm']:.4g}, nonzero {c['nonzero']}/{coef.size}",
         ),
-        ("intercept", f"{d['intercept']:.6g}"),
+        (
+            "intercept",
+            ", ".join(f"{b:.6g}" for b in d["intercept"]) if multi else f"{d['intercept']:.6g}",
+        ),
         ("standardized", "yes" if d["standardized"] else "no"),
         (
             "training",

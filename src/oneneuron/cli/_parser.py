@@ -226,7 +226,8 @@ def _model_options(p: Any) -> None:
         "--threshold",
         type=_float_in(0.0, 1.0, high_open=False),
         default=0.5,
-        help="predict the second class when its probability is at least this (default 0.5)",
+        help="predict the second class when its probability is at least this (default 0.5; "
+        "two classes only)",
     )
     p.add_argument(
         "--class-weight",
@@ -293,11 +294,16 @@ def _predict(sub: Any) -> None:
         help="predict a table, a few points, or points typed one per line",
         description="Predict the rows of DATA (CSV to stdout or --out), the --point values, "
         "or points typed on stdin with --interactive (blank line, 'q' or EOF ends). "
-        "p is the probability of the model's second class (classes_[1]).",
+        "p is the probability of the model's second class (classes_[1]); with K >= 3 "
+        "classes, of the predicted class.",
     )
     p.add_argument("model", metavar="MODEL", help="model file (.json)")
     p.add_argument("data", metavar="DATA", nargs="?", help="table file to predict")
-    p.add_argument("--proba", action="store_true", help="add a column proba = P(classes_[1])")
+    p.add_argument(
+        "--proba",
+        action="store_true",
+        help="add a column proba = P(classes_[1]) (K >= 3 classes: proba_<class> for each)",
+    )
     p.add_argument(
         "--stream",
         action="store_true",

@@ -63,7 +63,11 @@ def _table(model: LogisticRegression, args: argparse.Namespace, out: TextIO, err
     path = Path(args.data)
     X = feature_frame(model, read_frame(path), path, target=args.target)
     result = pd.DataFrame({"prediction": model.predict(X)})
-    if args.proba:
+    if args.proba and len(model.classes_) > 2:  # K >= 3: one column per class
+        probabilities = model.predict_proba(X)
+        for k, c in enumerate(model.classes_):
+            result[f"proba_{c}"] = probabilities[:, k]
+    elif args.proba:
         result["proba"] = model.predict_proba(X)[:, 1]
     if target is None or is_stdout(target):
         result.to_csv(out, index=False)
@@ -74,10 +78,15 @@ def _table(model: LogisticRegression, args: argparse.Namespace, out: TextIO, err
 
 
 def _answers(model: LogisticRegression, P: np.ndarray) -> list[str]:
-    """``"1 (p=0.973)"`` per row of P (n, d): the class and P(classes_[1])."""
+    """``"1 (p=0.973)"`` per row of P (n, d): the class and P(classes_[1]) (K >= 3
+    classes: the probability of the predicted class)."""
     Xp = with_names(model, P)
-    proba = model.predict_proba(Xp)[:, 1]
+    probabilities = model.predict_proba(Xp)
     pred = model.predict(Xp)
+    if len(model.classes_) > 2:
+        proba = probabilities.max(axis=1)
+    else:
+        proba = probabilities[:, 1]
     return [f"{c} (p={p:.3f})" for c, p in zip(pred, proba, strict=True)]
 
 

@@ -147,12 +147,22 @@ def stream_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _binary_only(model: LogisticRegression, command: str) -> None:
+    if len(model.classes_) > 2:
+        raise ValueError(
+            f"{command} reads a table in blocks for binary models only; this model has "
+            f"{len(model.classes_)} classes: raise ONENEURON_MEMORY_BUDGET (bytes) to read the "
+            "table in memory, or predict from Python with oneneuron.data.scan_csv/scan_parquet"
+        )
+
+
 # ---------------------------------------------------------------------------- predict
 def stream_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``predict`` a table in blocks, writing the CSV chunk by chunk."""
     model = load_model_file(args.model)
     probe = open_table(args.data, None, None, True)
     quiet = getattr(args, "quiet", False)
+    _binary_only(model, "predict")
     source = open_table(args.data, None, _features(model, probe, args.target), quiet)
     classes, cut = model.classes_, logit(model.threshold)
     coef, intercept = model.coef_[0], float(model.intercept_[0])
@@ -194,6 +204,7 @@ def stream_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = load_model_file(args.model)
     probe = open_table(args.data, args.target, None, True)
     quiet = getattr(args, "quiet", False)
+    _binary_only(model, "evaluate")
     source = open_table(args.data, args.target, _features(model, probe, args.target), quiet)
     labels = np.asarray(source.labels())
     unknown = np.setdiff1d(labels, model.classes_)

@@ -41,8 +41,10 @@ def make_source(
     sample_weight: NDArray[np.floating] | None = None,
     *,
     block_rows: int | None = None,
+    n_classes: int = 2,
 ) -> Source:
-    """A source over X (dense or sparse, in memory) with labels y in {0, 1}.
+    """A source over X (dense or sparse, in memory) with labels y in {0, 1} (or class
+    codes 0..K-1 with ``n_classes = K >= 3``: the multinomial objective's labels).
 
     Parameters
     ----------
@@ -52,9 +54,12 @@ def make_source(
     sample_weight : ndarray of shape (n,), optional
     block_rows : int, optional
         Rows per block (default: about 4 MB of X).
+    n_classes : int
     """
     if isinstance(X, Source):
         return X
+    if n_classes > 2:
+        return _multiclass_source(X, y01, sample_weight, block_rows, n_classes)
     if sp.issparse(X):
         X = as_sparse(X)
         if X.dtype not in (np.float64, np.float32):
@@ -65,3 +70,22 @@ def make_source(
     if X.dtype not in (np.float64, np.float32):
         X = X.astype(np.float64)
     return ArraySource(X, label_sign(y01, dtype=X.dtype.type), sample_weight, block_rows)
+
+
+def _multiclass_source(
+    X: Any, codes: NDArray[Any], sample_weight: Any, block_rows: int | None, n_classes: int
+) -> Source:
+    """A source whose blocks carry class codes (intp) in place of label signs."""
+    codes = np.asarray(codes)
+    if codes.size and (codes.min() < 0 or codes.max() >= n_classes or np.any(codes % 1)):
+        raise ValueError(f"class codes must be integers in 0..{n_classes - 1}")
+    codes = codes.astype(np.intp)
+    if sp.issparse(X):
+        X = as_sparse(X)
+        if X.dtype not in (np.float64, np.float32):
+            X = X.astype(np.float64)
+        return SparseSource(X, codes, sample_weight, block_rows, n_classes=n_classes)
+    X = np.asarray(X)
+    if X.dtype not in (np.float64, np.float32):
+        X = X.astype(np.float64)
+    return ArraySource(X, codes, sample_weight, block_rows, n_classes=n_classes)

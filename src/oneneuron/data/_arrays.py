@@ -28,23 +28,30 @@ class _InMemory(Source):
 
     X: Any
 
-    def __init__(self, X: Any, sign: Array, weight: Array | None) -> None:
+    def __init__(self, X: Any, sign: Array, weight: Array | None, n_classes: int = 2) -> None:
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = np.dtype(X.dtype)
-        self.sign = np.ascontiguousarray(sign, dtype=self.dtype)
-        self.positive = self.sign < 0
+        self.n_classes = int(n_classes)
+        if self.n_classes > 2:  # K classes: the blocks carry class codes
+            self.sign = np.ascontiguousarray(sign, dtype=np.intp)
+            self.positive = np.zeros(0, bool)
+        else:
+            self.sign = np.ascontiguousarray(sign, dtype=self.dtype)
+            self.positive = self.sign < 0
         self.weight = None if weight is None else np.ascontiguousarray(weight, dtype=self.dtype)
         self.weight_sum = float(self.n_samples if weight is None else np.sum(weight))
         self._weight64 = None if weight is None else np.asarray(weight, dtype=np.float64)
 
     def _block(self, X: Any, lo: int, hi: int) -> Block:
         w = None if self.weight is None else self.weight[lo:hi]
-        return Block(X, self.sign[lo:hi], w, lo, self.positive[lo:hi])
+        positive = self.positive[lo:hi] if self.n_classes <= 2 else None
+        return Block(X, self.sign[lo:hi], w, lo, positive)
 
     def _rows(self, X: Any, rows: NDArray[np.intp]) -> Block:
         w = None if self.weight is None else self.weight[rows]
-        return Block(X, self.sign[rows], w, 0, self.positive[rows])
+        positive = self.positive[rows] if self.n_classes <= 2 else None
+        return Block(X, self.sign[rows], w, 0, positive)
 
     def strided(self, max_rows: int) -> Block:
         step = max(1, -(-self.n_samples // max(1, max_rows)))
@@ -59,16 +66,23 @@ class ArraySource(_InMemory):
     X : ndarray of shape (n, d)
         float64 or float32, C- or F-ordered (never copied).
     sign : ndarray of shape (n,)
-        ``1 - 2y`` for labels y in {0, 1}.
+        ``1 - 2y`` for labels y in {0, 1}; class codes 0..K-1 with ``n_classes = K > 2``.
     weight : ndarray of shape (n,), optional
     block_rows : int, optional
         Rows per block (default: about 4 MB of X).
+    n_classes : int
+        2 (binary), or K >= 3: the multinomial objective's class codes.
     """
 
     def __init__(
-        self, X: Array, sign: Array, weight: Array | None = None, block_rows: int | None = None
+        self,
+        X: Array,
+        sign: Array,
+        weight: Array | None = None,
+        block_rows: int | None = None,
+        n_classes: int = 2,
     ) -> None:
-        super().__init__(X, sign, weight)
+        super().__init__(X, sign, weight, n_classes)
         self.nbytes = int(X.nbytes)
         self.c_contiguous = bool(X.flags.c_contiguous)
         self._block_rows = None if block_rows is None else max(1, int(block_rows))
@@ -131,12 +145,17 @@ class SparseSource(_InMemory):
     sparse = True
 
     def __init__(
-        self, X: Any, sign: Array, weight: Array | None = None, block_rows: int | None = None
+        self,
+        X: Any,
+        sign: Array,
+        weight: Array | None = None,
+        block_rows: int | None = None,
+        n_classes: int = 2,
     ) -> None:
         if X.format not in ("csr", "csc"):
             raise TypeError(f"SparseSource takes CSR or CSC; got {X.format.upper()}")
         _check_structure(X)
-        super().__init__(X, sign, weight)
+        super().__init__(X, sign, weight, n_classes)
         self.nbytes = int(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes)
         self._block_rows = None if block_rows is None else max(1, int(block_rows))
         self._csr: Any = X if X.format == "csr" else None

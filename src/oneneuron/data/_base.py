@@ -39,7 +39,9 @@ class Block:
     X : ndarray of shape (m, d), or scipy.sparse CSR matrix of shape (m, d)
         The rows' raw features, in the source's dtype.
     sign : ndarray of shape (m,)
-        ``1 - 2y`` for labels y in {0, 1}, in X's dtype (the form the logistic loss uses).
+        ``1 - 2y`` for labels y in {0, 1}, in X's dtype (the form the logistic loss uses);
+        for a source of ``n_classes = K >= 3``, the class codes 0..K-1 (intp: the form
+        the softmax loss uses).
     weight : ndarray of shape (m,) or None
         Sample weights s_i in X's dtype (class weights multiplied in); None: all ones.
     start : int
@@ -49,7 +51,7 @@ class Block:
     """
 
     X: Any
-    sign: Array
+    sign: NDArray[Any]
     weight: Array | None
     start: int = 0
     positive: NDArray[np.bool_] | None = None
@@ -97,6 +99,9 @@ class Source:
     #: :meth:`batches` works though :meth:`take` does not (a stream's shuffle buffer).
     shuffles: bool = False
 
+    #: Classes the labels encode: 2 (signs) or K >= 3 (class codes, multinomial).
+    n_classes: int = 2
+
     #: Column names, when the data carry them (DataFrames, files).
     feature_names: list[str] | None = None
 
@@ -113,8 +118,11 @@ class Source:
         raise TypeError(f"{type(self).__name__} holds encoded labels")
 
     def block_rows(self) -> int:
-        """Rows per block: about :data:`BLOCK_BYTES` of X."""
+        """Rows per block: about :data:`BLOCK_BYTES` of X (with K >= 3 classes, of X and
+        the block's (m, K) logits and probabilities together)."""
         row_bytes = max(1, self.nbytes // max(1, self.n_samples))
+        if self.n_classes > 2:
+            row_bytes += 32 * self.n_classes
         return max(16, BLOCK_BYTES // row_bytes)
 
     def blocks(self, start: int = 0, stop: int | None = None) -> Iterator[Block]:

@@ -64,14 +64,20 @@ def _add(*terms: Any) -> Any:
     return functools.reduce(operator.add, terms)
 
 
-def _signs(y: Any, positive: Any, dtype: Any) -> Array:
-    return np.where(np.asarray(y) == positive, -1.0, 1.0).astype(dtype)
+def _signs(y: Any, classes: Any, dtype: Any) -> Array:
+    """Label signs (two classes: ``classes[1]`` is class 1), or class codes for K >= 3."""
+    if len(classes) > 2:
+        return np.searchsorted(classes, np.asarray(y)).astype(np.intp)
+    return np.where(np.asarray(y) == classes[1], -1.0, 1.0).astype(dtype)
 
 
-def _weights(y: Any, weight: Any, positive: Any, class_weights: Any, dtype: Any) -> Array:
+def _weights(y: Any, weight: Any, classes: Any, class_weights: Any, dtype: Any) -> Array:
     w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
     if class_weights is not None:
-        w = w * np.where(np.asarray(y) == positive, class_weights[1], class_weights[0])
+        if len(classes) > 2:
+            w = w * np.asarray(class_weights)[np.searchsorted(classes, np.asarray(y))]
+        else:
+            w = w * np.where(np.asarray(y) == classes[1], class_weights[1], class_weights[0])
     return w.astype(dtype)
 
 
@@ -152,8 +158,10 @@ class DaskSource(Source):
         """Label signs (``classes[1]`` is class 1) and weights, computed and persisted."""
         import dask.array as da
 
-        positive = classes[1]
-        self._sign = da.map_blocks(_signs, self.y, positive, self.dtype, dtype=self.dtype)
+        classes = np.asarray(classes)
+        self.n_classes = max(2, len(classes))
+        codes = np.intp if len(classes) > 2 else self.dtype
+        self._sign = da.map_blocks(_signs, self.y, classes, self.dtype, dtype=codes)
         if self.sample_weight is None and class_weights is None:
             self._weight = None
             self.weight_sum = float(self.n_samples)
@@ -163,7 +171,7 @@ class DaskSource(Source):
             _weights,
             self.y,
             self.sample_weight,
-            positive,
+            classes,
             class_weights,
             self.dtype,
             dtype=self.dtype,

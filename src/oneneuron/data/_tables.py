@@ -185,6 +185,8 @@ class TableSource(Source):
     def encode(self, classes: NDArray[Any], class_weights: Any = None) -> None:
         self.label_counts(classes)
         self._positive = classes[1].item() if hasattr(classes[1], "item") else classes[1]
+        self.n_classes = max(2, len(classes))
+        self._classes = np.asarray(classes)  # K >= 3: blocks carry class codes
         self._class_weights = None if class_weights is None else np.asarray(class_weights, float)
         self.weight_sum = self._weight_sum()
 
@@ -202,7 +204,10 @@ class TableSource(Source):
             w = self._weights(batch, start)
             w = np.ones(batch.num_rows) if w is None else w
             if self._class_weights is not None:
-                w = w * np.where(y == self._positive, *self._class_weights[::-1])
+                if self.n_classes > 2:
+                    w = w * self._class_weights[self._codes(y)]
+                else:
+                    w = w * np.where(y == self._positive, *self._class_weights[::-1])
             total += float(w.sum())
         return total
 
@@ -270,13 +275,25 @@ class TableSource(Source):
         y = self._raw_labels(batch, start)
         if self._numeric_labels:
             y = np.asarray(y, dtype=float) if y.dtype == object else y
+        w = self._weights(batch, start)
+        if self.n_classes > 2:  # K classes: codes, the softmax loss's labels
+            codes = self._codes(y)
+            if self._class_weights is not None:
+                cw = self._class_weights[codes]
+                w = cw if w is None else w * cw
+            return Block(X, codes, None if w is None else w.astype(self.dtype), start)
         positive = y == self._positive
         sign = np.where(positive, -1.0, 1.0).astype(self.dtype)
-        w = self._weights(batch, start)
         if self._class_weights is not None:
             cw = np.where(positive, self._class_weights[1], self._class_weights[0])
             w = cw if w is None else w * cw
         return Block(X, sign, None if w is None else w.astype(self.dtype), start, positive)
+
+    def _codes(self, y: NDArray[Any]) -> NDArray[np.intp]:
+        """Class codes of labels among the encoded classes."""
+        classes = self._classes
+        values = np.asarray(y, dtype=classes.dtype) if classes.dtype.kind in "US" else y
+        return np.searchsorted(classes, values).astype(np.intp)
 
     def _check_block(self, X: Array, start: int) -> None:
         finite = np.isfinite(X)

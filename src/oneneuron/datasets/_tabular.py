@@ -234,7 +234,7 @@ def load_table(
     target: str,
     *,
     features: Sequence[str] | None = None,
-    max_labels: int | None = 2,
+    max_labels: int | None = None,
 ) -> Dataset:
     """Load a labelled table (CSV/TSV, optionally gzipped, or Parquet) into a Dataset.
 
@@ -247,11 +247,12 @@ def load_table(
         The table file.
     target : str
         Name of the label column. Its values are kept as they are (ints, strings, bools);
-        at most two distinct labels are allowed.
+        any number of distinct labels up to ``MAX_CLASSES`` (see ``max_labels``).
     features : sequence of str, optional
         Feature columns, in order. Default: every column except ``target``.
-    max_labels : int or None, default=2
-        The most distinct labels allowed; None for any number (K classes).
+    max_labels : int or None, default=None
+        The most distinct labels allowed; None for as many as a classifier takes
+        (``MAX_CLASSES``, K classes).
 
     Returns
     -------
@@ -286,7 +287,7 @@ def table_dataset(
     target: str,
     *,
     features: Sequence[str] | None = None,
-    max_labels: int | None = 2,
+    max_labels: int | None = None,
     source: str = "table",
     name: str = "table",
     description: str = "",
@@ -300,11 +301,12 @@ def table_dataset(
     frame : pandas.DataFrame
         The table, with string column names.
     target : str
-        Name of the label column (at most two distinct labels).
+        Name of the label column.
     features : sequence of str, optional
         Feature columns, in order. Default: every column except ``target``.
-    max_labels : int or None, default=2
-        The most distinct labels allowed; None for any number (K classes).
+    max_labels : int or None, default=None
+        The most distinct labels allowed; None for as many as a classifier takes
+        (``MAX_CLASSES``, K classes).
     source : str, default="table"
         What the error messages name (a path, an upload's file name).
     name, description : str
@@ -373,11 +375,16 @@ def table_dataset(
         raise ValueError(
             f"{source}: target column {target!r} mixes labels of different types"
         ) from exc
-    if max_labels is not None and len(labels) > max_labels:
+    from .._labels import MAX_CLASSES
+
+    limit = MAX_CLASSES if max_labels is None else min(max_labels, MAX_CLASSES)
+    if len(labels) > limit:  # K >= 3 classes are a multinomial model
         shown = [str(v) for v in labels[:5]]
+        more = " ..." if len(labels) > 5 else ""
+        what = "binary classification needs two" if limit == 2 else f"at most {limit} here"
         raise ValueError(
             f"{source}: target column {target!r} has {len(labels)} distinct labels "
-            f"{shown}{' ...' if len(labels) > 5 else ''}; binary classification needs two"
+            f"{shown}{more}; {what}"
         )
     return Dataset(
         X=X,

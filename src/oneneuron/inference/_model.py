@@ -60,6 +60,12 @@ class ModelView:
         if not hasattr(model, "coef_"):
             name = type(model).__name__
             raise NotFittedError(f"This {name} is not fitted yet; call fit(X, y) before {caller}()")
+        classes = getattr(model, "classes_", ())
+        if len(classes) > 2:
+            raise ValueError(
+                f"{caller} describes a binary model; this one has {len(classes)} classes "
+                "(multinomial inference is not supported)"
+            )
         coef = np.asarray(model.coef_, dtype=np.float64).reshape(-1)
         d = coef.size
         fit_intercept = bool(getattr(model, "fit_intercept", True))

@@ -12,6 +12,9 @@ square or sum of them overflows or underflows).
 Two ways through a block, one set of formulas: the NumPy/SciPy path (BLAS or sparse
 products around :func:`oneneuron.loss.loss_terms_into`, the reference) and the compiled
 kernels of :mod:`oneneuron._kernels` (the same sums in one read of the rows).
+
+K outputs (multinomial): a workspace with ``outputs = K`` hands the rows to
+:mod:`._softmax_blocks` (the softmax loss beside the logistic one; NumPy/SciPy path).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from scipy.linalg.blas import dsyrk, ssyrk
 from .. import _kernels
 from ..data import Block
 from ..loss import loss_terms_into
+from . import _softmax_blocks
 
 __all__ = [
     "BlockTask",
@@ -46,12 +50,13 @@ class BlockTerms:
     """Unnormalised sums over some rows (see :func:`accumulate`).
 
     ``hess`` is ``[X 1]^T diag(s h) [X 1]`` of shape (d + 1, d + 1), in the coordinates
-    the Hessian was asked for (see ``hess_map`` of :func:`accumulate`).
+    the Hessian was asked for (see ``hess_map`` of :func:`accumulate`). With K outputs,
+    ``grad_w`` is (K, d), ``grad_b`` (K,) and ``hess`` (K d + K) square in theta's order.
     """
 
     loss: float
     grad_w: Array
-    grad_b: float
+    grad_b: Any
     n_correct: int
     hess: Array | None = None
     #: ``(sum s h x^2, sum s h x, sum s h)`` per column: the Hessian's diagonal, on demand
@@ -94,8 +99,8 @@ class Standardised:
 class Workspace:
     """Buffers for one block and the running sums of one thread, reused across passes."""
 
-    def __init__(self, rows: int, k: int, dtype: np.dtype[Any]) -> None:
-        self.k, self.dtype = k, dtype
+    def __init__(self, rows: int, k: int, dtype: np.dtype[Any], outputs: int = 1) -> None:
+        self.k, self.dtype, self.outputs = k, dtype, outputs
         self.gtmp = np.empty(k, dtype)
         self.gsum = np.empty(k)  # the kernels' gradient, summed in float64
         self.no_weights = np.empty(0, dtype)
@@ -115,18 +120,25 @@ class Workspace:
     def reset(self, hessian: bool, diagonal: bool = False) -> None:
         """Zero the running sums (and start a Hessian, or its diagonal, when asked)."""
         self.loss = 0.0
-        self.grad_b = 0.0
+        self.grad_b: Any = 0.0
         self.n_correct = 0
         self.grad_w = np.zeros(self.k)
         self.hess: Array | None = None
         self.hweight = 0.0  # weight of the rows in the Hessian (all rows by default)
         self.weight = 0.0
-        if hessian:
+        K = self.outputs
+        if K > 1:  # K outputs: the whole Hessian, in theta's order
+            self.grad_w, self.grad_b = np.zeros((K, self.k)), np.zeros(K)
+            if hessian:
+                self.hess = np.zeros((K * (self.k + 1), K * (self.k + 1)))
+        elif hessian:
             # [X 1]^T diag(h) [X 1]: upper triangle only, in Fortran order (syrk's layout)
             self.hess = np.zeros((self.k + 1, self.k + 1), order="F")
         self.diag: list[Any] | None = (
             [np.zeros(self.k), np.zeros(self.k), 0.0] if diagonal else None
         )
+        if diagonal and K > 1:  # per class: (K, d), (K, d), (K,)
+            self.diag = [np.zeros((K, self.k)), np.zeros((K, self.k)), np.zeros(K)]
 
     def block(self, name: str, m: int, extra: int = 0) -> Array:
         buf = getattr(self, name)
@@ -140,8 +152,11 @@ class Workspace:
         when only a subsample of the rows entered it."""
         hess = None
         if self.hess is not None:
-            hess = self.hess + self.hess.T
-            hess.flat[:: self.k + 2] = self.hess.flat[:: self.k + 2]
+            if self.outputs > 1:  # formed whole
+                hess = self.hess.copy()
+            else:
+                hess = self.hess + self.hess.T
+                hess.flat[:: self.k + 2] = self.hess.flat[:: self.k + 2]
             if 0.0 < self.hweight < self.weight:
                 hess *= self.weight / self.hweight
         diag = None if self.diag is None else (self.diag[0], self.diag[1], self.diag[2])
@@ -158,7 +173,7 @@ class BlockTask:
     """
 
     w: Array
-    b: float
+    b: Any
     z_threshold: float
     n_features: int
     dtype: str
@@ -168,9 +183,10 @@ class BlockTask:
     standardised: Standardised | None = None
     hess_map: tuple[Array | None, Array | None] | None = None
     diagonal: bool = False
+    outputs: int = 1
 
     def workspace(self, rows: int) -> Workspace:
-        return Workspace(rows, self.n_features, np.dtype(self.dtype))
+        return Workspace(rows, self.n_features, np.dtype(self.dtype), self.outputs)
 
     def run(self, blocks: Iterable[Block], ws: Workspace | None = None) -> BlockTerms:
         """The sums over ``blocks`` (in ``ws``, grown as needed, when given)."""
@@ -199,7 +215,7 @@ def accumulate(
     ws: Workspace,
     block: Block,
     w: Array,
-    b: float,
+    b: Any,
     *,
     z_threshold: float,
     hessian: bool = False,
@@ -219,7 +235,9 @@ def accumulate(
         Dense or CSR rows, with their label signs and weights.
     w : ndarray of shape (d,), b : float
         Coefficients the block's rows are multiplied by (raw units, unless
-        ``standardised`` is given).
+        ``standardised`` is given). With ``ws.outputs = K > 1``: W of shape (K, d), b of
+        shape (K,), and the block's ``sign`` holds class codes (see
+        :mod:`._softmax_blocks`; ``z_threshold``, ``kernel`` and ``diagonal`` do not apply).
     z_threshold : float
         Logit at or above which a row is predicted as class 1 (for the accuracy).
     hessian : bool
@@ -246,6 +264,13 @@ def accumulate(
         return
     r = m if hessian_rows is None else min(m, hessian_rows)
     X, sign, sw = block.X, block.sign, block.weight
+    if ws.outputs > 1:
+        if standardised is not None:
+            X = _standardised_block(ws, X, m, standardised)
+        _softmax_blocks.accumulate_rows(
+            ws, X, sign, sw, w, b, hessian=hessian, r=r, hess_map=hess_map, diagonal=diagonal
+        )
+        return
     e = ws.e[:m]
     use_kernel = kernel and not diagonal and (not block.is_sparse or X.format == "csr")
     if use_kernel:  # CSC blocks (a whole CSC matrix at once) take the SciPy path
@@ -405,12 +430,15 @@ def standardised_rows(block: Block, standardised: Standardised) -> Any:
     return X
 
 
-def logits(block: Block, w: Array, b: float, standardised: Standardised | None = None) -> Array:
-    """``X_b w + b`` for a block's rows (dense or CSR), in float64."""
+def logits(block: Block, w: Array, b: Any, standardised: Standardised | None = None) -> Array:
+    """``X_b w + b`` for a block's rows (dense or CSR), in float64 (K outputs: w of shape
+    (K, d), logits of shape (m, K))."""
     if standardised is not None:
         X: Any = standardised_rows(block, standardised)
     else:
         X = block.X if block.X.dtype == np.float64 else block.X.astype(np.float64)
+    if np.ndim(w) == 2:
+        return _softmax_blocks.softmax_logits(X, np.asarray(w, dtype=np.float64), b)
     return np.asarray(X @ w, dtype=np.float64).ravel() + b
 
 

@@ -17,6 +17,13 @@ pulled back to theta (``A^T g``, ``A^T H A``) and the penalty's gradient and Hes
 added. One pass over the source gives J, its gradient, the training accuracy (and the
 Hessian); line searches, curvature estimates, Hessian-vector products and mini-batches
 are sums over blocks too (:func:`._blocks.accumulate`, :func:`._blocks.logits`).
+
+**K outputs** (a source of ``n_classes = K >= 3`` classes, labels as class codes): ``l``
+is the softmax cross-entropy of the logits ``z_i = W_raw x_i + b_raw`` (K of them), theta
+is ``[vec(W), b]`` (W row by row, K intercepts last), the penalty acts on vec(W); the
+same passes compute it (:mod:`._softmax_blocks`, :mod:`._softmax_directions`). J is
+flat along a common shift of the K logits; a centring term, zero at the centred model,
+makes its minimum unique (:func:`._softmax_directions.centring`).
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from .. import _kernels
 from .._numerics import logit
 from ..data import Block, Source, make_source
 from ..penalties import L2, Penalty
-from . import _directions
+from . import _directions, _softmax_directions
 from ._blocks import BlockTask, BlockTerms, Standardised, Workspace
 from ._parallel import PARALLEL_MIN_BYTES, num_threads, one_blas_thread, pool
 from ._parametrization import Standardization
@@ -95,7 +102,7 @@ class Objective:
         The data; arrays are wrapped in a source over ``y`` and ``sample_weight``
         (never copied).
     y : ndarray of shape (n,), optional
-        Labels in {0, 1}, with array data.
+        Labels in {0, 1}, with array data (class codes 0..K-1 with ``n_classes = K``).
     sample_weight : ndarray of shape (n,), optional
         Non-negative weights s_i (class weights already multiplied in), with array data.
     penalty : Penalty, optional
@@ -122,6 +129,9 @@ class Objective:
         Check the data for NaN and inf. With a compiled kernel the check rides on the
         first full evaluation (a non-finite entry makes J non-finite; only then is X
         searched to name the column), which saves a pass.
+    n_classes : int, optional
+        With array data: K >= 3 makes the multinomial (softmax) objective over class
+        codes ``y`` in 0..K-1 (default: 2, the binary one). A source says it itself.
     """
 
     def __init__(
@@ -141,14 +151,19 @@ class Objective:
         n_threads: int | None = None,
         accelerate: bool | None = None,
         check_finite: bool = False,
+        n_classes: int | None = None,
     ) -> None:
         if isinstance(data, Source):
             source = data
         else:
             if y is None:
                 raise TypeError("Objective(X, y): labels are needed with array data")
-            source = make_source(data, y, sample_weight, block_rows=block_rows)
+            source = make_source(
+                data, y, sample_weight, block_rows=block_rows, n_classes=n_classes or 2
+            )
         self.source = source
+        K = int(getattr(source, "n_classes", 2))
+        self.n_outputs = K if K > 2 else 1
         self.n_samples, self.n_features = source.n_samples, source.n_features
         self._dtype = source.dtype
         self.weight_sum = source.weight_sum
@@ -163,6 +178,7 @@ class Objective:
         self._standardised, self.param = _coordinates(
             offset, scale, row_scale, copy, source.sparse, fit_intercept, self.n_features
         )
+        self.param.n_outputs = self.n_outputs
         self.offset, self.scale, self.row_scale = offset, scale, row_scale
         self._remember = False
         self._remembered: tuple[tuple[Any, ...], Evaluation] | None = None
@@ -178,7 +194,7 @@ class Objective:
         layout_ok = source.sparse or source.c_contiguous
         self._kernel = (
             (_kernels.csr_pass if source.sparse else _kernels.block_pass)
-            if accelerate and layout_ok and not copy
+            if accelerate and layout_ok and not copy and self.n_outputs == 1
             else None
         )
         self._unchecked = check_finite and self._kernel is not None and not source.sparse
@@ -188,8 +204,14 @@ class Objective:
     # ------------------------------------------------------------------ basics
     @property
     def n_params(self) -> int:
-        """Length of theta: d weights and, with an intercept, one bias."""
-        return self.n_features + int(self.fit_intercept)
+        """Length of theta: d weights and, with an intercept, one bias (K outputs: K d
+        weights and K intercepts)."""
+        return self.param.n_params
+
+    @property
+    def n_weights(self) -> int:
+        """Entries of theta that are weights (penalised): d, or K d with K outputs."""
+        return self.param.n_weights
 
     @property
     def eps(self) -> float:
@@ -201,7 +223,7 @@ class Objective:
         """The in-memory data (for sources that hold an array)."""
         return getattr(self.source, "X", None)
 
-    def split(self, theta: Array) -> tuple[Array, float]:
+    def split(self, theta: Array) -> tuple[Array, Any]:
         """``(w, b)`` from theta; b is 0 without an intercept."""
         return self.param.split(theta)
 
@@ -223,7 +245,7 @@ class Objective:
         if not (finite and np.all(np.isfinite(evaluation.grad))):  # type: ignore[union-attr]
             self.source.check_finite()
 
-    def _raw(self, theta: Array) -> tuple[Array, float]:
+    def _raw(self, theta: Array) -> tuple[Array, Any]:
         """Coefficients the rows (or their block copy) are multiplied by, in their dtype."""
         w, b = self.param.raw(theta)
         return np.ascontiguousarray(w, dtype=self._dtype), b
@@ -231,10 +253,10 @@ class Objective:
     # ------------------------------------------------------------ block sums
     def _workspace(self, i: int, rows: int) -> Workspace:
         while len(self._workspaces) <= i:
-            self._workspaces.append(Workspace(0, self.n_features, self._dtype))
+            self._workspaces.append(Workspace(0, self.n_features, self._dtype, self.n_outputs))
         ws = self._workspaces[i]
         if ws.rows < rows:
-            ws = self._workspaces[i] = Workspace(rows, self.n_features, self._dtype)
+            ws = self._workspaces[i] = Workspace(rows, self.n_features, self._dtype, self.n_outputs)
         return ws
 
     def _task(
@@ -261,6 +283,7 @@ class Objective:
             standardised=self._standardised,
             hess_map=hess_map,
             diagonal=diagonal,
+            outputs=self.n_outputs,
         )
 
     def _sum(
@@ -303,7 +326,7 @@ class Objective:
         w, _ = self.param.split(theta)
         grad = self.param.pull_gradient(t.grad_w, t.grad_b)
         grad /= norm
-        k = self.n_features
+        k = self.n_weights
         grad[:k] += self.penalty.gradient(w)
         loss = t.loss / norm + self.penalty.value(w)
         hess = None
@@ -314,6 +337,12 @@ class Objective:
             else:
                 hess = t.hess[:p, :p] / norm
             hess[np.arange(k), np.arange(k)] += self.penalty.hessian_diag(w)
+        if self.n_outputs > 1:  # K outputs: the centring term (_softmax_directions.centring)
+            centred = _softmax_directions.centring(self, theta)
+            loss += 0.5 * float(theta @ centred)
+            grad += centred
+            if hess is not None:
+                hess += _softmax_directions.centring_matrix(self)
         optimality = None if self.penalty.smooth else self.penalty.optimality(w, grad)
         diag = None if t.diag is None else self._diagonal(theta, t.diag)
         return Evaluation(loss, grad, t.n_correct, n, hess, optimality, diag)
@@ -401,14 +430,20 @@ class Objective:
     # ------------------------------------------------------- along directions
     def line_minimum(self, theta: Array, p: Array, step: float = 1.0, max_iter: int = 8) -> float:
         """The step t > 0 minimising ``J(theta + t p)`` (see :mod:`._directions`)."""
+        if self.n_outputs > 1:
+            return _softmax_directions.line_minimum(self, theta, p, step, max_iter)
         return _directions.line_minimum(self, theta, p, step, max_iter)
 
     def curvature(self, theta: Array, v: Array, max_rows: int = 4096) -> float:
         """An estimate of ``v^T H(theta) v`` from at most ``max_rows`` rows."""
+        if self.n_outputs > 1:
+            return _softmax_directions.curvature(self, theta, v, max_rows)
         return _directions.curvature(self, theta, v, max_rows)
 
     def hessian_product(self, theta: Array) -> Callable[[Array], Array]:
         """A function ``v -> H(theta) v``; each call is one pass over the source."""
+        if self.n_outputs > 1:
+            return _softmax_directions.hessian_product(self, theta)
         return _directions.hessian_product(self, theta)
 
     def _diagonal(self, theta: Array, sums: tuple[Array, Array, float]) -> Array:
@@ -420,22 +455,35 @@ class Objective:
         hxx, hx, h = sums
         # (what a block copy did is in its rows; what is left is in the parametrisation)
         if self.param.offset is not None:
-            hxx = hxx - 2.0 * self.param.offset * hx + self.param.offset**2 * h
+            hh = h if self.n_outputs == 1 else np.asarray(h)[:, None]  # K outputs: per class row
+            hxx = hxx - 2.0 * self.param.offset * hx + self.param.offset**2 * hh
         if self.param.scale is not None:
             hxx = hxx / self.param.scale**2
         w, _ = self.split(np.asarray(theta, dtype=np.float64))
-        diag = hxx / self.weight_sum + self.penalty.hessian_diag(w)
-        return np.append(diag, h / self.weight_sum) if self.fit_intercept else diag
+        diag = np.ravel(hxx) / self.weight_sum + self.penalty.hessian_diag(w)
+        diag = np.append(diag, h / self.weight_sum) if self.fit_intercept else diag
+        if self.n_outputs > 1:
+            diag += np.diag(_softmax_directions.centring_matrix(self))
+        return diag
 
     def hessian_block(self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0) -> Array:
         """The Hessian restricted to the weights ``cols`` and the intercept; one pass
         (see :func:`._directions.hessian_block`)."""
+        self._one_output("hessian_block")
         return _directions.hessian_block(self, theta, cols, fraction)
 
     def curvature_weights(self, theta: Array) -> Array:
         """``s_i d2l/dz2 / sum_i s_i`` per row, shape (n,) (see
         :func:`._directions.curvature_weights`)."""
+        self._one_output("curvature_weights")
         return _directions.curvature_weights(self, theta)
+
+    def _one_output(self, what: str) -> None:
+        if self.n_outputs > 1:
+            raise ValueError(
+                f"{what} is defined for the binary (one-output) objective only; this one "
+                f"has {self.n_outputs} classes"
+            )
 
 
 def _coordinates(

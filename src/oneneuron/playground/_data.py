@@ -125,7 +125,15 @@ def _load(settings: Settings, uploads: dict[str, Upload]) -> tuple[Any, list[str
     ds = datasets.table_dataset(
         frame, settings.target, features=numeric, source=upload.name, name=upload.name
     )
-    if len(np.unique(ds.y)) != 2:
+    labels = np.unique(ds.y)
+    if len(labels) > 2:  # tables may hold K classes; the playground draws two
+        shown = [str(v) for v in labels[:5]]
+        raise BadRequest(
+            f"{upload.name}: target column {settings.target!r} has {len(labels)} distinct "
+            f"labels {shown}{' ...' if len(labels) > 5 else ''}; the playground trains "
+            "binary classification, which needs two"
+        )
+    if len(labels) != 2:
         raise BadRequest(
             f"{upload.name}: target column {settings.target!r} has one label; "
             "binary classification needs two"

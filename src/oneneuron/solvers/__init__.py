@@ -45,14 +45,22 @@ NEWTON_MAX_PARAMS = 200
 
 
 def choose_solver(
-    n_samples: int, n_params: int, *, in_memory: bool = True, smooth: bool = True
+    n_samples: int,
+    n_params: int,
+    *,
+    in_memory: bool = True,
+    smooth: bool = True,
+    n_classes: int = 2,
+    max_hessian: int = 5000,
 ) -> str:
     """The fastest exact solver for this shape and penalty.
 
     ``"proxnewton"`` for a non-smooth penalty (L1, elastic net); otherwise Newton for up
     to :data:`NEWTON_MAX_PARAMS` parameters of data in memory, and L-BFGS for more
     parameters and for data read from files (one pass per evaluation, no Hessian).
+    With K >= 3 classes proximal Newton forms the full Hessian: above ``max_hessian``
+    parameters an L1 part is fitted by ``"gd"`` (proximal gradient steps).
     """
     if not smooth:
-        return "proxnewton"
+        return "proxnewton" if n_classes <= 2 or n_params <= max_hessian else "gd"
     return "newton" if n_params <= NEWTON_MAX_PARAMS and in_memory else "lbfgs"

@@ -72,7 +72,7 @@ class GradientDescent(SolverFacts):
         else:
             theta = theta - rate * evaluation.grad
         if not objective.penalty.smooth:  # the proximal step on the L1 part
-            d = objective.n_features
+            d = objective.n_weights
             theta[:d] = objective.penalty.prox_nonsmooth(theta[:d], rate)
         return theta, objective.evaluate(theta)
 

@@ -28,6 +28,10 @@ subgradient of J (:meth:`~oneneuron.penalties.Penalty.optimality`), which is zer
 at the optimum; so do the other solvers, so ``tol`` means the same for all of them.
 Every evaluation is a pass over the source, so files and Dask collections work too.
 
+**K outputs** (multinomial): the weights are vec(W) (K d of them) and the K intercepts are
+minimised out together (:func:`inner_step` with a K x K intercept block, positive
+definite thanks to the objective's centring term); the full Hessian is always formed.
+
 References: Lee, Sun & Saunders (2014), SIAM J. Optim. 24:1420. Tseng & Yun (2009), Math.
 Program. 117:387. Friedman, Hastie & Tibshirani (2010), J. Stat. Softw. 33(1). Massias,
 Vaiter, Gramfort & Salmon (2020), JMLR 21(234) (working sets).
@@ -61,8 +65,8 @@ WS_START = 10
 
 
 def inner_step(
-    H: Array, g: Array, w: Array, lam: Array, tol: float, max_sweeps: int
-) -> tuple[Array, float]:
+    H: Array, g: Array, w: Array, lam: Array, tol: float, max_sweeps: int, n_intercepts: int = 1
+) -> tuple[Array, Array | float]:
     """The model's minimiser over ``[d_w, d_b]`` with the intercept's step ``d_b`` last.
 
     For fixed ``d_w`` the best ``d_b = -(g_b + h . d_w) / h_bb`` (``h = H[:-1, -1]``);
@@ -70,8 +74,11 @@ def inner_step(
     Schur complement: the Hessian of centred features) and the gradient
     ``g_w - h g_b / h_bb``. Coordinate descent on that is exact and well conditioned even
     when features with large means are nearly collinear with the intercept, where CD on
-    the full model would crawl.
+    the full model would crawl. With ``n_intercepts = K`` (multinomial) the same with the
+    K x K block ``H_bb``: ``d_b = -H_bb^{-1} (g_b + H_bw d_w)``.
     """
+    if n_intercepts > 1:
+        return _inner_step_block(H, g, w, lam, tol, max_sweeps, n_intercepts)
     h, hbb = H[:-1, -1], float(H[-1, -1])
     if hbb <= 0.0:  # every curvature weight vanished: no information on the intercept
         step, _ = cd_quadratic(H, g, np.append(w, 0.0), np.append(lam, 0.0), tol=tol,
@@ -82,6 +89,19 @@ def inner_step(
     step_w, _ = cd_quadratic(schur, gs, w, lam, tol=tol, max_sweeps=max_sweeps)
     step_w = polish(schur, gs, w, lam, step_w)
     return step_w, -(float(g[-1]) + float(h @ step_w)) / hbb
+
+
+def _inner_step_block(
+    H: Array, g: Array, w: Array, lam: Array, tol: float, max_sweeps: int, k: int
+) -> tuple[Array, Array]:
+    """:func:`inner_step` with the last ``k`` entries intercepts (a K x K block)."""
+    hwb, hbb = H[:-k, -k:], H[-k:, -k:]
+    solve = np.linalg.solve(hbb, np.column_stack([hwb.T, g[-k:]]))
+    schur = H[:-k, :-k] - hwb @ solve[:, :-1]
+    gs = g[:-k] - hwb @ solve[:, -1]
+    step_w, _ = cd_quadratic(schur, gs, w, lam, tol=tol, max_sweeps=max_sweeps)
+    step_w = polish(schur, gs, w, lam, step_w)
+    return step_w, -(solve[:, -1] + solve[:, :-1] @ step_w)
 
 
 @dataclass
@@ -106,12 +126,13 @@ class ProxNewton(SolverFacts):
     nonsmooth: ClassVar[bool] = True
 
     def start(self, objective: Objective, theta: Array) -> Evaluation:
-        self._d = objective.n_features
+        self._d = objective.n_weights
+        self._k = objective.n_outputs  # intercepts: K with K outputs
         self._lam = objective.penalty.l1_strength(self._d)
         self._fraction = (
             hessian_fraction(objective.n_samples, objective.n_params) if self.subsample else 1.0
         )
-        self._full = objective.n_params <= FULL_HESSIAN_PARAMS
+        self._full = objective.n_params <= FULL_HESSIAN_PARAMS or self._k > 1
         source = objective.source
         self._columns = (
             not self._full and source.sparse and source.in_memory and objective.X is not None
@@ -153,7 +174,7 @@ class ProxNewton(SolverFacts):
         d = self._d
         cols = self.working_set(theta, evaluation)
         intercept = objective.fit_intercept
-        idx = np.append(cols, d) if intercept else cols
+        idx = np.append(cols, d + np.arange(self._k)) if intercept else cols
         if idx.size == 0:
             raise StopSolver("no weight can move (every weight is optimal at 0)", precision=True)
         g = evaluation.grad[idx]
@@ -183,7 +204,7 @@ class ProxNewton(SolverFacts):
             else:
                 H = objective.hessian_block(theta, cols, self._fraction)
             if intercept:  # the intercept minimised out exactly (see inner_step)
-                step_w, step_b = inner_step(H, g, w, lam, tol, self.max_sweeps)
+                step_w, step_b = inner_step(H, g, w, lam, tol, self.max_sweeps, self._k)
                 step = np.append(step_w, step_b)
             else:
                 step, _ = cd_quadratic(H, g, w, lam, tol=tol, max_sweeps=self.max_sweeps)

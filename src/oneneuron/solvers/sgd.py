@@ -73,7 +73,7 @@ class StochasticGradientDescent(SolverFacts):
         """One pass of mini-batch updates, in the random order the source draws
         (:meth:`~oneneuron.data.Source.batches`: a fresh permutation of the rows)."""
         theta = theta.copy()
-        penalty, d = objective.penalty, objective.n_features
+        penalty, d = objective.penalty, objective.n_weights
         for batch in objective.source.batches(self.batch_size, self.rng):
             grad = objective.block_evaluate(theta, batch).grad
             rate = self._rate(self._t)

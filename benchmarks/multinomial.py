@@ -1,0 +1,162 @@
+"""Multinomial (softmax) regression against scikit-learn's lbfgs, measured in one run.
+
+``python benchmarks/multinomial.py [--n 200000] [--repeats 3]``: two cases, digits 0-9
+(scikit-learn's ``load_digits``, 1797 x 64, K = 10) and a synthetic n x 50, K = 10
+(``--n``; the issue's target size is 1,000,000). For each case and solver, as
+``benchmarks/run.py`` does for two classes:
+
+* J* is the objective at a tightly converged reference (oneneuron's Newton or L-BFGS,
+  and never above any J a solver reached);
+* every solver is fitted cold with tolerance 0 and an effort knob (``max_iter``); the
+  smallest effort whose model reaches ``(J - J*) / |J*| <= 1e-6`` (J computed the same way
+  for everyone) is found by doubling then bisection, and that fit is timed (best of
+  ``--repeats``);
+* extra peak memory of that fit is measured with ``tracemalloc`` (NumPy's buffers are
+  traced), on a separate run.
+
+Targets (issue #13): digits <= 0.5x scikit-learn's time, the large case <= 0.33x, memory
+<= 0.2x. Results go to ``benchmarks/multinomial-results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+from oneneuron import LogisticRegression
+from oneneuron.loss import log_softmax
+
+TARGET = 1e-6
+OUT = Path(__file__).resolve().parent / "multinomial-results.json"
+
+
+def synthetic(n: int, d: int = 50, K: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    W = rng.standard_normal((K, d)) / np.sqrt(d) * 2.0
+    y = np.argmax(X @ W.T + rng.gumbel(size=(n, K)), axis=1)
+    return X, y
+
+
+def objective(model: Any, X: np.ndarray, codes: np.ndarray, alpha: float) -> float:
+    Z = X @ model.coef_.T + model.intercept_
+    losses = -log_softmax(Z)[np.arange(len(codes)), codes]
+    return float(losses.mean()) + 0.5 * alpha * float(np.sum(model.coef_**2))
+
+
+def make(solver: str, alpha: float, n: int, effort: int) -> Any:
+    if solver == "sklearn-lbfgs":
+        return SkLogisticRegression(C=1.0 / (alpha * n), tol=0.0, max_iter=effort)
+    name = solver.split("-", 1)[1]
+    return LogisticRegression(alpha=alpha, solver=name, tol=0.0, max_iter=effort)
+
+
+def fit(solver: str, X: np.ndarray, y: np.ndarray, alpha: float, effort: int) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return make(solver, alpha, len(y), effort).fit(X, y)
+
+
+def effort_to_target(
+    solver: str, X: np.ndarray, y: np.ndarray, alpha: float, best: float
+) -> tuple[int | None, float]:
+    """The smallest max_iter reaching the target (doubling, then bisection)."""
+    codes = np.searchsorted(np.unique(y), y)
+
+    def gap(effort: int) -> float:
+        return (objective(fit(solver, X, y, alpha, effort), X, codes, alpha) - best) / abs(best)
+
+    hi = 1
+    while gap(hi) > TARGET:
+        hi *= 2
+        if hi > 4096:
+            return None, gap(4096)
+    lo = hi // 2
+    while hi - lo > 1 and lo > 0:
+        mid = (lo + hi) // 2
+        if gap(mid) <= TARGET:
+            hi = mid
+        else:
+            lo = mid
+    return hi, gap(hi)
+
+
+def best_time(fn: Any, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_bytes(fn: Any) -> int:
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def run_case(name: str, X: np.ndarray, y: np.ndarray, alpha: float, repeats: int) -> dict:
+    codes = np.searchsorted(np.unique(y), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = LogisticRegression(alpha=alpha, solver="newton", tol=1e-12, max_iter=200)
+        reference.fit(X, y)
+    best = objective(reference, X, codes, alpha)
+    solvers = ["oneneuron-auto", "oneneuron-lbfgs", "oneneuron-newton", "sklearn-lbfgs"]
+    rows: dict[str, Any] = {}
+    for solver in solvers:
+        effort, gap = effort_to_target(solver, X, y, alpha, best)
+        if effort is None:
+            rows[solver] = {"effort": None, "gap": gap}
+            continue
+        seconds = best_time(lambda s=solver, e=effort: fit(s, X, y, alpha, e), repeats)
+        memory = peak_bytes(lambda s=solver, e=effort: fit(s, X, y, alpha, e))
+        rows[solver] = {"effort": effort, "gap": gap, "seconds": seconds, "peak_bytes": memory}
+        print(f"  {name:>10} {solver:>17}: max_iter {effort:>4}, {seconds:8.3f} s, "
+              f"peak +{memory / 2**20:8.1f} MiB, gap {gap:.1e}", flush=True)  # fmt: skip
+    sk = rows["sklearn-lbfgs"]
+    ours = rows["oneneuron-auto"]
+    if sk.get("seconds") and ours.get("seconds"):
+        rows["ratio_time"] = ours["seconds"] / sk["seconds"]
+        rows["ratio_memory"] = ours["peak_bytes"] / max(sk["peak_bytes"], 1)
+    shape = {"n": int(X.shape[0]), "d": int(X.shape[1]), "K": len(np.unique(y))}
+    return {"case": name, **shape, "alpha": alpha, "solvers": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200_000, help="rows of the synthetic case")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    digits = load_digits()
+    Xd = digits.data / 16.0
+    results = [run_case("digits", Xd, digits.target, 1.0 / len(Xd), args.repeats)]
+    Xs, ys = synthetic(args.n)
+    results.append(run_case(f"synthetic-{args.n}", Xs, ys, 1e-4, args.repeats))
+    for r in results:
+        s = r["solvers"]
+        if "ratio_time" in s:
+            print(f"{r['case']}: oneneuron auto / sklearn lbfgs: time {s['ratio_time']:.2f}x, "
+                  f"peak memory {s['ratio_memory']:.2f}x")  # fmt: skip
+    args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

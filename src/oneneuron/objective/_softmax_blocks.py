@@ -1,0 +1,133 @@
+"""A block's sums for K outputs (multinomial): the softmax loss beside the logistic one.
+
+:func:`oneneuron.objective._blocks.accumulate` hands a block here when the workspace
+has ``outputs = K >= 2`` rows of weights. The formulas are those of
+:func:`oneneuron.loss.softmax_terms_into` (log-sum-exp, never overflowing); with
+``Z = X W^T + b`` (m, K), ``R = s (P - Y)``::
+
+    loss   = sum_i s_i l(y_i, z_i)
+    grad_W = R^T X                    (K, d)
+    grad_b = sum_i R_i                (K,)
+    H      = sum_i s_i (diag(p_i) - p_i p_i^T) (x) [x_i 1][x_i 1]^T
+
+The Hessian is laid out in theta's order (``[vec(W), b]``, W row by row): the block of
+classes (k, l) is ``[X 1]^T diag(s p_k (delta_kl - p_l)) [X 1]``. There is no compiled
+kernel for K outputs: the NumPy/SciPy path does everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..loss import softmax_terms_into
+
+__all__ = ["accumulate_rows", "softmax_logits"]
+
+Array = NDArray[np.floating]
+
+
+def softmax_logits(X: Any, W: Array, b: Any) -> Array:
+    """``X W^T + b`` for dense or CSR/CSC rows, shape (m, K), in X's dtype."""
+    Z = np.asarray(X @ W.T)
+    if not isinstance(X, np.ndarray):
+        Z = np.array(Z, dtype=W.dtype)
+    Z += np.asarray(b, dtype=Z.dtype)
+    return Z
+
+
+def accumulate_rows(
+    ws: Any,
+    X: Any,
+    codes: NDArray[np.integer],
+    sw: Array | None,
+    W: Array,
+    b: Any,
+    *,
+    hessian: bool,
+    r: int,
+    hess_map: tuple[Array | None, Array | None] | None,
+    diagonal: bool = False,
+) -> None:
+    """Add the K-output sums of rows X (labels ``codes`` in 0..K-1) into ``ws``."""
+    m = X.shape[0]
+    Z = softmax_logits(X, W, b)
+    value, rowmax = ws.z[:m], ws.t[:m]
+    P = np.empty_like(Z)  # dl/dz = P - onehot(y)
+    softmax_terms_into(codes, Z, value, P, rowmax)
+    ws.n_correct += int(np.count_nonzero(np.argmax(Z, axis=1) == codes))
+    ws.loss += float(value.sum() if sw is None else value @ sw)
+    if hessian or diagonal:
+        prob = P.astype(np.float64)
+        prob[np.arange(m), codes] += 1.0
+        if diagonal:  # the Hessian's diagonal: s p_k (1 - p_k) per class, raw sums
+            h = np.square(prob)
+            np.subtract(prob, h, out=h)
+            if sw is not None:
+                h *= sw[:, None]
+            if isinstance(X, np.ndarray):  # sum_i h_ik x_ij^2 without a squared copy of X
+                ws.diag[0] += np.einsum("ij,ij,ik->kj", X, X, h)
+            else:
+                ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
+            ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
+            ws.diag[2] += h.sum(axis=0)
+        if hessian:
+            _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
+    if sw is not None:
+        P *= sw[:, None]
+    if isinstance(X, np.ndarray):  # P^T X: (K, d) directly, BLAS's fast layout here
+        ws.grad_w += P.T @ X
+    else:
+        ws.grad_w += np.asarray((X.T @ P).T, dtype=np.float64)
+    ws.grad_b += P.sum(axis=0, dtype=np.float64)
+
+
+def _add_hessian(
+    ws: Any,
+    X: Any,
+    prob: Array,
+    sw: Array | None,
+    m: int,
+    r: int,
+    hess_map: tuple[Array | None, Array | None] | None,
+) -> None:
+    """Add the (K d + K) square Hessian of the block's first r rows (``prob``: their
+    probabilities), in theta's order."""
+    ws.weight += float(m if sw is None else sw.sum())
+    ws.hweight += float(r if sw is None else sw[:r].sum())
+    s = np.ones(r) if sw is None else sw[:r].astype(np.float64)
+    sparse = not isinstance(X, np.ndarray)
+    if sparse:
+        D: Any = X[:r].astype(np.float64)
+    else:
+        D = np.array(X[:r], dtype=np.float64)
+        if hess_map is not None:  # standardised rows: the Hessian in theta's coordinates
+            offset, scale = hess_map
+            if offset is not None:
+                D -= offset
+            if scale is not None:
+                D /= scale
+    K, d = prob.shape[1], ws.k
+    H = ws.hess
+    kd = K * d
+    for k in range(K):
+        for j in range(k, K):
+            c = s * prob[:, k] * ((1.0 if k == j else 0.0) - prob[:, j])
+            if sparse:
+                ww = np.asarray((D.T @ D.multiply(c[:, None]).tocsr()).todense())
+                wb = np.asarray(D.T @ c).ravel()
+            else:
+                ww = D.T @ (D * c[:, None])
+                wb = D.T @ c
+            rk, rj = slice(k * d, (k + 1) * d), slice(j * d, (j + 1) * d)
+            H[rk, rj] += ww
+            H[rk, kd + j] += wb
+            H[kd + k, kd + j] += c.sum()
+            if j != k:
+                H[rj, rk] += ww.T
+                H[rj, kd + k] += wb
+                H[kd + j, kd + k] += c.sum()
+    # the intercept rows mirror the intercept columns
+    H[kd:, :kd] = H[:kd, kd:].T
