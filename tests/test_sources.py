@@ -326,3 +326,15 @@ def test_hessian_diagonal_comes_with_the_pass(layout, standardised, square_rows,
     rtol = 1e-5 if layout == "float32" else 1e-10
     np.testing.assert_allclose(ev.hess_diag, np.diag(full.hess), rtol=rtol)
     assert ev.loss == pytest.approx(full.loss, rel=rtol)
+
+
+def test_csr_blocks_share_the_matrix_values_and_indices():
+    """A CSR block is a view (scipy's row slicing, and its constructor's prune, copy)."""
+    X, y, _ = _problem(n=400, d=6)
+    Xs = sp.csr_matrix(np.where(np.abs(X) > 0.5, X, 0.0))
+    source = make_source(Xs, y, block_rows=37)
+    blocks = list(source.blocks())
+    assert len(blocks) == 11
+    for b in blocks:
+        assert np.shares_memory(b.X.data, Xs.data) and np.shares_memory(b.X.indices, Xs.indices)
+    np.testing.assert_array_equal(sp.vstack([b.X for b in blocks]).toarray(), Xs.toarray())

@@ -179,11 +179,7 @@ class SparseSource(_InMemory):
     def _rows_view(self, lo: int, hi: int) -> Any:
         """Rows ``lo:hi`` of the CSR matrix as views of its arrays (scipy's row slicing
         copies the values and indices; only the small indptr is rebased here)."""
-        X = self.X
-        a, b = int(X.indptr[lo]), int(X.indptr[hi])
-        indptr = X.indptr[lo : hi + 1] - a
-        parts = (X.data[a:b], X.indices[a:b], indptr)
-        return type(X)(parts, shape=(hi - lo, X.shape[1]), copy=False)
+        return csr_rows_view(self.X, lo, hi)
 
     def partitions(self, k: int) -> list[Any]:
         if self.X.format == "csc":
@@ -237,3 +233,16 @@ def as_sparse(X: Any) -> Any:
     if X.format in ("csr", "csc"):
         return X
     return sp.csr_array(X) if isinstance(X, sp.sparray) else sp.csr_matrix(X)
+
+
+def csr_rows_view(X: Any, lo: int, hi: int, data: Any = None) -> Any:
+    """Rows ``lo:hi`` of the CSR matrix ``X`` sharing its values and indices (``data``:
+    other values for the same pattern). scipy's constructor would copy views that are
+    much smaller than their base (its ``prune``), so the arrays are set after building
+    an empty matrix of the shape."""
+    a, b = int(X.indptr[lo]), int(X.indptr[hi])
+    view = type(X)((hi - lo, X.shape[1]), dtype=X.dtype)
+    view.data = X.data[a:b] if data is None else data
+    view.indices = X.indices[a:b]
+    view.indptr = (X.indptr[lo : hi + 1] - a).astype(X.indices.dtype, copy=False)
+    return view

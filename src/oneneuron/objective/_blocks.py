@@ -449,8 +449,16 @@ SQUARE_ROWS = 4096
 
 def _squares_weighted(ws: Workspace, X: Any, sh: Array, sparse: bool) -> Array:
     """``sum_i sh_i x_ij^2`` per column."""
-    if sparse:
-        return np.asarray(X.multiply(X).T @ sh, dtype=np.float64).ravel()
+    if sparse:  # the squares on X's own pattern: one array of values, no copy of indices
+        from ..data._arrays import csr_rows_view
+
+        if X.format == "csr":
+            values = np.square(X.data[X.indptr[0] : X.indptr[-1]])
+            squared = csr_rows_view(X, 0, X.shape[0], values)
+        else:  # a CSC block (a whole CSC matrix): its values squared in a copy
+            squared = X.copy()
+            np.square(squared.data, out=squared.data)
+        return np.asarray(squared.T @ sh, dtype=np.float64).ravel()
     rows = min(SQUARE_ROWS, X.shape[0])
     buf = getattr(ws, "sq", None)
     if buf is None or buf.shape[0] < rows or buf.dtype != X.dtype:
