@@ -156,3 +156,13 @@ def test_elastic_net_on_the_cluster_reaches_the_in_memory_optimum(
     np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-8)
     np.testing.assert_array_equal(m.coef_ == 0, ref.coef_ == 0)
     assert np.any(m.coef_ == 0)
+
+
+def test_auto_takes_newton_on_the_cluster_while_the_model_is_small(client):
+    """Each evaluation is one round trip, with the Hessian or without: Newton's fewer
+    iterations win (benchmarks/dask_bench.py), as for data in memory; not for files."""
+    X, y, _ = _problem()
+    Xd, yd = da.from_array(X, chunks=(700, 5)), da.from_array(y, chunks=700)
+    assert LogisticRegression().fit(Xd, yd).solver_ == "newton"
+    wide = da.from_array(np.tile(X, (1, 50)), chunks=(700, 250))  # 251 parameters
+    assert LogisticRegression(alpha=1e-2).fit(wide, yd).solver_ == "lbfgs"

@@ -423,7 +423,7 @@ def plan(
         else choose_solver(
             source.n_samples,
             n_params,
-            in_memory=source.in_memory,
+            in_memory=source.in_memory or source.distributed,
             smooth=smooth,
             n_classes=len(est.classes_),
             max_hessian=NEWTON_HESSIAN_MAX_PARAMS,

@@ -94,6 +94,9 @@ class Source:
     nbytes: int
     sparse: bool = False
     in_memory: bool = True
+    #: The block sums run on a cluster's workers (one round trip per evaluation, whatever
+    #: it sums): ``solver="auto"`` takes Newton there as for data in memory.
+    distributed: bool = False
     #: The rows of a block are C-contiguous dense rows (what the dense kernel reads).
     c_contiguous: bool = False
     #: :meth:`batches` works though :meth:`take` does not (a stream's shuffle buffer).

@@ -94,6 +94,7 @@ class DaskSource(Source):
     """
 
     in_memory = False
+    distributed = True
 
     def __init__(self, X: Any, y: Any, sample_weight: Any = None) -> None:
         import dask.array as da

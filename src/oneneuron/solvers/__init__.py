@@ -56,8 +56,10 @@ def choose_solver(
     """The fastest exact solver for this shape and penalty.
 
     ``"proxnewton"`` for a non-smooth penalty (L1, elastic net); otherwise Newton for up
-    to :data:`NEWTON_MAX_PARAMS` parameters of data in memory, and L-BFGS for more
-    parameters and for data read from files (one pass per evaluation, no Hessian).
+    to :data:`NEWTON_MAX_PARAMS` parameters of data in memory or on a Dask cluster (where
+    every evaluation is one round trip, Hessian or not, and Newton needs fewer), and
+    L-BFGS for more parameters and for data read from files (one pass per evaluation, no
+    Hessian).
     With K >= 3 classes proximal Newton forms the full Hessian: above ``max_hessian``
     parameters an L1 part is fitted by ``"gd"`` (proximal gradient steps).
     """
