@@ -37,14 +37,7 @@ from oneneuron.cli._report import (
     render_markdown,
 )
 
-from .multiclass_helpers import (
-    NEEDS_ENGINE,
-    engine_fits_k_classes,
-    k_class_model,
-    recorded_k_class_model,
-)
-
-needs_engine = pytest.mark.skipif(not engine_fits_k_classes(), reason=NEEDS_ENGINE)
+from .multiclass_helpers import k_class_model, recorded_k_class_model
 
 
 def run(argv):
@@ -212,7 +205,6 @@ def test_plot_command_figures_of_digits_weights(digits10):
 
 
 # ----------------------------------------------------------------------------- commands
-@needs_engine
 def test_demo_digits10_writes_the_k_class_report(tmp_path):
     out = tmp_path / "digits10"
     status, stdout, err = run(["demo", "digits10", "--out", out, "--epochs", "3", "--quiet"])
@@ -234,7 +226,6 @@ def test_demo_digits10_writes_the_k_class_report(tmp_path):
     assert "10 neurons, one per class" in md and "macro one-vs-rest ROC AUC" in md
 
 
-@needs_engine
 def test_report_and_plot_of_a_k_class_table(species, tmp_path):
     path, _ = species
     out = tmp_path / "report"

@@ -22,18 +22,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .multiclass_helpers import NEEDS_ENGINE, engine_fits_k_classes
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
-#: Scripts that fit K >= 3 classes: skipped while oneneuron's estimator refuses them.
-NEEDS_K_CLASSES = {"digits_0_to_9"}
-
-
-def _runnable(script: Path) -> object:
-    if script.stem in NEEDS_K_CLASSES and not engine_fits_k_classes():
-        return pytest.param(script, marks=pytest.mark.skip(reason=NEEDS_ENGINE))
-    return script
 
 
 @dataclass
@@ -175,7 +165,7 @@ def test_every_checked_example_exists():
     assert set(CHECKS) <= {s.stem for s in SCRIPTS}, "CHECKS names a script that is gone"
 
 
-@pytest.mark.parametrize("script", [_runnable(s) for s in SCRIPTS], ids=[s.stem for s in SCRIPTS])
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def test_example_runs_and_writes_readable_outputs(script: Path, tmp_path: Path):
     run = _run(script, tmp_path)
     files = sorted(p for p in run.out.rglob("*") if p.is_file())
