@@ -214,22 +214,23 @@ class _Kernel:
     installation it is compiled in memory only, once per process, instead of failing.
     """
 
-    def __init__(self, function: Callable[..., Any]) -> None:
+    def __init__(self, function: Callable[..., Any], fastmath: bool = True) -> None:
         self.function = function
+        self.fastmath = fastmath
         self.__name__ = function.__name__
         self.__doc__ = function.__doc__
         self._compiled: Any = None
         self._lock = threading.Lock()
 
-    def __call__(self, *args: Any) -> tuple[float, float, int]:
+    def __call__(self, *args: Any) -> Any:
         compiled = self._compiled
         if compiled is None:
             try:
-                return self.compile()(*args)  # type: ignore[no-any-return]
+                return self.compile()(*args)
             except OSError:  # the cache could not be written after all: compile in memory
                 self._compiled = self._jit(cache=False)
                 compiled = self._compiled
-        return compiled(*args)  # type: ignore[no-any-return]
+        return compiled(*args)
 
     def compile(self, cache: bool = True) -> Any:
         """The Numba dispatcher: with a disk cache when one can be written, else without."""
@@ -244,11 +245,21 @@ class _Kernel:
     def _jit(self, cache: bool) -> Any:
         # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf
         # assumptions, so NaN and inf propagate exactly as in the NumPy path
-        return numba.njit(fastmath={"reassoc", "contract"}, nogil=True, cache=cache)(self.function)
+        fast = {"reassoc", "contract"} if self.fastmath else False
+        return numba.njit(fastmath=fast, nogil=True, cache=cache)(self.function)
 
 
-def _compile(function: Callable[..., Any]) -> _Kernel | None:
-    return None if numba is None else _Kernel(function)
+def _compile(function: Callable[..., Any], fastmath: bool = True) -> _Kernel | None:
+    return None if numba is None else _Kernel(function, fastmath)
+
+
+def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` compiled on its first call (exact arithmetic: no reassociation), or
+    ``function`` itself when Numba is absent or switched off (``ONENEURON_ACCELERATOR``).
+
+    The coordinate-descent loops use it; the compiled code equals the Python loop's.
+    """
+    return _compile(function, fastmath=False) or function
 
 
 block_pass = _compile(_block_pass)

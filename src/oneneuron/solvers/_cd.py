@@ -72,18 +72,12 @@ def _sweeps(H: Any, g: Any, w: Any, lam: Any, d: Any, Hd: Any, tol: float, max_s
     return max_sweeps
 
 
-_compiled: Any = None
+_COMPILED = _kernels.compiled(_sweeps)
 
 
 def _kernel() -> Any:
-    global _compiled
-    if not _kernels.wanted():
-        return _sweeps
-    if _compiled is None:
-        import numba
-
-        _compiled = numba.njit(nogil=True, cache=True)(_sweeps)
-    return _compiled
+    """The compiled sweeps (on first use), or the Python loop without Numba."""
+    return _COMPILED if _kernels.wanted() else _sweeps
 
 
 def cd_quadratic(

@@ -114,18 +114,12 @@ def _column_sweeps(
     return max_sweeps
 
 
-_compiled_columns: Any = None
+_COMPILED = _kernels.compiled(_column_sweeps)
 
 
 def _column_kernel() -> Any:
-    global _compiled_columns
-    if not _kernels.wanted():
-        return _column_sweeps
-    if _compiled_columns is None:
-        import numba
-
-        _compiled_columns = numba.njit(nogil=True, cache=True)(_column_sweeps)
-    return _compiled_columns
+    """The compiled sweeps (on first use), or the Python loop without Numba."""
+    return _COMPILED if _kernels.wanted() else _column_sweeps
 
 
 def cd_columns(
