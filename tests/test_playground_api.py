@@ -865,7 +865,7 @@ def test_the_command_serves_until_ctrl_c_or_sigterm(tmp_path: Path) -> None:
             options = json.loads(conn.getresponse().read())
             conn.close()
             proc.send_signal(sig)
-            assert proc.wait(timeout=30) == status
+            assert proc.wait(timeout=90) == status  # generous: CI machines may be loaded
             err = proc.stderr.read()
             assert "Traceback" not in err
             if proc is exposed:
