@@ -149,6 +149,18 @@ def test_report_writes_the_demos_report_for_a_table(table, tmp_path):
     assert [p.name for p in other.iterdir()] == ["cat.jpg"]
 
 
+def test_report_fits_the_model_its_options_describe(table, tmp_path):
+    """--l1-ratio and --alpha reach the report's model (they were accepted and dropped)."""
+    path, _ = table
+    out = tmp_path / "lasso"
+    argv = ["report", path, "--target", "animal", "--out", out, "--quiet"]
+    status, _, err = run([*argv, "--l1-ratio", "1", "--alpha", "5", "--solver", "proxnewton"])
+    assert status == 0, err
+    model = oneneuron.load(out / "model.json")
+    assert model.l1_ratio == 1.0 and model.alpha == 5.0
+    np.testing.assert_array_equal(model.coef_, 0.0)  # alpha far above alpha_max: all zero
+
+
 def test_report_with_sgd_and_a_missing_column(table, tmp_path):
     path, _ = table
     out = tmp_path / "sgd"

@@ -93,3 +93,27 @@ def test_stream_refuses_what_needs_memory(table, tmp_path):
         ["train", monkey, "--target", "b", "--out", tmp_path / "m.json", "--stream"]
     )
     assert status == 2 and "streaming reads .csv, .tsv" in err
+
+
+def test_every_model_option_reaches_a_streamed_fit(table, tmp_path):
+    """--l1-ratio, --alpha, --class-weight and --threshold give the model they give in
+    memory (the streamed train once dropped all but a few options without a word)."""
+    path, _ = table
+    options = ["--l1-ratio", "1", "--alpha", "0.1", "--class-weight", "cat=3,dog=1"]
+    options += ["--threshold", "0.3", "--standardize", "--quiet"]
+    models = {}
+    for mode in ("memory", "stream"):
+        out_file = tmp_path / f"{mode}.json"
+        argv = ["train", path, "--target", "animal", "--out", out_file, *options]
+        status, _, err = run([*argv, "--stream"] if mode == "stream" else argv)
+        assert status == 0, err
+        models[mode] = load(out_file)
+    streamed, memory = models["stream"], models["memory"]
+    assert streamed.l1_ratio == 1.0 and streamed.threshold == 0.3
+    assert streamed.class_weight == {"cat": 3.0, "dog": 1.0}
+    assert np.any(memory.coef_ == 0.0)  # the lasso's zeros, both ways
+    np.testing.assert_array_equal(streamed.coef_ == 0.0, memory.coef_ == 0.0)
+    np.testing.assert_allclose(streamed.coef_, memory.coef_, rtol=1e-4, atol=1e-6)
+    bad = ["train", path, "--target", "animal", "--out", tmp_path / "x.json", "--stream"]
+    status, _, err = run([*bad, "--class-weight", "cow=2"])
+    assert status == 2 and "--class-weight names the label 'cow'" in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -50,23 +51,12 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = args.solver
     if name == "auto":
         name = "newton" if args.firth else choose_solver(*ds.X.shape, smooth=smooth)
-    with in_cli_words():
-        model = LogisticRegression(
-            solver=args.solver,
-            alpha=args.alpha,
-            l1_ratio=args.l1_ratio,
-            firth=args.firth,
-            max_iter=args.epochs,
-            learning_rate=args.learning_rate,
-            batch_size=args.batch_size,
-            tol=None if name == "sgd" else 1e-6,  # sgd: a fixed budget of epochs
-            early_stopping=args.validation is not None,
-            validation_fraction=args.validation if args.validation is not None else 0.1,
-            standardize=args.standardize,
-            threshold=args.threshold,
-            class_weight=class_weights(args.class_weight, ds.y, args.target),
-            random_state=args.seed,
-        )
+    model = model_from_args(
+        args,
+        lambda: ds.y,
+        early_stopping=args.validation is not None,
+        validation_fraction=args.validation if args.validation is not None else 0.1,
+    )
     if ds.needs_scaling and not args.standardize and name in ("gd", "sgd"):
         err.write(
             "oneneuron: note: the feature ranges differ by more than 10x; "
@@ -106,6 +96,36 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows.append(("model", "standard output" if is_stdout(target) else str(target)))
     _table(out, rows)
     return 0
+
+
+def model_from_args(
+    args: argparse.Namespace, labels: Callable[[], np.ndarray], **extra: Any
+) -> LogisticRegression:
+    """The estimator of every option ``_model_options`` defines, in the command's words:
+    the one place ``train``, ``train --stream`` and ``report`` build their model.
+
+    ``labels`` gives the table's labels, asked for only when ``--class-weight`` names
+    some (a streamed table reads them in a pass of its own).
+    """
+    weights = args.class_weight
+    if weights is not None and weights != "balanced":
+        weights = class_weights(weights, labels(), args.target)
+    with in_cli_words():
+        return LogisticRegression(
+            solver=args.solver,
+            alpha=args.alpha,
+            l1_ratio=args.l1_ratio,
+            firth=args.firth,
+            max_iter=args.epochs,
+            learning_rate=args.learning_rate,
+            batch_size=args.batch_size,
+            tol=None if args.solver == "sgd" else 1e-6,  # sgd: a fixed budget of epochs
+            standardize=args.standardize,
+            threshold=args.threshold,
+            class_weight=weights,
+            random_state=args.seed,
+            **extra,
+        )
 
 
 def class_weights(given: Any, y: np.ndarray, target: str) -> Any:

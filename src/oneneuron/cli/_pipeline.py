@@ -260,25 +260,13 @@ def _render(
 # ----------------------------------------------------------------------- the command
 def report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``oneneuron report DATA --target COL --out DIR``: the demo's report for a table."""
-    from ._commands import class_weights
+    from ._commands import model_from_args
 
     started = time.perf_counter()
     ds = datasets.load_table(args.data, args.target, max_labels=None)  # K classes too
     sp = split_rows(ds, args.seed)
-    with in_cli_words():
-        model = LogisticRegression(
-            solver=args.solver,
-            alpha=args.alpha,
-            max_iter=args.epochs,
-            learning_rate=args.learning_rate,
-            batch_size=args.batch_size,
-            tol=None if args.solver == "sgd" else 1e-6,  # sgd: a fixed budget of epochs
-            standardize=args.standardize,
-            threshold=args.threshold,
-            class_weight=class_weights(args.class_weight, ds.y, args.target),
-            record_weights=ds.n_features == 2,  # the training animation of the boundary
-            random_state=args.seed,
-        )
+    # record_weights: the training animation of the boundary
+    model = model_from_args(args, lambda: ds.y, record_weights=ds.n_features == 2)
     if ds.needs_scaling and not args.standardize and args.solver in ("gd", "sgd"):
         err.write(
             "oneneuron: note: the feature ranges differ by more than 10x; "

@@ -113,15 +113,9 @@ def stream_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     target = check_out_file(args.out)
     source = open_table(args.data, args.target, None, args.quiet)
-    model = LogisticRegression(
-        solver=args.solver,
-        alpha=args.alpha,
-        max_iter=args.epochs,
-        learning_rate=args.learning_rate,
-        batch_size=args.batch_size,
-        standardize=args.standardize,
-        random_state=args.seed,
-    )
+    from ._commands import model_from_args
+
+    model = model_from_args(args, source.labels)
     total = args.epochs if args.epochs is not None else 100
     progress = Progress(total, "iter", err, quiet=args.quiet)
     with relay_warnings(err):

@@ -38,6 +38,23 @@ def model_logits(obj: Objective, block: Block, theta: Array) -> Array:
     return logits(block, w, b, obj._standardised)
 
 
+def read_along(
+    obj: Objective, theta: Array, p: Array, logits_of: Callable[..., Array]
+) -> tuple[Array, Array, NDArray[Any], Array | None]:
+    """One read of the source for a line search: the logits at ``theta`` and along ``p``
+    (``logits_of(obj, block, coefficients)``), each row's label (sign or class code) and
+    weight (None when there are none), concatenated over the blocks."""
+    zs, us, labels, weights = [], [], [], []
+    for block in obj.source.blocks():
+        zs.append(logits_of(obj, block, theta))
+        us.append(logits_of(obj, block, p))
+        labels.append(block.sign)
+        if block.weight is not None:
+            weights.append(block.weight)
+    s = np.concatenate(weights).astype(np.float64) if weights else None
+    return np.concatenate(zs), np.concatenate(us), np.concatenate(labels), s
+
+
 def line_minimum(
     obj: Objective, theta: Array, p: Array, step: float = 1.0, max_iter: int = 8
 ) -> float:
@@ -54,16 +71,9 @@ def line_minimum(
     obj._ensure_checked()
     theta = np.asarray(theta, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
-    zs, us, signs, weights = [], [], [], []
-    for block in obj.source.blocks():
-        zs.append(model_logits(obj, block, theta))
-        us.append(model_logits(obj, block, p))
-        signs.append(block.sign)
-        if block.weight is not None:
-            weights.append(block.weight)
-    z, u = np.concatenate(zs), np.concatenate(us)
-    sign = np.concatenate(signs).astype(np.float64, copy=False)
-    su = u if not weights else np.concatenate(weights).astype(np.float64) * u
+    z, u, sign, s = read_along(obj, theta, p, model_logits)
+    sign = sign.astype(np.float64, copy=False)
+    su = u if s is None else s * u
     suu = su * u
     w, _ = obj.split(theta)
     pw, _ = obj.split(p)

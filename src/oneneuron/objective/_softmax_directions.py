@@ -79,15 +79,10 @@ def line_minimum(
     obj._ensure_checked()
     theta = np.asarray(theta, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
-    zs, us, codes, weights = [], [], [], []
-    for block in obj.source.blocks():
-        zs.append(_logits(obj, block, theta))
-        us.append(_logits(obj, block, p))
-        codes.append(block.sign)
-        if block.weight is not None:
-            weights.append(block.weight)
-    Z, U, y = np.concatenate(zs), np.concatenate(us), np.concatenate(codes)
-    s = np.concatenate(weights).astype(np.float64) if weights else np.ones(len(y))
+    from ._directions import read_along
+
+    Z, U, y, s = read_along(obj, theta, p, _logits)
+    s = np.ones(len(y)) if s is None else s
     w, pw, hdiag = _penalty_terms(obj, theta, p)
     Mp = centring(obj, p)
     penalty_curv = float(pw @ (hdiag * pw)) + float(p @ Mp)
