@@ -140,7 +140,7 @@ def test_path_draws_the_figure_and_lists_entries(tables, tmp_path):
     [
         (["--l1-ratio", "1.5"], "--l1-ratio: must be a finite number >= 0 and <= 1"),
         (["--l1-ratio", "0.5", "--solver", "lbfgs"], "--solver lbfgs needs a smooth penalty"),
-        (["--firth", "--l1-ratio", "0.5"], "set l1_ratio=0"),
+        (["--firth", "--l1-ratio", "0.5"], "set --l1-ratio=0, or no --firth"),
         (["--firth", "--solver", "sgd"], "use 'auto' or 'newton'"),
     ],
 )

@@ -240,6 +240,9 @@ def _clip(text: str, k: int = 40) -> str:
 #: The estimator's words in messages -> the command line's (``train`` and ``report``).
 _CLI_WORDS = [
     (re.compile(r"\bstandardize=True\b"), "--standardize"),
+    (re.compile(r"\bfirth=True\b"), "--firth"),
+    (re.compile(r"\bfirth=False\b"), "no --firth"),
+    (re.compile(r"\bl1_ratio\b"), "--l1-ratio"),
     (re.compile(r"\bsolver='(\w+)'"), r"--solver \1"),
     (re.compile(r"\bmax_iter=(\d+)"), r"--epochs \1"),
     (re.compile(r"\bmax_iter\b"), "--epochs"),

@@ -21,7 +21,16 @@ import numpy as np
 from .._numerics import logit, sigmoid
 from ..data import TableSource, scan_csv, scan_parquet
 from ..estimator import LogisticRegression
-from ._common import atomic_write, check_out_file, is_stdout, load_model_file, relay_warnings
+from ._common import (
+    atomic_write,
+    check_out_file,
+    cli_words,
+    divergence_is_an_error,
+    in_cli_words,
+    is_stdout,
+    load_model_file,
+    relay_warnings,
+)
 from ._progress import Progress, fmt_loss
 
 __all__ = ["memory_budget", "stream_evaluate", "stream_predict", "stream_train", "wants_stream"]
@@ -118,7 +127,7 @@ def stream_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = model_from_args(args, source.labels)
     total = args.epochs if args.epochs is not None else 100
     progress = Progress(total, "iter", err, quiet=args.quiet)
-    with relay_warnings(err):
+    with relay_warnings(err, cli_words), in_cli_words(), divergence_is_an_error():
         try:
             model.fit(source, callbacks=[progress])
         finally:
