@@ -47,6 +47,8 @@ def warn_if_separated(est: LogisticRegression, final: Evaluation, source: Source
             stacklevel=5,
         )
         return
+    if len(est.classes_) != 2:  # the linear programs are for one neuron's two classes
+        return
     X, sign = getattr(source, "X", None), getattr(source, "sign", None)
     if X is None or sign is None or not source.in_memory:
         return
