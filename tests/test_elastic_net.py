@@ -281,13 +281,13 @@ def test_compiled_column_cd_is_the_python_loop():
 
     rng = np.random.default_rng(3)
     X = sp.random(50, 8, density=0.3, format="csc", random_state=3)
-    args = (X.indptr.astype(np.int64), X.indices.astype(np.int64), X.data, rng.random(8),
+    args = (X.indptr, X.indices, X.data, np.arange(8), rng.random(8),
             1.0 / rng.uniform(0.5, 2, 8), rng.uniform(0.01, 0.25, 50), rng.standard_normal(9),
             np.append(rng.standard_normal(8), 0.0), np.append(np.full(8, 0.05), 0.0),
             np.full(8, 0.01))  # fmt: skip
     d1, r1, d2, r2 = np.zeros(9), np.zeros(50), np.zeros(9), np.zeros(50)
-    n1 = _column_sweeps(*args, d1, r1, True, 1e-9, 3000)
-    n2 = _column_kernel()(*args, d2, r2, True, 1e-9, 3000)
+    n1 = _column_sweeps(*args, d1, r1, np.empty(X.nnz), True, 1e-9, 3000)
+    n2 = _column_kernel()(*args, d2, r2, np.empty(X.nnz), True, 1e-9, 3000)
     assert n1 == n2 < 3000
     np.testing.assert_allclose(d1, d2, rtol=1e-10, atol=1e-13)
 

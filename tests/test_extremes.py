@@ -255,3 +255,15 @@ def test_plots_and_the_command_line_on_huge_and_tiny_features(data, tmp_path):
     assert status == 2 and last.startswith("oneneuron: error: cannot save this model")
     assert "'coef[0]' must be " in last and "1e+100" in last
     assert not (tmp_path / "t.json").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_the_sample_maxima_of_sparse_rows_are_those_of_the_dense_rows(fmt):
+    """|x|'s column maxima of a sparse sample (read from its stored values, without a CSC
+    copy of a CSR sample) equal the dense sample's, implicit zeros and negatives included."""
+    X = sp.random(300, 40, density=0.05, format=fmt, random_state=2)
+    rng = np.random.default_rng(2)
+    X.data = rng.standard_normal(X.nnz) * 10.0 ** rng.integers(-5, 6, X.nnz)
+    out = np.zeros(40)
+    _scaling._absmax_into(out, X)
+    np.testing.assert_array_equal(out, np.abs(X.toarray()).max(axis=0))

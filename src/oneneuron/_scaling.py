@@ -120,6 +120,9 @@ def _absmax_into(out: Array, X: Any) -> None:
     if isinstance(X, np.ndarray):
         # max(max x, -min x): |x|'s column maxima without an |X| copy of the sample
         np.maximum(out, np.maximum(X.max(axis=0), -X.min(axis=0)), out=out)
+    elif X.format == "csr":  # the stored values' column maxima, no CSC conversion
+        with np.errstate(invalid="ignore"):  # a NaN is named later, by the finite check
+            np.maximum.at(out, X.indices, np.abs(X.data))
     else:
         np.maximum(out, abs(X).max(axis=0).toarray().ravel(), out=out)
 

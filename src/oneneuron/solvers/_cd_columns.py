@@ -33,6 +33,7 @@ def _column_sweeps(
     indptr: Any,
     indices: Any,
     data: Any,
+    cols: Any,
     offset: Any,
     inv_scale: Any,
     h: Any,
@@ -42,11 +43,17 @@ def _column_sweeps(
     mu: Any,
     d: Any,
     r: Any,
+    hd: Any,
     intercept: bool,
     tol: float,
     max_sweeps: int,
 ) -> int:
-    """Coordinate sweeps on the model written with the columns (see :func:`cd_columns`)."""
+    """Coordinate sweeps on the model written with the columns (see :func:`cd_columns`).
+
+    Coordinate ``j`` is column ``cols[j]`` of the CSC arrays; ``hd`` (one entry per
+    stored value) receives ``h_i x_ij`` of those columns, read by every sweep in place of
+    a second gather.
+    """
     m = g.shape[0] - int(intercept)
     n = h.shape[0]
     hsum = 0.0
@@ -55,10 +62,12 @@ def _column_sweeps(
     hx = np.zeros(m)  # sum_i h_i x_ij and the diagonal of H, per column
     diag = np.zeros(m)
     for j in range(m):
+        col = cols[j]
         s1 = 0.0
         s2 = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
+        for k in range(indptr[col], indptr[col + 1]):
             hv = h[indices[k]] * data[k]
+            hd[k] = hv
             s1 += hv
             s2 += hv * data[k]
         hx[j] = s1
@@ -81,9 +90,12 @@ def _column_sweeps(
             a = diag[j]
             if a <= 0.0:
                 continue
+            col = cols[j]
+            lo, hi = indptr[col], indptr[col + 1]
             acc = 0.0
-            for k in range(indptr[j], indptr[j + 1]):
-                acc += h[indices[k]] * data[k] * (r[indices[k]] + c0)
+            for k in range(lo, hi):
+                acc += hd[k] * r[indices[k]]
+            acc += c0 * hx[j]
             c = g[j] + (acc - offset[j] * (hr + c0 * hsum)) * inv_scale[j] + mu[j] * d[j]
             u = w[j] + d[j]
             if u > 0.0:
@@ -105,7 +117,7 @@ def _column_sweeps(
             if delta != 0.0:
                 d[j] += delta
                 step = delta * inv_scale[j]
-                for k in range(indptr[j], indptr[j + 1]):
+                for k in range(lo, hi):
                     r[indices[k]] += step * data[k]
                 hr += step * hx[j]
                 c0 -= step * offset[j]
@@ -135,6 +147,8 @@ def cd_columns(
     intercept: bool,
     tol: float,
     max_sweeps: int = 200,
+    cols: NDArray[np.intp] | None = None,
+    work: Array | None = None,
 ) -> tuple[Array, int]:
     """:func:`cd_quadratic` for ``H = X~^T diag(h) X~ + diag(mu)`` given by its columns.
 
@@ -145,10 +159,10 @@ def cd_columns(
 
     Parameters
     ----------
-    X_cols : scipy.sparse CSC matrix of shape (n, m)
-        The working set's raw columns.
+    X_cols : scipy.sparse matrix of shape (n, p)
+        The raw columns (CSC is read in place; another format is converted).
     offset, scale : ndarray of shape (m,) or None
-        Standardisation of those columns.
+        Standardisation of the working set's columns.
     h : ndarray of shape (n,)
         Curvature weights ``s_i p_i (1 - p_i) / sum_i s_i``.
     g : ndarray of shape (m + intercept,)
@@ -159,23 +173,34 @@ def cd_columns(
         Whether the last coordinate is an intercept (a column of ones, unpenalised).
     tol, max_sweeps
         As for :func:`cd_quadratic`.
+    cols : ndarray of shape (m,), optional
+        The working set: which columns of ``X_cols`` the m coordinates are (default: all,
+        m = p). Read in place, so a working set costs no copy of its columns.
+    work : ndarray of shape (X_cols.nnz,), optional
+        Scratch space, reused across calls (one float64 per stored value).
 
     Returns
     -------
     d : ndarray of shape (m + intercept,)
     sweeps : int
     """
-    m = X_cols.shape[1]
-    X_cols = X_cols.tocsc()
-    X_cols.sort_indices()
+    if X_cols.format != "csc":
+        X_cols = X_cols.tocsc()
+    if X_cols.dtype != np.float64:
+        X_cols = X_cols.astype(np.float64)
+    p = X_cols.shape[1]
+    cols_ = np.arange(p) if cols is None else np.asarray(cols, dtype=np.intp)
+    m = cols_.shape[0]
     offset_ = np.zeros(m) if offset is None else np.asarray(offset, dtype=np.float64)
     inv = np.ones(m) if scale is None else 1.0 / np.asarray(scale, dtype=np.float64)
+    hd = np.empty(X_cols.nnz) if work is None or work.shape[0] < X_cols.nnz else work
     d = np.zeros(m + int(intercept))
     r = np.zeros(X_cols.shape[0])
     sweeps = _column_kernel()(
-        X_cols.indptr.astype(np.int64),
-        X_cols.indices.astype(np.int64),
-        X_cols.data.astype(np.float64),
+        X_cols.indptr,
+        X_cols.indices,
+        X_cols.data,
+        cols_,
         offset_,
         inv,
         np.ascontiguousarray(h, dtype=np.float64),
@@ -185,6 +210,7 @@ def cd_columns(
         np.asarray(mu, dtype=np.float64),
         d,
         r,
+        hd,
         bool(intercept),
         float(tol),
         int(max_sweeps),

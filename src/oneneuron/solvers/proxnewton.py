@@ -60,6 +60,12 @@ Array = NDArray[np.floating]
 #: Up to this many parameters, J's pass also forms the full Hessian (one pass per
 #: iteration); above it, the Hessian of the working set takes a pass of its own.
 FULL_HESSIAN_PARAMS = 500
+#: The inner solve stops at this fraction of the outer optimality measure (CD on X's
+#: columns, whose sweeps cost a pass over the working set's non-zeros, stops earlier: it
+#: took 25-30% fewer sweeps for the same number of outer iterations on the sparse cases
+#: of benchmarks/penalties.py).
+INNER_TOL = 0.1
+INNER_TOL_COLUMNS = 0.3
 #: The first working set's size (it at least doubles the non-zero weights after that).
 WS_START = 10
 
@@ -137,9 +143,17 @@ class ProxNewton(SolverFacts):
         self._columns = (
             not self._full and source.sparse and source.in_memory and objective.X is not None
         )
-        # column mode reads X by columns: one CSC copy for the whole fit (O(nnz), as
-        # liblinear keeps); a CSC input is used as it is
-        self._csc = objective.X.tocsc() if self._columns else None
+        # column mode reads X by columns: one float64 CSC copy for the whole fit (O(nnz),
+        # as liblinear keeps; a float64 CSC input is used as it is), and a scratch value
+        # per stored value; kept when the run starts again on the same data
+        X = objective.X
+        if not self._columns:
+            self._csc = self._work = None
+        elif getattr(self, "_csc_of", None) is not X:
+            csc = X.tocsc()
+            self._csc = csc if csc.dtype == np.float64 else csc.astype(np.float64)
+            self._work = np.empty(self._csc.nnz)
+        self._csc_of = X if self._columns else None
         return self._evaluate(objective, theta)
 
     def _evaluate(self, objective: Objective, theta: Array) -> Evaluation:
@@ -178,14 +192,14 @@ class ProxNewton(SolverFacts):
         if idx.size == 0:
             raise StopSolver("no weight can move (every weight is optimal at 0)", precision=True)
         g = evaluation.grad[idx]
-        tol = 0.1 * evaluation.grad_max
+        tol = (INNER_TOL_COLUMNS if self._columns else INNER_TOL) * evaluation.grad_max
         w = theta[cols]
         lam = self._lam[cols]
         if self._columns:  # sparse and wide: CD on X's columns, no (m, m) matrix
             param = objective.param
             assert self._csc is not None
             step, _ = cd_columns(
-                self._csc if cols.size == d else self._csc[:, cols],
+                self._csc,
                 None if param.offset is None else param.offset[cols],
                 None if param.scale is None else param.scale[cols],
                 objective.curvature_weights(theta),
@@ -196,6 +210,8 @@ class ProxNewton(SolverFacts):
                 intercept=intercept,
                 tol=tol,
                 max_sweeps=self.max_sweeps,
+                cols=cols,
+                work=self._work,
             )
         else:
             if self._full:
