@@ -350,3 +350,29 @@ def test_column_cd_minimises_the_model_of_the_explicit_matrix():
     got, _ = cd_columns(X, offset, scale, h, g, w[:9], lam[:9], mu, intercept=True,
                         tol=1e-13, max_sweeps=100_000)  # fmt: skip
     np.testing.assert_allclose(got, ref, atol=1e-9)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_column_mode_keeps_the_logits_of_its_iterates(monkeypatch, standardize):
+    """Sparse and wide: proximal Newton updates every row's logit by the step's change
+    (from the CD sweeps) instead of reading X again; after each step they are the logits
+    of the new iterate, read afresh."""
+    from oneneuron.objective._directions import row_logits
+    from oneneuron.solvers.proxnewton import ProxNewton
+
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_PARAMS", 0)
+    rng = np.random.default_rng(11)
+    X = sp.random(300, 40, density=0.15, format="csr", random_state=11)
+    X.data = rng.standard_normal(X.data.size) + 0.5
+    y = (X @ rng.standard_normal(40) + rng.logistic(size=300) > 0).astype(float)
+    sw = rng.uniform(0.5, 2.0, 300)
+    kw = dict(offset=np.asarray(X.mean(0)).ravel(), scale=np.full(40, 0.7)) if standardize else {}
+    obj = Objective(X, y, sw, penalty=ElasticNet(0.02, 0.8), **kw)
+    solver = ProxNewton()
+    theta = np.zeros(41)
+    ev = solver.start(obj, theta)
+    assert solver._columns
+    for _ in range(4):
+        theta, ev = solver.step(obj, theta, ev)
+        np.testing.assert_allclose(solver._rows[0], row_logits(obj, theta)[0], rtol=1e-10,
+                                   atol=1e-12)  # fmt: skip

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "curvature",
+    "curvature_of",
     "curvature_weights",
     "hessian_block",
     "hessian_product",
     "line_minimum",
     "model_logits",
+    "row_logits",
 ]
 
 Array = NDArray[np.floating]
@@ -252,12 +254,31 @@ def curvature_weights(obj: Objective, theta: Array) -> Array:
     (coordinate descent on sparse data) read it this way. One read of the source; keeps
     an n-vector, so for sources in memory.
     """
+    return curvature_of(obj, *row_logits(obj, theta))
+
+
+def row_logits(obj: Objective, theta: Array) -> tuple[Array, Array, Array | None]:
+    """Every row's logit at theta, its sign and its weight (None: unit weights), in the
+    source's order: one read. A solver that knows how its step changes the logits keeps
+    them up to date without reading the source again (:func:`curvature_of`)."""
     obj._ensure_checked()
     theta = np.asarray(theta, dtype=np.float64)
-    parts = []
+    zs, signs, weights = [], [], []
     for block in obj.source.blocks():
-        _, _, h = loss_gradient_hessian(
-            block.sign.astype(np.float64), model_logits(obj, block, theta)
-        )
-        parts.append(h if block.weight is None else h * block.weight)
-    return np.concatenate(parts) / obj.weight_sum if parts else np.zeros(0)
+        zs.append(np.asarray(model_logits(obj, block, theta), dtype=np.float64))
+        signs.append(block.sign.astype(np.float64))
+        if block.weight is not None:
+            weights.append(block.weight)
+    if not zs:
+        return np.zeros(0), np.zeros(0), None
+    s = np.concatenate(weights).astype(np.float64) if weights else None
+    return np.concatenate(zs), np.concatenate(signs), s
+
+
+def curvature_of(obj: Objective, z: Array, sign: Array, s: Array | None) -> Array:
+    """:func:`curvature_weights` from the rows' logits (:func:`row_logits`)."""
+    _, _, h = loss_gradient_hessian(sign, z)
+    if s is not None:
+        h *= s
+    h /= obj.weight_sum
+    return h

@@ -149,6 +149,7 @@ def cd_columns(
     max_sweeps: int = 200,
     cols: NDArray[np.intp] | None = None,
     work: Array | None = None,
+    logits_change: Array | None = None,
 ) -> tuple[Array, int]:
     """:func:`cd_quadratic` for ``H = X~^T diag(h) X~ + diag(mu)`` given by its columns.
 
@@ -178,6 +179,9 @@ def cd_columns(
         m = p). Read in place, so a working set costs no copy of its columns.
     work : ndarray of shape (X_cols.nnz,), optional
         Scratch space, reused across calls (one float64 per stored value).
+    logits_change : ndarray of shape (n,), optional
+        Receives ``X~ d_w + d_b``, every row's logit change along the step, which the
+        sweeps keep anyway (a solver that tracks the logits needs no read of X for them).
 
     Returns
     -------
@@ -215,4 +219,7 @@ def cd_columns(
         float(tol),
         int(max_sweeps),
     )
+    if logits_change is not None:  # r holds X (d_w / s); the shift is d_b - m . (d_w / s)
+        shift = float(d[m]) if intercept else 0.0
+        np.add(r, shift - float(offset_ @ (d[:m] * inv)), out=logits_change)
     return d, int(sweeps)

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..objective import Evaluation, Objective
+from ..objective._directions import curvature_of, row_logits
 from ._base import SolverFacts
 from ._cd import cd_quadratic, polish
 from ._cd_columns import cd_columns
@@ -154,6 +155,11 @@ class ProxNewton(SolverFacts):
             self._csc = csc if csc.dtype == np.float64 else csc.astype(np.float64)
             self._work = np.empty(self._csc.nnz)
         self._csc_of = X if self._columns else None
+        # column mode: every row's logit, sign and weight, and the theta they belong to
+        # (the step's logit change keeps them current: no read of X for the curvature)
+        self._rows: tuple[Array, Array, Array | None] | None = None
+        self._rows_at: Array | None = None
+        self._change: Array | None = None
         return self._evaluate(objective, theta)
 
     def _evaluate(self, objective: Objective, theta: Array) -> Evaluation:
@@ -198,11 +204,18 @@ class ProxNewton(SolverFacts):
         if self._columns:  # sparse and wide: CD on X's columns, no (m, m) matrix
             param = objective.param
             assert self._csc is not None
+            if (
+                self._rows is None
+                or self._rows_at is None
+                or not np.array_equal(self._rows_at, theta)
+            ):
+                self._rows = row_logits(objective, theta)
+            self._change = np.empty_like(self._rows[0])
             step, _ = cd_columns(
                 self._csc,
                 None if param.offset is None else param.offset[cols],
                 None if param.scale is None else param.scale[cols],
-                objective.curvature_weights(theta),
+                curvature_of(objective, *self._rows),
                 g,
                 w,
                 lam,
@@ -212,6 +225,7 @@ class ProxNewton(SolverFacts):
                 max_sweeps=self.max_sweeps,
                 cols=cols,
                 work=self._work,
+                logits_change=self._change,
             )
         else:
             if self._full:
@@ -247,9 +261,10 @@ class ProxNewton(SolverFacts):
         for _ in range(40):
             trial = theta + t * direction
             ev = self._evaluate(objective, trial)
-            if ev.loss <= evaluation.loss + 1e-4 * t * decrease:
-                return trial, ev
-            if ev.loss <= evaluation.loss + tiny and ev.grad_max < evaluation.grad_max:
+            if ev.loss <= evaluation.loss + 1e-4 * t * decrease or (
+                ev.loss <= evaluation.loss + tiny and ev.grad_max < evaluation.grad_max
+            ):
+                self._moved(trial, t)
                 return trial, ev
             if t * -decrease < tiny:
                 break
@@ -258,6 +273,14 @@ class ProxNewton(SolverFacts):
             "line search found no decrease (optimum reached to the precision of the data)",
             precision=True,
         )
+
+    def _moved(self, trial: Array, t: float) -> None:
+        """Column mode: the logits follow the accepted step ``t d``."""
+        if self._rows is not None and self._change is not None:
+            z = self._rows[0]
+            z += t * self._change
+            self._rows_at = trial.copy()
+        self._change = None
 
     def converged(self, evaluation: Evaluation, tol: float) -> bool:
         return evaluation.grad_max <= tol
