@@ -62,7 +62,7 @@ BUGS = [
     ("K classes: Hessian class blocks not mirrored", "objective/_softmax_blocks.py", "H[rj, rk] += ww.T", "pass", MULTI),
     ("K classes: Hessian block p_k (delta + p_l)", "objective/_softmax_blocks.py", "((1.0 if k == j else 0.0) - prob[:, j])", "((1.0 if k == j else 0.0) + prob[:, j])", MULTI),
     ("K classes: standardisation drops the intercept term", "objective/_parametrization.py", "G -= np.outer(gb, self.offset)", "pass", MULTI),
-    ("K classes: class weights of the wrong class", "_fitting.py", "per_sample = cw[np.asarray(y01, dtype=np.intp)]", "per_sample = cw[::-1][np.asarray(y01, dtype=np.intp)]", MULTI),
+    ("K classes: class weights of the wrong class", "_fit_checks.py", "per_sample = cw[np.asarray(y01, dtype=np.intp)]", "per_sample = cw[::-1][np.asarray(y01, dtype=np.intp)]", MULTI),
     ("K classes: line minimum ignores the weights", "objective/_softmax_directions.py", "slope = float(slope_i @ s) / obj.weight_sum", "slope = float(slope_i.sum()) / obj.weight_sum", MULTI),
     ("K classes: files weigh the wrong class", "data/_tables.py", "cw = self._class_weights[codes]", "cw = self._class_weights[::-1][codes]", MULTI),
     ("K classes: Dask codes reversed", "data/_dask.py", "return np.searchsorted(classes, np.asarray(y)).astype(np.intp)", "return (len(classes) - 1 - np.searchsorted(classes, np.asarray(y))).astype(np.intp)", MULTI),

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.exceptions import ConvergenceWarning
 
-from ._fitting import check_multiclass, check_Xy, set_scaling, store, weights
+from ._coefficients import set_scaling, store
+from ._fit_checks import check_multiclass, check_Xy, weights
 from ._numerics import logit
 from ._params import check_params
 from ._validation import check_finite, check_finite_sparse, encode_binary_labels, encode_labels

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from . import _fitting, _predicting
+from . import _fitting, _partial_fit, _predicting
 from .history import History
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, run
 from .solvers._driver import iterate
@@ -302,7 +302,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``class_weight="balanced"`` is refused (it needs the class counts of all the
         data): pass weights computed from a sample of the labels as a dict.
         """
-        _fitting.sgd_epoch(self, X, y, classes, sample_weight)
+        _partial_fit.sgd_epoch(self, X, y, classes, sample_weight)
         return self
 
     # ------------------------------------------------------------- prediction

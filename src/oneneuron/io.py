@@ -520,7 +520,7 @@ def _model(obj: dict[str, Any], coef: list[Any], intercept: list[Any]) -> Logist
     except (ValueError, TypeError) as exc:
         raise _Invalid(f"invalid parameter: {exc}") from None
     if len(classes) > 2:
-        from ._fitting import check_multiclass
+        from ._fit_checks import check_multiclass
 
         try:
             check_multiclass(model, len(classes))
