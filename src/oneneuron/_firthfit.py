@@ -84,7 +84,7 @@ def fit_firth(
     logistf's to every digit it prints), or to ``max_iter``; ``tol`` is not used. The
     history holds the start and the end, with ``J = -l*(theta) / sum_i s_i``.
     """
-    from .firth import _fit, _names, _problem, _result
+    from ._firth_model import _fit, _names, _problem, _result
 
     check_params(est.get_params(deep=False))
     _refuse(est, X, eval_set, callbacks)
