@@ -34,7 +34,7 @@ BUGS = [
     ("gd momentum ignored", "solvers/gd.py", "if self.momentum:", "if False:"),
     ("sgd momentum ignored", "solvers/sgd.py", "if self.momentum:", "if False:"),
     ("Newton's decrement test dropped", "solvers/newton.py", "return 0.5 * decrement <= tol", "return True"),
-    ("Hessian subsample not rescaled", "objective/_blocks.py", "hess *= self.weight / self.hweight", "pass"),
+    ("Hessian subsample not rescaled", "objective/_workspace.py", "hess *= self.weight / self.hweight", "pass"),
     ("Hessian subsample never triggered", "solvers/newton.py", "if self.subsample else 1.0", "if False else 1.0"),
     ("zero step from the fallback solve", "solvers/newton.py", "return vecs[:, keep] @ ((vecs[:, keep].T @ rhs) / vals[keep])", "return rhs * 0.0"),
     ("L-BFGS first step fixed at 1", "solvers/lbfgs.py", "first = 1.0 if self._pairs else self._first_step(objective, theta, evaluation, p)", "first = 1.0"),
