@@ -80,7 +80,7 @@ M = [
     ),
     (
         "separation direction sign swapped",
-        "src/oneneuron/diagnostics.py",
+        "src/oneneuron/_separation_lp.py",
         'signs.append("+inf")',
         'signs.append("-inf")',
     ),
