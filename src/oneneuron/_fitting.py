@@ -1,7 +1,9 @@
 """The run of a fit: the plan (checked input, source, scaling, solver, starting point) and
 the bookkeeping afterwards. No maths: the objective and solvers do that. The input checks
 are :mod:`._fit_checks`'s, the map between theta and ``coef_`` :mod:`._coefficients`'s,
-partial_fit :mod:`._partial_fit`'s.
+the objective and solver from the parameters :mod:`._solver_setup`'s, the bookkeeping
+after a run :mod:`._finish`'s, partial_fit :mod:`._partial_fit`'s; their names are
+importable from here as before.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from . import _scaling
 from ._coefficients import parametrization, set_scaling, store, to_theta
 from ._finish import RankDeficientWarning, finish
 from ._fit_checks import (
+    SPARSE_FORMATS,
     _check_all_finite,
     check_eval_set,
     check_multiclass,
@@ -27,6 +30,8 @@ from ._fit_checks import (
     weights,
 )
 from ._params import check_params
+from ._partial_fit import sgd_epoch
+from ._solver_setup import make_solver, max_iter, objective
 from ._validation import as_generator, encode_labels, holdout_split
 from .data import Source, make_source
 from .objective import Objective, Standardization
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Plan",
     "RankDeficientWarning",
+    "SPARSE_FORMATS",
     "check_X",
     "check_Xy",
     "check_multiclass",
@@ -49,7 +55,10 @@ __all__ = [
     "objective",
     "parametrization",
     "plan",
+    "set_scaling",
+    "sgd_epoch",
     "store",
+    "to_theta",
     "weights",
 ]
 
@@ -75,40 +84,6 @@ class Plan:
 
 
 # ----------------------------------------------------------------------------- runs
-def objective(
-    est: LogisticRegression,
-    source: Source,
-    check: bool = True,
-    scale: Array | None = None,
-    row_scale: Array | None = None,
-) -> Objective:
-    """J for the run; ``scale`` and ``row_scale`` as :func:`._scaling.coordinates` says
-    (with ``scale``, theta_j = scale_j w_j and the penalty is weighted by 1 / scale_j)."""
-    weights = None
-    if scale is not None and est.alpha > 0:
-        with np.errstate(under="ignore"):
-            weights = np.tile(1.0 / scale, n_outputs(est))
-    return Objective(
-        source,
-        penalty=make_penalty(est.alpha, est.l1_ratio, weights),
-        fit_intercept=est.fit_intercept,
-        offset=est.x_mean_,
-        scale=est.x_scale_ if scale is None else scale,
-        row_scale=row_scale,
-        threshold=est.threshold,
-        check_finite=check,
-    )
-
-
-def max_iter(est: LogisticRegression, name: str) -> int:
-    return SOLVERS[name].default_max_iter if est.max_iter is None else int(est.max_iter)
-
-
-def make_solver(est: LogisticRegression, name: str, rng: np.random.Generator | None) -> Any:
-    cls = SOLVERS[name]
-    return cls.from_params(est.get_params(deep=False), max_iter(est, name), rng)
-
-
 def plan(
     est: LogisticRegression,
     X: ArrayLike,

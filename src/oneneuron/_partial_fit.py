@@ -11,9 +11,9 @@ import numpy as np
 from . import _scaling
 from ._coefficients import set_scaling, store, to_theta
 from ._fit_checks import check_multiclass, check_Xy, weights
-from ._fitting import make_solver, objective
 from ._messages import listing
 from ._params import check_params
+from ._solver_setup import make_solver, objective
 from ._validation import as_generator, check_labels, encode_labels
 from .data import make_source
 from .history import History
