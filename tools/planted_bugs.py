@@ -34,7 +34,7 @@ BUGS = [
     ("gd momentum ignored", "solvers/gd.py", "if self.momentum:", "if False:"),
     ("sgd momentum ignored", "solvers/sgd.py", "if self.momentum:", "if False:"),
     ("Newton's decrement test dropped", "solvers/newton.py", "return 0.5 * decrement <= tol", "return True"),
-    ("Hessian subsample not rescaled", "objective/_blocks.py", "hess *= self.weight / self.hweight", "pass"),
+    ("Hessian subsample not rescaled", "objective/_workspace.py", "hess *= self.weight / self.hweight", "pass"),
     ("Hessian subsample never triggered", "solvers/newton.py", "if self.subsample else 1.0", "if False else 1.0"),
     ("zero step from the fallback solve", "solvers/newton.py", "return vecs[:, keep] @ ((vecs[:, keep].T @ rhs) / vals[keep])", "return rhs * 0.0"),
     ("L-BFGS first step fixed at 1", "solvers/lbfgs.py", "first = 1.0 if self._pairs else self._first_step(objective, theta, evaluation, p)", "first = 1.0"),
@@ -62,11 +62,11 @@ BUGS = [
     ("K classes: Hessian class blocks not mirrored", "objective/_softmax_blocks.py", "H[rj, rk] += ww.T", "pass", MULTI),
     ("K classes: Hessian block p_k (delta + p_l)", "objective/_softmax_blocks.py", "((1.0 if k == j else 0.0) - prob[:, j])", "((1.0 if k == j else 0.0) + prob[:, j])", MULTI),
     ("K classes: standardisation drops the intercept term", "objective/_parametrization.py", "G -= np.outer(gb, self.offset)", "pass", MULTI),
-    ("K classes: class weights of the wrong class", "_fitting.py", "per_sample = cw[np.asarray(y01, dtype=np.intp)]", "per_sample = cw[::-1][np.asarray(y01, dtype=np.intp)]", MULTI),
+    ("K classes: class weights of the wrong class", "_fit_checks.py", "per_sample = cw[np.asarray(y01, dtype=np.intp)]", "per_sample = cw[::-1][np.asarray(y01, dtype=np.intp)]", MULTI),
     ("K classes: line minimum ignores the weights", "objective/_softmax_directions.py", "slope = float(slope_i @ s) / obj.weight_sum", "slope = float(slope_i.sum()) / obj.weight_sum", MULTI),
     ("K classes: files weigh the wrong class", "data/_tables.py", "cw = self._class_weights[codes]", "cw = self._class_weights[::-1][codes]", MULTI),
     ("K classes: Dask codes reversed", "data/_dask.py", "return np.searchsorted(classes, np.asarray(y)).astype(np.intp)", "return (len(classes) - 1 - np.searchsorted(classes, np.asarray(y))).astype(np.intp)", MULTI),
-    ("K classes: model file row lengths unchecked", "io.py", "_need(len(row) == d,", "_need(True or len(row) == d,", MULTI),
+    ("K classes: model file row lengths unchecked", "io.py", "need(len(row) == d,", "need(True or len(row) == d,", MULTI),
 ]  # fmt: skip
 
 

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.exceptions import ConvergenceWarning
 
-from ._fitting import check_multiclass, check_Xy, set_scaling, store, weights
+from ._coefficients import set_scaling, store
+from ._fit_checks import check_multiclass, check_Xy, weights
 from ._numerics import logit
 from ._params import check_params
 from ._validation import check_finite, check_finite_sparse, encode_binary_labels, encode_labels
@@ -83,7 +84,7 @@ def fit_firth(
     logistf's to every digit it prints), or to ``max_iter``; ``tol`` is not used. The
     history holds the start and the end, with ``J = -l*(theta) / sum_i s_i``.
     """
-    from .firth import _fit, _names, _problem, _result
+    from ._firth_model import _fit, _names, _problem, _result
 
     check_params(est.get_params(deep=False))
     _refuse(est, X, eval_set, callbacks)

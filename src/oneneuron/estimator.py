@@ -2,20 +2,22 @@
 
 All learning happens in :mod:`oneneuron.objective` and :mod:`oneneuron.solvers`; this
 module turns user input into an Objective, picks a solver, and stores what came out.
+The prediction methods are :class:`._estimator_predict.PredictionMixin`'s, the inference
+methods :class:`._estimator_inference.InferenceMixin`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator
 
-from . import _fitting, _predicting
+from . import _fitting, _partial_fit
+from ._estimator_inference import InferenceMixin
+from ._estimator_predict import PredictionMixin
 from .history import History
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, run
 from .solvers._driver import iterate
@@ -27,7 +29,7 @@ Array = NDArray[np.floating]
 DEFAULT_MAX_ITER = {name: cls.default_max_iter for name, cls in SOLVERS.items()}
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(InferenceMixin, PredictionMixin, BaseEstimator):
     """Binary logistic regression: one neuron, ``p = sigmoid(x . w + b)``.
 
     Minimises ``J(w, b) = sum_i s_i l(y_i, x_i . w + b) / sum_i s_i + P(w)`` with the
@@ -302,118 +304,5 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``class_weight="balanced"`` is refused (it needs the class counts of all the
         data): pass weights computed from a sample of the labels as a dict.
         """
-        _fitting.sgd_epoch(self, X, y, classes, sample_weight)
+        _partial_fit.sgd_epoch(self, X, y, classes, sample_weight)
         return self
-
-    # ------------------------------------------------------------- prediction
-    def decision_function(self, X: ArrayLike) -> Array:
-        """The logit ``z = X . w + b`` for each row; shape (n_samples,), or (n_samples, K)
-        for K >= 3 classes (``X W^T + b``).
-
-        X may be dense, sparse, a data source (read block by block) or a Dask
-        collection (the result is then a lazy dask array), as for :meth:`fit`.
-        """
-        check_is_fitted(self)
-        return _predicting.decision(self, X)  # type: ignore[no-any-return]
-
-    def predict_proba(self, X: ArrayLike) -> Array:
-        """Probabilities of ``classes_``; shape (n_samples, K), rows summing to 1 (K >= 3:
-        the softmax of the logits, by log-sum-exp)."""
-        check_is_fitted(self)
-        return _predicting.proba(self, X)  # type: ignore[no-any-return]
-
-    def predict_log_proba(self, X: ArrayLike) -> Array:
-        """Log-probabilities, exact from the logits; shape (n_samples, K)."""
-        check_is_fitted(self)
-        return _predicting.log_proba(self, X)  # type: ignore[no-any-return]
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """``classes_[1]`` where its probability is >= ``threshold``, else ``classes_[0]``;
-        for K >= 3 classes, the most probable class."""
-        check_is_fitted(self)
-        return _predicting.labels(self, X)  # type: ignore[no-any-return]
-
-    def score(self, X: Any, y: Any = None, sample_weight: Any = None) -> float:
-        """Mean accuracy on (X, y), as scikit-learn's; a labelled data source needs no y
-        (it is read once, block by block)."""
-        from .data import Source
-
-        if isinstance(X, Source) and y is None:
-            check_is_fitted(self)
-            if sample_weight is not None:
-                raise ValueError("a data source carries its own weights; pass score(source)")
-            return _predicting.accuracy(self, X)
-        return float(super().score(X, y, sample_weight=sample_weight))
-
-    def save(self, path: str | Path) -> Path:
-        """Write the fitted model to a JSON file (see :mod:`oneneuron.io`)."""
-        from .io import save_model
-
-        return save_model(self, path)
-
-    # -------------------------------------------------------------- inference
-    # Thin wrappers over oneneuron.inference (kept together at the end of the class).
-    def summary(
-        self,
-        X: ArrayLike | None = None,
-        y: ArrayLike | None = None,
-        sample_weight: ArrayLike | None = None,
-        *,
-        cov_type: str = "nonrobust",
-        groups: ArrayLike | None = None,
-        level: float = 0.95,
-        ci_method: str = "wald",
-    ) -> Any:
-        """Coefficients with standard errors, z tests, p-values and intervals.
-
-        Returns a :class:`oneneuron.inference.Summary` (``print`` it, or ``.to_frame()``,
-        ``.odds_ratios()``, ``.llf``, ``.aic``, ...). Without X it uses what ``fit``
-        kept for small models (the information matrix); pass the training data
-        ``X, y`` (and ``sample_weight``) for robust covariances (``cov_type`` "HC0",
-        "HC1", "cluster" with ``groups``), profile intervals (``ci_method="profile"``),
-        a Firth model, or a model too large to keep its information matrix. With
-        ``alpha > 0`` the covariance is the inverse penalised information and a
-        PenaltyWarning says when the penalty moved the estimates enough that the
-        p-values are not classical tests. See :func:`oneneuron.inference.summary`.
-        """
-        from .inference import summary
-
-        return summary(
-            self,
-            X,
-            y,
-            sample_weight,
-            cov_type=cov_type,
-            groups=groups,
-            level=level,
-            ci_method=ci_method,
-        )
-
-    def conf_int(
-        self,
-        X: ArrayLike | None = None,
-        y: ArrayLike | None = None,
-        sample_weight: ArrayLike | None = None,
-        *,
-        level: float = 0.95,
-        method: str = "wald",
-        cov_type: str = "nonrobust",
-        groups: ArrayLike | None = None,
-    ) -> Any:
-        """Confidence intervals, one row per parameter (intercept first): a DataFrame.
-
-        ``method="wald"`` (``coef +- z se``) or ``"profile"`` (profile likelihood; needs
-        ``X, y``). See :func:`oneneuron.inference.conf_int`.
-        """
-        from .inference import conf_int
-
-        return conf_int(
-            self,
-            X,
-            y,
-            sample_weight,
-            level=level,
-            method=method,
-            cov_type=cov_type,
-            groups=groups,
-        )

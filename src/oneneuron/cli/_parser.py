@@ -1,4 +1,6 @@
-"""The argument parser of ``oneneuron``: every subcommand, option, default and help text.
+"""The argument parser of ``oneneuron``: every subcommand, option, default and help text
+(those of ``plot``, ``info``, ``export``, ``summary``, ``path`` and ``playground`` in
+:mod:`._parser_inspect`; the options' choices and value types in :mod:`._options`).
 
 A usage error raises :class:`UsageError` (one line) instead of printing the usage and
 exiting, so that :func:`oneneuron.cli.main` reports every user error the same way.
@@ -7,11 +9,23 @@ exiting, so that :func:`oneneuron.cli.main` reports every user error the same wa
 from __future__ import annotations
 
 import argparse
-import math
-import re
 from typing import Any, NoReturn
 
 from .._version import __version__
+from ._options import COV_TYPES as COV_TYPES
+from ._options import (
+    DEMO_DATASETS,
+    EXPORT_FORMATS,
+    PLOT_KINDS,
+    SOLVER_CHOICES,
+    _class_weight,
+    _dataset,
+    _float_in,
+    _int_at_least,
+    join_negative_points,
+)
+from ._options import parse_shape as parse_shape
+from ._parser_inspect import add_inspection_commands
 
 __all__ = [
     "DEMO_DATASETS",
@@ -21,25 +35,6 @@ __all__ = [
     "build_parser",
     "join_negative_points",
 ]
-
-#: The names of :data:`oneneuron.datasets.DATASETS`, spelled out so that ``--help`` does not
-#: import NumPy (a test holds the two equal).
-DEMO_DATASETS = [
-    "blobs",
-    "moons",
-    "circles",
-    "xor",
-    "spirals",
-    "digits",
-    "breast-cancer",
-    "mnist",
-    "digits10",
-]
-PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
-EXPORT_FORMATS = ["onnx"]
-SOLVER_CHOICES = ["auto", "newton", "lbfgs", "proxnewton", "gd", "sgd"]
-#: The covariance types of :func:`oneneuron.inference.summary` (a test holds them equal).
-COV_TYPES = ["nonrobust", "HC0", "HC1", "cluster"]
 
 
 class UsageError(Exception):
@@ -51,85 +46,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-# ------------------------------------------------------------------------ value types
-def _int_at_least(low: int) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {low}; got {value}")
-        return value
-
-    return parse
-
-
-def _float_in(
-    low: float, high: float = math.inf, *, low_open: bool = False, high_open: bool = True
-) -> Any:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        below = value < high if high_open else value <= high
-        ok = math.isfinite(value) and (value > low if low_open else value >= low) and below
-        if not ok:
-            lo = ("> " if low_open else ">= ") + f"{low:g}"
-            hi = "" if math.isinf(high) else (" and < " if high_open else " and <= ") + f"{high:g}"
-            raise argparse.ArgumentTypeError(f"must be a finite number {lo}{hi}; got {text!r}")
-        return value
-
-    return parse
-
-
-def _class_weight(text: str) -> Any:
-    """``balanced``, or ``LABEL=WEIGHT,LABEL=WEIGHT`` as a list of (label text, weight)."""
-    if text.strip().lower() == "balanced":
-        return "balanced"
-    pairs = []
-    for item in text.split(","):
-        label, sep, weight = item.rpartition("=")
-        if not sep or not label.strip():
-            raise argparse.ArgumentTypeError(
-                f"expected 'balanced' or LABEL=WEIGHT pairs such as 0=1,1=5; got {text!r}"
-            )
-        try:
-            value = _float_in(0.0, 1e12, high_open=False)(weight)
-        except argparse.ArgumentTypeError as exc:
-            raise argparse.ArgumentTypeError(f"weight of {label.strip()!r}: {exc}") from None
-        pairs.append((label.strip(), value))
-    return pairs
-
-
-def _dataset(text: str) -> str:
-    return text.strip().lower().replace("_", "-")
-
-
-def parse_shape(text: str) -> tuple[int, int]:
-    """``"8x8"`` -> (8, 8)."""
-    match = re.fullmatch(r"\s*(\d+)\s*[xX,]\s*(\d+)\s*", text)
-    if not match or 0 in (int(match[1]), int(match[2])):
-        raise argparse.ArgumentTypeError(f"expected HEIGHTxWIDTH such as 8x8; got {text!r}")
-    return int(match[1]), int(match[2])
-
-
-def join_negative_points(argv: list[str]) -> list[str]:
-    """Turn ``--point -1,3`` into ``--point=-1,3`` (argparse reads -1,3 as an option)."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        nxt = argv[i + 1] if i + 1 < len(argv) else ""
-        if argv[i] == "--point" and re.match(r"-[\d.]", nxt):
-            out.append(f"--point={nxt}")
-            i += 2
-        else:
-            out.append(argv[i])
-            i += 1
-    return out
 
 
 # ---------------------------------------------------------------------------- parser
@@ -148,12 +64,7 @@ def build_parser() -> Parser:
     _report(sub)
     _predict(sub)
     _evaluate(sub)
-    _plot(sub)
-    _info(sub)
-    _export(sub)
-    _summary(sub)
-    _path(sub)
-    _playground(sub)
+    add_inspection_commands(sub)  # plot, info, export, summary, path, playground
     return parser
 
 
@@ -343,140 +254,3 @@ def _evaluate(sub: Any) -> None:
         help="read DATA in blocks (files larger than memory; automatic above "
         "ONENEURON_MEMORY_BUDGET, default a quarter of the free memory)",
     )
-
-
-def _plot(sub: Any) -> None:
-    p = sub.add_parser(
-        "plot",
-        help="draw one figure of a model (boundary, roc, confusion, weights, curves)",
-        description="boundary, roc and confusion need DATA and --target; weights and "
-        "curves need only MODEL (curves uses the training history saved in the model). "
-        "For a model of K >= 3 classes: boundary draws the class regions, roc one curve "
-        "per class against the rest, weights one image per class.",
-    )
-    p.add_argument("model", metavar="MODEL")
-    p.add_argument("data", metavar="DATA", nargs="?")
-    p.add_argument("--target", metavar="COL", help="label column of DATA")
-    p.add_argument("--kind", required=True, choices=PLOT_KINDS)
-    p.add_argument(
-        "--out",
-        required=True,
-        metavar="FILE",
-        help="image file (.png, .svg, .pdf); - for PNG on stdout",
-    )
-    p.add_argument(
-        "--shape",
-        type=parse_shape,
-        metavar="HxW",
-        help="weights: image shape, e.g. 8x8 (default: square)",
-    )
-
-
-def _info(sub: Any) -> None:
-    p = sub.add_parser("info", help="what a model file holds", description="Describe MODEL.")
-    p.add_argument("model", metavar="MODEL")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-
-def _export(sub: Any) -> None:
-    p = sub.add_parser(
-        "export",
-        help="write a model in another format (ONNX) for other runtimes",
-        description="Write MODEL as an ONNX graph: input X (rows of raw features), outputs "
-        "label (as predict, threshold included) and probabilities (as predict_proba, "
-        "float64). Needs the onnx package: pip install 'oneneuron[onnx]'.",
-    )
-    p.add_argument("model", metavar="MODEL", help="model file (.json)")
-    p.add_argument(
-        "--format", choices=EXPORT_FORMATS, default="onnx", help="output format (default onnx)"
-    )
-    p.add_argument("--out", required=True, metavar="FILE", help="file to write; - for stdout")
-    p.add_argument(
-        "--dtype",
-        choices=["float64", "float32"],
-        default="float64",
-        help="element type of the input X (default float64); the arithmetic is float64 either way",
-    )
-
-
-def _summary(sub: Any) -> None:
-    p = sub.add_parser(
-        "summary",
-        help="coefficients with standard errors, tests and intervals (statsmodels-style)",
-        description="Refit nothing: check MODEL against its training table DATA and print "
-        "its summary table (a Firth model: logistf's, with penalised likelihood-ratio "
-        "tests and profile intervals).",
-    )
-    p.add_argument("model", metavar="MODEL")
-    p.add_argument("data", metavar="DATA", help="the training table")
-    p.add_argument("--target", required=True, metavar="COL", help="label column")
-    p.add_argument("--cov-type", choices=COV_TYPES, default="nonrobust", help="default nonrobust")
-    p.add_argument("--groups", metavar="COL", help="cluster column, for --cov-type cluster")
-    p.add_argument(
-        "--ci", choices=["wald", "profile"], default="wald", help="interval method (default wald)"
-    )
-    p.add_argument(
-        "--level",
-        type=_float_in(0.0, 1.0, low_open=True),
-        default=0.95,
-        help="confidence level (default 0.95)",
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-
-def _path(sub: Any) -> None:
-    p = sub.add_parser(
-        "path",
-        help="draw the regularisation path: every coefficient as the L1 penalty weakens",
-        description="Fit DATA for alphas from alpha_max (every weight 0) down, warm-started, "
-        "draw the path to --out and print the alphas at which features enter.",
-    )
-    p.add_argument("data", metavar="DATA", help="table file (.csv, .tsv, .parquet, ...)")
-    p.add_argument("--target", required=True, metavar="COL", help="label column")
-    p.add_argument(
-        "--out", required=True, metavar="FIG", help="image file (.png, .svg, .pdf); - for PNG"
-    )
-    p.add_argument(
-        "--l1-ratio",
-        type=_float_in(0.0, 1.0, low_open=True, high_open=False),
-        default=1.0,
-        metavar="R",
-        help="L1 share of the penalty, in (0, 1] (default 1: lasso)",
-    )
-    p.add_argument(
-        "--n-alphas", type=_int_at_least(2), default=50, help="alphas on the path (default 50)"
-    )
-    p.add_argument(
-        "--eps",
-        type=_float_in(0.0, 1.0, low_open=True),
-        default=1e-3,
-        help="smallest alpha / alpha_max (default 1e-3)",
-    )
-    p.add_argument("--standardize", action="store_true", help="penalise standardised weights")
-
-
-def _port(text: str) -> int:
-    value = _int_at_least(0)(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number 0..65535; got {value}")
-    return int(value)
-
-
-def _playground(sub: Any) -> None:
-    p = sub.add_parser(
-        "playground",
-        help="train one neuron in the browser: watch it learn, export the model",
-        description="Start the playground's local web server, open its page in the default "
-        "browser, and print its URL as the first line on stdout. Training runs here, in "
-        "oneneuron's engine. Ctrl-C stops it.",
-    )
-    p.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
-        "exposes it to the network and prints a warning)",
-    )
-    p.add_argument("--port", type=_port, default=0, help="port (default 0: a free one)")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--data", metavar="FILE", help="start with this table (CSV/TSV/Parquet)")
-    p.add_argument("--target", metavar="COL", help="its label column (with --data)")

@@ -299,7 +299,7 @@ def _firth_summary(
     view: ModelView, X: Any, y: Any, sample_weight: Any, cov_type: str, level: float
 ) -> Summary:
     """Summary of a model fitted with Firth's penalty (``model.firth`` true)."""
-    from ..firth import as_summary, firth_inference
+    from .._firth_inference import as_summary, firth_inference
 
     if cov_type != "nonrobust":
         raise ValueError(

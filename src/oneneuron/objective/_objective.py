@@ -28,12 +28,9 @@ makes its minimum unique (:func:`._softmax_directions.centring`).
 
 from __future__ import annotations
 
-import functools
-import operator
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -44,56 +41,17 @@ from .._numerics import logit
 from ..data import Block, Source, make_source
 from ..penalties import L2, Penalty
 from . import _directions, _softmax_directions
-from ._blocks import BlockTask, BlockTerms, Standardised, Workspace
-from ._parallel import PARALLEL_MIN_BYTES, num_threads, one_blas_thread, pool
-from ._parametrization import Standardization
+from ._blocks import Workspace
+from ._evaluation import Evaluation, from_sums
+from ._parallel import PARALLEL_MIN_BYTES, num_threads
+from ._passes import Passes, coordinates
 
 __all__ = ["Evaluation", "Objective"]
 
 Array = NDArray[np.floating]
 
 
-@dataclass
-class Evaluation:
-    """The objective and its derivatives at one theta.
-
-    Attributes
-    ----------
-    loss : float
-        J(theta), penalty included.
-    grad : ndarray of shape (n_params,)
-        Gradient of J's smooth part (the penalty's smooth part included).
-    n_correct : int
-        Training samples classified correctly at the objective's threshold.
-    n_samples : int
-    hess : ndarray of shape (n_params, n_params) or None
-    optimality : ndarray of shape (n_params,) or None
-        The minimum-norm subgradient of J, for a non-smooth penalty (None: ``grad``).
-    hess_diag : ndarray of shape (n_params,) or None
-        The Hessian's diagonal, when asked for (``evaluate(..., diagonal=True)``).
-    """
-
-    loss: float
-    grad: Array
-    n_correct: int
-    n_samples: int
-    hess: Array | None = None
-    optimality: Array | None = None
-    hess_diag: Array | None = None
-
-    @property
-    def accuracy(self) -> float:
-        """Fraction of training samples classified correctly."""
-        return self.n_correct / self.n_samples if self.n_samples else float("nan")
-
-    @property
-    def grad_max(self) -> float:
-        """``max |g|`` of the minimum-norm subgradient: the stopping criterion."""
-        g = self.grad if self.optimality is None else self.optimality
-        return float(np.max(np.abs(g))) if g.size else 0.0
-
-
-class Objective:
+class Objective(Passes):
     """J(theta) for one data source, evaluated in row blocks.
 
     Parameters
@@ -175,7 +133,7 @@ class Objective:
         # of extreme magnitude are divided by powers of two in one
         centred = offset is not None and self._dtype == np.float32 and not source.sparse
         copy = centred or row_scale is not None
-        self._standardised, self.param = _coordinates(
+        self._standardised, self.param = coordinates(
             offset, scale, row_scale, copy, source.sparse, fit_intercept, self.n_features
         )
         self.param.n_outputs = self.n_outputs
@@ -227,15 +185,6 @@ class Objective:
         """``(w, b)`` from theta; b is 0 without an intercept."""
         return self.param.split(theta)
 
-    def single_blas(self) -> AbstractContextManager[Any]:
-        """BLAS limited to one thread for a large source (a no-op for a small one).
-
-        Block-sized BLAS calls gain nothing from BLAS threads, and an OpenBLAS thread
-        left spinning after a small multi-threaded call elsewhere (a Cholesky solve) would
-        steal a core from the next pass. Solvers run their whole loop under it.
-        """
-        return one_blas_thread() if self.source.nbytes >= 2**20 else nullcontext()
-
     def _ensure_checked(self, evaluation: Evaluation | None = None) -> None:
         """The deferred NaN/inf check: free when a full evaluation came out finite."""
         if not self._unchecked:
@@ -244,108 +193,6 @@ class Objective:
         finite = evaluation is not None and np.isfinite(evaluation.loss)
         if not (finite and np.all(np.isfinite(evaluation.grad))):  # type: ignore[union-attr]
             self.source.check_finite()
-
-    def _raw(self, theta: Array) -> tuple[Array, Any]:
-        """Coefficients the rows (or their block copy) are multiplied by, in their dtype."""
-        w, b = self.param.raw(theta)
-        return np.ascontiguousarray(w, dtype=self._dtype), b
-
-    # ------------------------------------------------------------ block sums
-    def _workspace(self, i: int, rows: int) -> Workspace:
-        while len(self._workspaces) <= i:
-            self._workspaces.append(Workspace(0, self.n_features, self._dtype, self.n_outputs))
-        ws = self._workspaces[i]
-        if ws.rows < rows:
-            ws = self._workspaces[i] = Workspace(rows, self.n_features, self._dtype, self.n_outputs)
-        return ws
-
-    def _task(
-        self,
-        theta: Array,
-        hessian: bool,
-        hessian_rows: int | None = None,
-        diagonal: bool = False,
-    ) -> BlockTask:
-        """The block sums to take at theta (see :class:`._blocks.BlockTask`)."""
-        w, b = self._raw(theta)
-        hess_map = None
-        if hessian and not self.source.sparse and not self.param.identity:
-            hess_map = (self.param.offset, self.param.scale)
-        return BlockTask(
-            w,
-            b,
-            self.z_threshold,
-            self.n_features,
-            self._dtype.str,
-            hessian=hessian,
-            hessian_rows=hessian_rows,
-            kernel=self._kernel is not None,
-            standardised=self._standardised,
-            hess_map=hess_map,
-            diagonal=diagonal,
-            outputs=self.n_outputs,
-        )
-
-    def _sum(
-        self, theta: Array, hessian: bool, fraction: float = 1.0, diagonal: bool = False
-    ) -> BlockTerms:
-        """Block sums over the whole source: where the source computes them (a cluster),
-        else here, one thread per partition, added in a fixed order."""
-        rows_per = min(self.source.block_rows(), max(self.n_samples, 1))
-        hrows = None
-        if fraction < 1.0 and rows_per < self.n_samples:  # subsample within each block
-            hrows = max(1, int(np.ceil(rows_per * fraction)))
-        task = self._task(theta, hessian, hrows, diagonal)
-        remote = self.source.reduce(task)
-        if remote is not None:
-            return remote
-        with self._lock:
-            parts = self.source.partitions(self.n_threads)
-            spaces = [self._workspace(i, rows_per) for i in range(len(parts))]
-            if len(parts) == 1:
-                with self.single_blas():
-                    return task.run(parts[0](), spaces[0])
-            errors = np.geterr()  # the workers keep the caller's floating-point error state
-            with one_blas_thread():
-                futures = [
-                    pool(len(parts)).submit(_with_errstate, errors, task.run, part(), ws)
-                    for ws, part in zip(spaces, parts, strict=True)
-                ]
-                terms = [f.result() for f in futures]
-            return functools.reduce(operator.add, terms)
-
-    def _sum_block(self, theta: Array, block: Block) -> BlockTerms:
-        """Block sums over one block (a mini-batch), in the first workspace."""
-        task = self._task(theta, False)
-        with self._lock:
-            return task.run([block], self._workspace(0, block.n_rows))
-
-    def _finish(self, theta: Array, t: BlockTerms, norm: float, n: int) -> Evaluation:
-        """Normalise block sums by ``norm``, pull them back to theta, add the penalty."""
-        theta = np.asarray(theta, dtype=np.float64)
-        w, _ = self.param.split(theta)
-        grad = self.param.pull_gradient(t.grad_w, t.grad_b)
-        grad /= norm
-        k = self.n_weights
-        grad[:k] += self.penalty.gradient(w)
-        loss = t.loss / norm + self.penalty.value(w)
-        hess = None
-        if t.hess is not None:
-            p = self.n_params
-            if self.source.sparse and not self.param.identity:
-                hess = self.param.pull_hessian(t.hess) / norm
-            else:
-                hess = t.hess[:p, :p] / norm
-            hess[np.arange(k), np.arange(k)] += self.penalty.hessian_diag(w)
-        if self.n_outputs > 1:  # K outputs: the centring term (_softmax_directions.centring)
-            centred = _softmax_directions.centring(self, theta)
-            loss += 0.5 * float(theta @ centred)
-            grad += centred
-            if hess is not None:
-                hess += _softmax_directions.centring_matrix(self)
-        optimality = None if self.penalty.smooth else self.penalty.optimality(w, grad)
-        diag = None if t.diag is None else self._diagonal(theta, t.diag)
-        return Evaluation(loss, grad, t.n_correct, n, hess, optimality, diag)
 
     # ------------------------------------------------------------ public API
     def evaluate(
@@ -384,7 +231,7 @@ class Objective:
                 t = self._sum(theta, hessian, hessian_fraction, diagonal)
         else:
             t = self._sum(theta, hessian, hessian_fraction, diagonal)
-        evaluation = self._finish(theta, t, self.weight_sum, self.n_samples)
+        evaluation = from_sums(self, theta, t, self.weight_sum, self.n_samples)
         self._ensure_checked(evaluation)
         if self._remember:
             self._remembered = (key, evaluation)
@@ -425,7 +272,7 @@ class Objective:
         self._ensure_checked()
         t = self._sum_block(np.asarray(theta, dtype=np.float64), block)
         norm = self.weight_sum * block.n_rows / self.n_samples
-        return self._finish(theta, t, norm, block.n_rows)
+        return from_sums(self, theta, t, norm, block.n_rows)
 
     # ------------------------------------------------------- along directions
     def line_minimum(self, theta: Array, p: Array, step: float = 1.0, max_iter: int = 8) -> float:
@@ -446,26 +293,6 @@ class Objective:
             return _softmax_directions.hessian_product(self, theta)
         return _directions.hessian_product(self, theta)
 
-    def _diagonal(self, theta: Array, sums: tuple[Array, Array, float]) -> Array:
-        """The Hessian's diagonal in theta's coordinates, from the raw sums of a pass.
-
-        With standardisation, ``H_jj = sum s h (x_j - m_j)^2 / (s_j^2 S)``, formed from
-        ``sum s h x^2``, ``sum s h x`` and ``sum s h``.
-        """
-        hxx, hx, h = sums
-        # (what a block copy did is in its rows; what is left is in the parametrisation)
-        if self.param.offset is not None:
-            hh = h if self.n_outputs == 1 else np.asarray(h)[:, None]  # K outputs: per class row
-            hxx = hxx - 2.0 * self.param.offset * hx + self.param.offset**2 * hh
-        if self.param.scale is not None:
-            hxx = hxx / self.param.scale**2
-        w, _ = self.split(np.asarray(theta, dtype=np.float64))
-        diag = np.ravel(hxx) / self.weight_sum + self.penalty.hessian_diag(w)
-        diag = np.append(diag, h / self.weight_sum) if self.fit_intercept else diag
-        if self.n_outputs > 1:
-            diag += np.diag(_softmax_directions.centring_matrix(self))
-        return diag
-
     def hessian_block(self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0) -> Array:
         """The Hessian restricted to the weights ``cols`` and the intercept; one pass
         (see :func:`._directions.hessian_block`)."""
@@ -484,39 +311,3 @@ class Objective:
                 f"{what} is defined for the binary (one-output) objective only; this one "
                 f"has {self.n_outputs} classes"
             )
-
-
-def _coordinates(
-    offset: Array | None,
-    scale: Array | None,
-    row_scale: Array | None,
-    copy: bool,
-    sparse: bool,
-    fit_intercept: bool,
-    d: int,
-) -> tuple[Standardised | None, Standardization]:
-    """What a block copy does, and the change of parameters left for the objective.
-
-    Without a copy the parametrisation does everything. A dense copy does everything
-    (``(X / row_scale - offset) / scale``; theta then multiplies the copied rows
-    directly); a CSR copy only divides by ``row_scale``, and the offset and scale, in
-    those units, stay in the parametrisation.
-    """
-    if not copy:
-        return None, Standardization(offset, scale, fit_intercept, d)
-    rs = None if row_scale is None else np.asarray(row_scale, dtype=np.float64)
-    off = None if offset is None else np.asarray(offset, dtype=np.float64)
-    sc = None if scale is None else np.asarray(scale, dtype=np.float64)
-    if rs is not None:
-        off = None if off is None else off / rs
-        sc = None if sc is None or np.all(sc == rs) else sc / rs
-    if sparse:
-        return Standardised(None, None, rs), Standardization(off, sc, fit_intercept, d)
-    return Standardised(off, sc, rs), Standardization(None, None, fit_intercept, d)
-
-
-def _with_errstate(errors: Any, function: Callable[..., Any], *args: Any) -> Any:
-    """``function(*args)`` under the floating-point error state ``errors`` (in a worker
-    thread, whose own state would otherwise be NumPy's default)."""
-    with np.errstate(**errors):  # type: ignore[arg-type]
-        return function(*args)
