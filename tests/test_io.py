@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import importlib
 import json
 import os
 import pickle
@@ -334,8 +335,14 @@ def test_pickle_is_refused_without_running_it(tmp_path, protocol, suffix):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("module", [model_io, model_schema], ids=["io", "_schema"])
+@pytest.mark.parametrize(
+    "module",
+    [model_io, model_schema, "_model_parse", "_model_fields", "_model_payload"],
+    ids=["io", "_schema", "_model_parse", "_model_fields", "_model_payload"],
+)
 def test_model_file_modules_have_no_code_executing_loaders(module):
+    if isinstance(module, str):  # the modules io reads a file with
+        module = importlib.import_module(f"oneneuron.{module}")
     tree = ast.parse(Path(module.__file__).read_text("utf-8"))
     imported = {
         a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
