@@ -341,6 +341,7 @@ def test_pickle_is_refused_without_running_it(tmp_path, protocol, suffix):
     ids=["io", "_schema", "_model_parse", "_model_fields", "_model_payload"],
 )
 def test_model_file_modules_have_no_code_executing_loaders(module):
+    reads_json = not isinstance(module, str) or module == "_model_parse"
     if isinstance(module, str):  # the modules io reads a file with
         module = importlib.import_module(f"oneneuron.{module}")
     tree = ast.parse(Path(module.__file__).read_text("utf-8"))
@@ -357,7 +358,7 @@ def test_model_file_modules_have_no_code_executing_loaders(module):
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
     }
     assert not called & {"eval", "exec", "compile", "__import__"}
-    assert "json" in imported
+    assert "json" in imported or not reads_json
 
 
 def test_truncated_file(fitted, tmp_path):
