@@ -338,3 +338,18 @@ def test_csr_blocks_share_the_matrix_values_and_indices():
     for b in blocks:
         assert np.shares_memory(b.X.data, Xs.data) and np.shares_memory(b.X.indices, Xs.indices)
     np.testing.assert_array_equal(sp.vstack([b.X for b in blocks]).toarray(), Xs.toarray())
+
+
+def test_a_csr_blocks_transpose_shares_its_arrays():
+    """``X.T @ v`` of a CSR block: scipy's ``.T`` copies a row view (its constructor's
+    prune); the block path's transpose shares the arrays and gives the same product."""
+    from oneneuron.data._arrays import csr_rows_view, csr_transposed
+
+    X, _, _ = _problem(n=400, d=6)
+    Xs = sp.csr_matrix(np.where(np.abs(X) > 0.5, X, 0.0))
+    block = csr_rows_view(Xs, 100, 130)
+    T = csr_transposed(block)
+    assert T.format == "csc" and T.shape == (6, 30)
+    assert np.shares_memory(T.data, Xs.data) and np.shares_memory(T.indices, Xs.indices)
+    v = np.random.default_rng(0).standard_normal(30)
+    np.testing.assert_allclose(T @ v, Xs[100:130].toarray().T @ v, rtol=1e-13)

@@ -246,3 +246,12 @@ def csr_rows_view(X: Any, lo: int, hi: int, data: Any = None) -> Any:
     view.indices = X.indices[a:b]
     view.indptr = (X.indptr[lo : hi + 1] - a).astype(X.indices.dtype, copy=False)
     return view
+
+
+def csr_transposed(X: Any) -> Any:
+    """``X.T`` of a CSR matrix as a CSC matrix sharing its arrays: scipy's ``.T`` goes
+    through the constructor, which copies the values and indices of a row view (its
+    ``prune``), so ``X.T @ v`` on a block would copy the block."""
+    view = X._csc_container((X.shape[1], X.shape[0]), dtype=X.dtype)
+    view.data, view.indices, view.indptr = X.data, X.indices, X.indptr
+    return view

@@ -193,13 +193,13 @@ def accumulate(
     if diagonal and hm is not None and ws.diag is not None:
         sh = hm if sw is None else hm * sw
         ws.diag[0] += _squares_weighted(ws, X, sh, block.is_sparse)
-        ws.diag[1] += np.asarray(X.T @ sh, dtype=np.float64).ravel()
+        ws.diag[1] += np.asarray(_transposed(X) @ sh, dtype=np.float64).ravel()
         ws.diag[2] += float(sh.sum())
     ws.loss += float(q.sum() if sw is None else q @ sw)
     if sw is not None:
         u *= sw
     if block.is_sparse:
-        ws.grad_w += X.T @ u
+        ws.grad_w += _transposed(X) @ u
     else:
         np.matmul(X.T, u, out=ws.gtmp)
         ws.grad_w += ws.gtmp
@@ -224,17 +224,36 @@ def _matvec(X: Any, w: Array, out: Array) -> None:
 SQUARE_ROWS = 4096
 
 
+def _transposed(X: Any) -> Any:
+    """``X.T`` without a copy (a CSR block's ``.T`` would copy it: see
+    :func:`~oneneuron.data._arrays.csr_transposed`)."""
+    if isinstance(X, np.ndarray) or X.format != "csr":
+        return X.T
+    from ..data._arrays import csr_transposed
+
+    return csr_transposed(X)
+
+
 def _squares_weighted(ws: Workspace, X: Any, sh: Array, sparse: bool) -> Array:
     """``sum_i sh_i x_ij^2`` per column."""
     if sparse:  # the squares on X's own pattern: one array of values, no copy of indices
-        from ..data._arrays import csr_rows_view
+        from ..data._arrays import csr_rows_view, csr_transposed
 
-        if X.format == "csr":
-            values = np.square(X.data[X.indptr[0] : X.indptr[-1]])
-            squared = csr_rows_view(X, 0, X.shape[0], values)
-        else:  # a CSC block (a whole CSC matrix): its values squared in a copy
-            squared = X.copy()
-            np.square(squared.data, out=squared.data)
+        if X.format == "csr":  # SQUARE_ROWS rows at a time, in a reused buffer
+            out = np.zeros(X.shape[1])
+            for lo in range(0, X.shape[0], SQUARE_ROWS):
+                hi = min(lo + SQUARE_ROWS, X.shape[0])
+                a, b = int(X.indptr[lo]), int(X.indptr[hi])
+                buf = getattr(ws, "sqv", None)
+                if buf is None or buf.shape[0] < b - a or buf.dtype != X.dtype:
+                    buf = ws.sqv = np.empty(max(b - a, 1024), X.dtype)
+                values = np.square(X.data[a:b], out=buf[: b - a])
+                part = csr_rows_view(X, lo, hi, values)
+                out += np.asarray(csr_transposed(part) @ sh[lo:hi]).ravel()
+            return out
+        # a CSC block (a whole CSC matrix): its values squared in a copy
+        squared = X.copy()
+        np.square(squared.data, out=squared.data)
         return np.asarray(squared.T @ sh, dtype=np.float64).ravel()
     rows = min(SQUARE_ROWS, X.shape[0])
     buf = getattr(ws, "sq", None)

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from ..data import Block
 from ..loss import loss_gradient_hessian, loss_terms_into
-from ._blocks import logits, standardised_rows
+from ._blocks import _transposed, logits, standardised_rows
 
 if TYPE_CHECKING:
     from ._objective import Objective
@@ -147,7 +147,7 @@ def hessian_product(obj: Objective, theta: Array) -> Callable[[Array], Array]:
             X: Any = block.X
             if obj._standardised is not None:
                 X = standardised_rows(block, obj._standardised)
-            gw += np.asarray(X.T @ hu, dtype=np.float64).ravel()
+            gw += np.asarray(_transposed(X) @ hu, dtype=np.float64).ravel()
             gb += float(hu.sum())
         out = obj.param.pull_gradient(gw, gb)
         out /= obj.weight_sum

@@ -87,6 +87,7 @@ class Workspace:
         self.xt: Array | None = None  # a standardised block
         self.sx: Array | None = None  # sqrt(h) X_b, for the Hessian
         self.sq: Array | None = None  # squared rows, for the Hessian's diagonal
+        self.sqv: Array | None = None  # squared CSR values, likewise
 
     def reset(self, hessian: bool, diagonal: bool = False) -> None:
         """Zero the running sums (and start a Hessian, or its diagonal, when asked)."""
