@@ -239,10 +239,12 @@ def _squares_weighted(ws: Workspace, X: Any, sh: Array, sparse: bool) -> Array:
     if sparse:  # the squares on X's own pattern: one array of values, no copy of indices
         from ..data._arrays import csr_rows_view, csr_transposed
 
-        if X.format == "csr":  # SQUARE_ROWS rows at a time, in a reused buffer
+        if X.format == "csr":  # a few rows at a time (~64K values) in a reused buffer
             out = np.zeros(X.shape[1])
-            for lo in range(0, X.shape[0], SQUARE_ROWS):
-                hi = min(lo + SQUARE_ROWS, X.shape[0])
+            nnz = int(X.indptr[-1] - X.indptr[0])
+            step = max(1, min(SQUARE_ROWS, (16 * SQUARE_ROWS * X.shape[0]) // max(nnz, 1)))
+            for lo in range(0, X.shape[0], step):
+                hi = min(lo + step, X.shape[0])
                 a, b = int(X.indptr[lo]), int(X.indptr[hi])
                 buf = getattr(ws, "sqv", None)
                 if buf is None or buf.shape[0] < b - a or buf.dtype != X.dtype:
