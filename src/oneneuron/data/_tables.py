@@ -16,17 +16,17 @@ Parquet row groups in a random order, rows shuffled within a buffer of
 from __future__ import annotations
 
 import os
-import queue
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _column_sums
 from ._base import BLOCK_BYTES, Block, Source
 from ._readers import CsvReader, Reader, open_reader
+from ._streaming import Progress, as_number, concat, is_number, prefetched, shuffled, take_rows
 
 __all__ = ["TableSource", "scan_csv", "scan_parquet"]
 
@@ -166,11 +166,11 @@ class TableSource(Source):
         self.n_samples = rows
         self.nbytes = rows * self.n_features * self.dtype.itemsize
         labels = sorted(counts)
-        self._numeric_labels = all(_is_number(v) for v in labels)
+        self._numeric_labels = all(is_number(v) for v in labels)
         if self._numeric_labels:  # "1" and "1.0" are one label; ints stay ints
             merged: dict[Any, float] = {}
             for v, c in counts.items():
-                key = _as_number(v)
+                key = as_number(v)
                 merged[key] = merged.get(key, 0.0) + c
             counts, labels = merged, sorted(merged)
         self._counts = counts
@@ -222,10 +222,10 @@ class TableSource(Source):
                 "a fit reads it once per pass, so it must stay as it is: start again"
             )
         self._passes += 1
-        progress = _Progress(self.progress, self.n_samples, f"{self.path.name}: {what}")
+        progress = Progress(self.progress, self.n_samples, f"{self.path.name}: {what}")
         start = 0
         try:
-            for batch in _prefetched(self.reader.batches(columns, self._rows, order)):
+            for batch in prefetched(self.reader.batches(columns, self._rows, order)):
                 yield start, batch
                 start += batch.num_rows
                 progress.update(start)
@@ -269,9 +269,14 @@ class TableSource(Source):
             X[:, j] = np.asarray(batch.column(name).to_numpy(zero_copy_only=False), self.dtype)
         if not self._checked:
             self._check_block(X, start)
+        sign, w, positive = self._targets(batch, start)
+        return Block(X, sign, w, start, positive)
+
+    def _targets(self, batch: Any, start: int) -> tuple[NDArray[Any], Array | None, Any]:
+        """A batch's signs (K classes: codes), weights (class weights multiplied in) and
+        which rows are class 1 (None with K classes or no target)."""
         if self.target is None or self._positive is None:
-            sign = np.ones(batch.num_rows, dtype=self.dtype)
-            return Block(X, sign, None, start)
+            return np.ones(batch.num_rows, dtype=self.dtype), None, None
         y = self._raw_labels(batch, start)
         if self._numeric_labels:
             y = np.asarray(y, dtype=float) if y.dtype == object else y
@@ -281,13 +286,13 @@ class TableSource(Source):
             if self._class_weights is not None:
                 cw = self._class_weights[codes]
                 w = cw if w is None else w * cw
-            return Block(X, codes, None if w is None else w.astype(self.dtype), start)
+            return codes, None if w is None else w.astype(self.dtype), None
         positive = y == self._positive
         sign = np.where(positive, -1.0, 1.0).astype(self.dtype)
         if self._class_weights is not None:
             cw = np.where(positive, self._class_weights[1], self._class_weights[0])
             w = cw if w is None else w * cw
-        return Block(X, sign, None if w is None else w.astype(self.dtype), start, positive)
+        return sign, None if w is None else w.astype(self.dtype), positive
 
     def _codes(self, y: NDArray[Any]) -> NDArray[np.intp]:
         """Class codes of labels among the encoded classes."""
@@ -323,14 +328,39 @@ class TableSource(Source):
             if self._sample is None:
                 offset = (-first) % step  # an index array: copies, never views that
                 rows = np.arange(offset, block.n_rows, step)  # would keep the block alive
-                sample.append(_rows(block, rows))
+                sample.append(take_rows(block, rows))
             yield block
         self._checked = True
         if self._sample is None and sample:
-            self._sample = _concat(sample)
+            self._sample = concat(sample)
 
     def partitions(self, k: int) -> list[Any]:
         return [self.blocks]
+
+    def reduce(self, task: Any) -> Any:
+        """A pass's sums computed on the decoded columns by the compiled kernel of
+        :mod:`._column_sums` (no block copy), when it computes ``task`` and the first
+        full pass has checked the file; else None: the objective reads :meth:`blocks`."""
+        if not (self._checked and self._sample is not None and self.n_classes == 2):
+            return None
+        if self._positive is None or not _column_sums.handles(task, self.dtype):
+            return None
+        from ..objective._blocks import BlockTerms
+
+        total = BlockTerms(0.0, np.zeros(self.n_features), 0.0, 0)
+        for first, batch in self._read(self._columns(), f"pass {self._passes}"):
+            addresses = _column_sums.column_addresses(batch, self.features)
+            if addresses is None:  # another type, or nulls: the block path converts
+                total = total + task.run([self._block(first, batch)])
+                continue
+            sign, w, _ = self._targets(batch, first)
+            loss, grad_b, n_correct = _column_sums.run(
+                addresses, batch.num_rows, sign, w, task, total.grad_w
+            )
+            total.loss += loss
+            total.grad_b += grad_b
+            total.n_correct += n_correct
+        return total
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
         """An epoch of mini-batches through a seeded shuffle buffer.
@@ -348,10 +378,10 @@ class TableSource(Source):
             buffer.append(block)
             held += block.n_rows
             if held >= self.shuffle_rows:
-                yield from _shuffled(_concat(buffer), batch_size, rng)
+                yield from shuffled(concat(buffer), batch_size, rng)
                 buffer, held = [], 0
         if buffer:
-            yield from _shuffled(_concat(buffer), batch_size, rng)
+            yield from shuffled(concat(buffer), batch_size, rng)
         self._checked = True
 
     def cheap_sample(self, max_rows: int) -> Block | None:
@@ -390,107 +420,3 @@ class TableSource(Source):
             total = new
         std = np.sqrt(m2 / max(total, 1e-300))
         return (mean, std) if scale is None else (mean * scale, std * scale)
-
-
-# ----------------------------------------------------------------------------- helpers
-def _is_number(v: Any) -> bool:
-    if isinstance(v, (bool, np.bool_)):
-        return False
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return True
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _as_number(v: Any) -> Any:
-    f = float(v)
-    return int(f) if f.is_integer() else f
-
-
-def _rows(block: Block, index: Any) -> Block:
-    w = None if block.weight is None else block.weight[index]
-    pos = None if block.positive is None else block.positive[index]
-    return Block(block.X[index], block.sign[index], w, block.start, pos)
-
-
-def _concat(blocks: list[Block]) -> Block:
-    if len(blocks) == 1:
-        return blocks[0]
-    w = None if blocks[0].weight is None else np.concatenate([b.weight for b in blocks])  # type: ignore[misc]
-    pos = None if blocks[0].positive is None else np.concatenate([b.positive for b in blocks])  # type: ignore[misc]
-    return Block(
-        np.ascontiguousarray(np.concatenate([b.X for b in blocks])),
-        np.concatenate([b.sign for b in blocks]),
-        w,
-        blocks[0].start,
-        pos,
-    )
-
-
-def _shuffled(block: Block, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
-    order = rng.permutation(block.n_rows)
-    for lo in range(0, block.n_rows, batch_size):
-        yield _rows(block, np.sort(order[lo : lo + batch_size]))
-
-
-_DONE = object()
-
-
-def _prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
-    """``items``, produced by a helper thread up to ``depth`` ahead (pyarrow decodes without
-    the GIL, so reading the next block overlaps summing this one)."""
-    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                q.put(item)
-            q.put(_DONE)
-        except BaseException as exc:  # handed to the consumer
-            q.put(exc)
-
-    thread = threading.Thread(target=produce, name="oneneuron-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                thread.join(0.01)
-
-
-class _Progress:
-    """``oneneuron: file.parquet: pass 3  42%`` on stderr, rewritten in place."""
-
-    def __init__(self, enabled: bool, total: int, label: str) -> None:
-        self.enabled, self.total, self.label, self.shown = enabled, total, label, -1
-
-    def update(self, rows: int) -> None:
-        if not self.enabled:
-            return
-        pct = int(100 * rows / self.total) if self.total > 0 else -1
-        if pct != self.shown:
-            self.shown = pct
-            shown = f"{pct:3d}%" if pct >= 0 else f"{rows:,} rows"
-            sys.stderr.write(f"\roneneuron: {self.label}  {shown}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.shown != -1:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
