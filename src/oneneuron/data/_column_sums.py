@@ -73,13 +73,23 @@ def _column_pass(
     acc = np.zeros(d)  # local: cannot alias the columns
     for i0 in range(0, m, TILE):
         rows = min(TILE, m - i0)
+        off = 8 * i0  # bytes into each column
         for q in range(rows):
             z[q] = b
-        for j in range(d):  # 1. the tile's logits, one column at a time
-            x = _float64_at(addresses[j] + 8 * i0)
-            wj = w[j]
+        j = 0  # 1. the tile's logits, four columns at a time (z read and written once)
+        while j + 4 <= d:
+            x0, x1 = _float64_at(addresses[j] + off), _float64_at(addresses[j + 1] + off)
+            x2, x3 = _float64_at(addresses[j + 2] + off), _float64_at(addresses[j + 3] + off)
+            w0, w1, w2, w3 = w[j], w[j + 1], w[j + 2], w[j + 3]
             for q in range(rows):
-                z[q] += wj * x[q]
+                z[q] += w0 * x0[q] + w1 * x1[q] + w2 * x2[q] + w3 * x3[q]
+            j += 4
+        while j < d:
+            x0 = _float64_at(addresses[j] + off)
+            w0 = w[j]
+            for q in range(rows):
+                z[q] += w0 * x0[q]
+            j += 1
         for q in range(rows):  # 2. each row's terms; r turns into s sigmoid(s z) (times sw)
             i = i0 + q
             s = sign[i]
@@ -100,12 +110,29 @@ def _column_pass(
             loss += li
             grad_b += ri
             r[q] = ri
-        for j in range(d):  # 3. the tile's share of the gradient, the tile still in cache
-            x = _float64_at(addresses[j] + 8 * i0)
-            g = 0.0
+        j = 0  # 3. the tile's share of the gradient (the tile still in cache), r read
+        while j + 4 <= d:  # once for four columns
+            x0, x1 = _float64_at(addresses[j] + off), _float64_at(addresses[j + 1] + off)
+            x2, x3 = _float64_at(addresses[j + 2] + off), _float64_at(addresses[j + 3] + off)
+            g0 = g1 = g2 = g3 = 0.0
             for q in range(rows):
-                g += r[q] * x[q]
-            acc[j] += g
+                rq = r[q]
+                g0 += rq * x0[q]
+                g1 += rq * x1[q]
+                g2 += rq * x2[q]
+                g3 += rq * x3[q]
+            acc[j] += g0
+            acc[j + 1] += g1
+            acc[j + 2] += g2
+            acc[j + 3] += g3
+            j += 4
+        while j < d:
+            x0 = _float64_at(addresses[j] + off)
+            g0 = 0.0
+            for q in range(rows):
+                g0 += r[q] * x0[q]
+            acc[j] += g0
+            j += 1
     for j in range(d):
         grad[j] += acc[j]
     return loss, grad_b, n_correct
