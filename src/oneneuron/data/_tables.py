@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -143,6 +144,7 @@ class TableSource(TableLabels, Source):
         self._checked = False
         self._sample: Block | None = None
         self._passes = 0
+        self._pass_lock = threading.Lock()  # one kernel pass at a time (as the block path)
 
     # ------------------------------------------------------------------ passes
     def _read(
@@ -230,18 +232,19 @@ class TableSource(TableLabels, Source):
         from ..objective._blocks import BlockTerms
 
         total = BlockTerms(0.0, np.zeros(self.n_features), 0.0, 0)
-        for first, batch in self._read(self._columns(), f"pass {self._passes}"):
-            addresses = _column_sums.column_addresses(batch, self.features)
-            if addresses is None:  # another type, or nulls: the block path converts
-                total = total + task.run([self._block(first, batch)])
-                continue
-            sign, w, _ = self._targets(batch, first)
-            loss, grad_b, n_correct = _column_sums.run(
-                addresses, batch.num_rows, sign, w, task, total.grad_w
-            )
-            total.loss += loss
-            total.grad_b += grad_b
-            total.n_correct += n_correct
+        with self._pass_lock:
+            for first, batch in self._read(self._columns(), f"pass {self._passes}"):
+                addresses = _column_sums.column_addresses(batch, self.features)
+                if addresses is None:  # another type, or nulls: the block path converts
+                    total = total + task.run([self._block(first, batch)])
+                    continue
+                sign, w, _ = self._targets(batch, first)
+                loss, grad_b, n_correct = _column_sums.run(
+                    addresses, batch.num_rows, sign, w, task, total.grad_w
+                )
+                total.loss += loss
+                total.grad_b += grad_b
+                total.n_correct += n_correct
         return total
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
