@@ -4,6 +4,8 @@ not compute (K classes, a Hessian, float32, columns that are not float64)."""
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,3 +130,24 @@ def test_a_file_changed_after_the_checked_pass_is_detected(tmp_path, monkeypatch
     frame.iloc[:100].to_parquet(path)
     with pytest.raises(ValueError, match="changed since it was first read"):
         obj.evaluate(theta + 0.1)
+
+
+def test_column_addresses_from_the_exported_batch(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(2)
+    data = {name: rng.standard_normal(1000) for name in ("a", "b", "c")}
+    batch = pa.RecordBatch.from_pydict({**data, "y": np.arange(1000) % 2})
+    columns = _column_sums.Columns(["c", "a"])
+    for part in (batch, batch.slice(137, 500)):  # a slice: each column's offset
+        with columns.addresses(part) as addresses:
+            for address, name in zip(addresses, ["c", "a"], strict=True):
+                values = np.ctypeslib.as_array(
+                    ctypes.cast(int(address), ctypes.POINTER(ctypes.c_double)), (part.num_rows,)
+                )
+                np.testing.assert_array_equal(values, part.column(name).to_numpy())
+    holes = pa.RecordBatch.from_pydict({"a": pa.array([1.0, None, 2.0]), "c": [1.0, 2.0, 3.0]})
+    with columns.addresses(holes) as addresses:
+        assert addresses is None
+    ints = pa.RecordBatch.from_pydict({"a": [1.0, 2.0], "c": [1, 2]})
+    with columns.addresses(ints) as addresses:
+        assert addresses is None

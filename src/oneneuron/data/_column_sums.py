@@ -22,13 +22,16 @@ tests hold this kernel to that path within rounding.
 
 from __future__ import annotations
 
+import ctypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from .. import _kernels
 
-__all__ = ["TILE", "column_addresses", "handles", "run"]
+__all__ = ["TILE", "Columns", "column_addresses", "handles", "run"]
 
 #: Rows per tile: 512 rows of 100 float64 columns are 400 KB, read twice from L2.
 TILE = 512
@@ -41,17 +44,22 @@ except ImportError:  # pragma: no cover
     numba = None  # type: ignore[assignment]
 
 
-def _pointer_typing(typingctx: Any, address: Any) -> Any:
-    """Numba intrinsic: the float64 pointer at an integer address (an Arrow buffer's)."""
-    pointer = types.CPointer(types.float64)
+def _pointer(kind: Any) -> Any:
+    """A Numba intrinsic: the pointer to ``kind`` values at an integer address."""
 
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        return builder.inttoptr(args[0], context.get_value_type(pointer))
+    def typing(typingctx: Any, address: Any) -> Any:
+        pointer = types.CPointer(kind)
 
-    return pointer(types.intp), codegen
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            return builder.inttoptr(args[0], context.get_value_type(pointer))
+
+        return pointer(types.intp), codegen
+
+    return intrinsic(typing)
 
 
-_float64_at: Any = None if numba is None else intrinsic(_pointer_typing)
+_float64_at: Any = None if numba is None else _pointer(types.float64)  # a column's values
+_int64_at: Any = None if numba is None else _pointer(types.int64)  # Arrow C structs' fields
 
 
 def _column_pass(
@@ -155,9 +163,79 @@ def handles(task: Any, dtype: np.dtype[Any]) -> bool:
     )
 
 
+class Columns:
+    """The data addresses of the named float64 columns of record batches.
+
+    A batch is exported once through the Arrow C data interface (``ArrowArray``: a
+    struct whose children are the columns, each with its null count, offset and
+    buffers), and a compiled loop reads each column's data address there: a pyarrow
+    object per column and batch would cost more than the kernel's products.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = list(names)
+        self._schema: Any = None
+        self._positions: Any = None
+
+    def _positions_in(self, batch: Any) -> Any:
+        """The columns' positions in the batch, or None when one is not float64."""
+        schema = batch.schema
+        if self._schema is None or not schema.equals(self._schema):
+            import pyarrow as pa
+
+            index = {name: j for j, name in enumerate(schema.names)}
+            positions = np.array([index[name] for name in self.names], dtype=np.intp)
+            float64 = all(schema.field(int(j)).type == pa.float64() for j in positions)
+            self._schema, self._positions = schema, positions if float64 else None
+        return self._positions
+
+    @contextmanager
+    def addresses(self, batch: Any) -> Iterator[Any]:
+        """The addresses (valid inside the ``with``), or None when a column is of another
+        type or holds nulls (the block path converts and checks it)."""
+        positions = self._positions_in(batch)
+        if positions is None:
+            yield None
+            return
+        exported = np.zeros(10, dtype=np.int64)  # struct ArrowArray: 10 words
+        address = int(exported.ctypes.data)
+        batch._export_to_c(address)
+        try:
+            out = np.empty(len(positions), dtype=np.intp)
+            if _child_addresses(address, positions, out):
+                yield out
+            else:  # a null count the struct leaves unknown (-1), or nulls
+                yield column_addresses(batch, self.names)
+        finally:
+            _RELEASE(int(exported[8]))(address)  # the export's release callback
+
+
+_RELEASE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+
+
+def _read_children(array: int, positions: Any, out: Any) -> bool:
+    """``out[j]``: the address of child ``positions[j]``'s first value, from an exported
+    ``ArrowArray`` (words: length, null_count, offset, n_buffers, n_children, buffers,
+    children, ...); False when the struct is offset or a child may hold nulls."""
+    struct = _int64_at(array)
+    if struct[2] != 0:
+        return False
+    children = _int64_at(struct[6])
+    for j in range(positions.shape[0]):
+        child = _int64_at(children[positions[j]])
+        if child[1] != 0 or child[3] != 2:  # nulls (or unknown: -1); not two buffers
+            return False
+        buffers = _int64_at(child[5])
+        out[j] = buffers[1] + 8 * child[2]
+    return True
+
+
+_child_addresses: Any = _kernels._compile(_read_children, fastmath=False)
+
+
 def column_addresses(batch: Any, names: list[str]) -> Any:
-    """The data addresses of the named float64 columns without nulls, or None when one
-    is of another type or holds nulls (the block path converts and checks it)."""
+    """:meth:`Columns.addresses` through pyarrow's objects, a column at a time (counts
+    nulls the exported struct leaves unknown)."""
     import pyarrow as pa
 
     float64 = pa.float64()

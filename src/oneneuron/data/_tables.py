@@ -232,16 +232,17 @@ class TableSource(TableLabels, Source):
         from ..objective._blocks import BlockTerms
 
         total = BlockTerms(0.0, np.zeros(self.n_features), 0.0, 0)
+        columns = _column_sums.Columns(self.features)
         with self._pass_lock:
             for first, batch in self._read(self._columns(), f"pass {self._passes}"):
-                addresses = _column_sums.column_addresses(batch, self.features)
-                if addresses is None:  # another type, or nulls: the block path converts
-                    total = total + task.run([self._block(first, batch)])
-                    continue
-                sign, w, _ = self._targets(batch, first)
-                loss, grad_b, n_correct = _column_sums.run(
-                    addresses, batch.num_rows, sign, w, task, total.grad_w
-                )
+                with columns.addresses(batch) as addresses:
+                    if addresses is None:  # another type, or nulls: the block path
+                        total = total + task.run([self._block(first, batch)])
+                        continue
+                    sign, w, _ = self._targets(batch, first)
+                    loss, grad_b, n_correct = _column_sums.run(
+                        addresses, batch.num_rows, sign, w, task, total.grad_w
+                    )
                 total.loss += loss
                 total.grad_b += grad_b
                 total.n_correct += n_correct
