@@ -4,20 +4,22 @@ A Parquet (or CSV) record batch holds each float64 column without nulls in one
 contiguous buffer. The NumPy path copies the columns into a Fortran-ordered block and
 runs two BLAS products over it (``z = X w``, then ``g = X^T r``); here a compiled kernel
 reads the columns where pyarrow decoded them, in tiles of :data:`TILE` rows: the tile's
-logits column by column (``z += w_j x_j``), each row's loss terms, then the tile's share
-of every ``g_j = x_j . r`` while the tile is still in L2. It releases the GIL, so the
-reader thread decodes the next batch meanwhile.
+logits four columns at a time (``z += w_j x_j``), each row's loss terms, then the tile's
+share of every ``g_j = x_j . r`` while the tile is still in L2. It releases the GIL, so
+the reader thread decodes the next batch meanwhile. The columns' addresses come from one
+export of the batch through the Arrow C data interface (:class:`Columns`).
 
 It sums what :func:`oneneuron.objective._blocks.accumulate` sums for one output without
-a Hessian (the objective's evaluations and line-search points), with the formulas of
+a Hessian (the objective's evaluations: loss, gradient, accuracy), with the formulas of
 :func:`oneneuron.loss.loss_terms_into` for one sample (``t = s z``, ``e = exp(-|t|)``)::
 
     loss   = max(t, 0) + log1p(e)
     dl/dz  = s sigmoid(t),  sigmoid(t) = 1 / (1 + e) if t >= 0 else e / (1 + e)
 
-Anything else (K classes, a Hessian, a block copy, float32, a column with nulls or of
-another type) returns None: the caller then takes the block path, the reference. The
-tests hold this kernel to that path within rounding.
+Anything else (K classes, a Hessian, a block copy, float32: :func:`handles`; a column
+with nulls or of another type: :meth:`Columns.addresses` gives None) takes the block
+path, the reference; the tests hold this kernel to it within rounding.
+``ONENEURON_ACCELERATOR=numpy`` (or no Numba) turns it off.
 """
 
 from __future__ import annotations
