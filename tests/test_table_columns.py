@@ -151,3 +151,22 @@ def test_column_addresses_from_the_exported_batch(tmp_path):
     ints = pa.RecordBatch.from_pydict({"a": [1.0, 2.0], "c": [1, 2]})
     with columns.addresses(ints) as addresses:
         assert addresses is None
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_blocks_copied_by_the_compiled_loop_equal_the_converted_ones(tmp_path, monkeypatch, kind):
+    path = _path(_frame(), tmp_path, kind)
+    copies = []
+    copy = _column_sums._copy
+    monkeypatch.setattr(_column_sums, "_copy", lambda a, X: (copies.append(X.shape), copy(a, X)))
+    blocks = {}
+    for accelerator in ("numpy", "auto"):
+        monkeypatch.setenv("ONENEURON_ACCELERATOR", accelerator)
+        scan = scan_parquet if kind == "parquet" else scan_csv
+        source = scan(path, target="label", features=["f5", "f1", "f2"], batch_rows=333)
+        source.encode(source.labels())
+        blocks[accelerator] = [block.X for block in source.blocks()]
+        assert all(X.flags.f_contiguous for X in blocks[accelerator])
+    assert len(copies) == len(blocks["auto"]) == 10  # 3000 rows in blocks of 333
+    for fast, reference in zip(blocks["auto"], blocks["numpy"], strict=True):
+        np.testing.assert_array_equal(fast, reference)

@@ -33,7 +33,7 @@ import numpy as np
 
 from .. import _kernels
 
-__all__ = ["TILE", "Columns", "column_addresses", "handles", "run"]
+__all__ = ["TILE", "Columns", "column_addresses", "copy_into", "handles", "run"]
 
 #: Rows per tile: 512 rows of 100 float64 columns are 400 KB, read twice from L2.
 TILE = 512
@@ -264,3 +264,28 @@ def run(
 
 
 _NO_WEIGHTS = np.empty(0)
+
+
+def _copy_columns(addresses: Any, X: Any) -> None:
+    """``X[:, j]`` = the float64 column at ``addresses[j]`` (X Fortran-ordered)."""
+    m = X.shape[0]
+    for j in range(addresses.shape[0]):
+        x = _float64_at(addresses[j])
+        for i in range(m):
+            X[i, j] = x[i]
+
+
+_copy: Any = _kernels._compile(_copy_columns, fastmath=False)
+
+
+def copy_into(columns: Columns, batch: Any, X: Any) -> bool:
+    """A batch's columns copied into the block X by a compiled loop (no pyarrow object
+    and NumPy view per column); False, X untouched, where that does not apply (no Numba,
+    float32, a column of another type or with nulls): the caller converts them."""
+    if _copy is None or X.dtype != np.float64 or not _kernels.wanted():
+        return False
+    with columns.addresses(batch) as addresses:
+        if addresses is None:
+            return False
+        _copy(addresses, X)
+    return True

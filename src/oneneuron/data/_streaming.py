@@ -1,5 +1,6 @@
 """The pieces of a streamed pass: a reader thread ahead of the sums, a progress line,
-the sgd shuffle buffer's row picks, and label values read as numbers."""
+the sgd shuffle buffer's row picks, a block's NaN/inf named by column and row, and label
+values read as numbers."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ import numpy as np
 
 from ._base import Block
 
-__all__ = ["Progress", "as_number", "concat", "is_number", "prefetched", "shuffled", "take_rows"]
+__all__ = [
+    "Progress",
+    "as_number",
+    "check_finite_block",
+    "concat",
+    "is_number",
+    "prefetched",
+    "shuffled",
+    "take_rows",
+]
 
 
 def is_number(v: Any) -> bool:
@@ -31,6 +41,21 @@ def is_number(v: Any) -> bool:
 def as_number(v: Any) -> Any:
     f = float(v)
     return int(f) if f.is_integer() else f
+
+
+def check_finite_block(X: Any, start: int, path: Any, names: list[str]) -> None:
+    """Raise ValueError naming the file, column and row of a block's first NaN or inf
+    (``start``: the block's first row in the file)."""
+    finite = np.isfinite(X)
+    if finite.all():
+        return
+    col = int(np.flatnonzero(~finite.all(axis=0))[0])
+    row = int(np.flatnonzero(~finite[:, col])[0])
+    kind = "NaN" if np.isnan(X[row, col]) else "inf"
+    raise ValueError(
+        f"{path}: column {names[col]!r} holds {kind} at row "
+        f"{start + row}; remove or impute missing and infinite values"
+    )
 
 
 def take_rows(block: Block, index: Any) -> Block:
