@@ -8,6 +8,11 @@ counts the rows and finds the labels. Every later pass checks that the file has 
 changed (size, modification time, Parquet footer), names NaN, inf and non-numeric values
 by file, column and row, and shows a progress line on a terminal.
 
+The first full pass copies each batch into a block (checked for NaN and inf); later
+evaluations with one output and no Hessian are summed on the decoded columns by a
+compiled kernel, without the copy (:meth:`TableSource.reduce`, :mod:`._column_sums`).
+The label and weight columns are read by :class:`._table_labels.TableLabels`.
+
 sgd reads mini-batches through a seeded shuffle buffer (:meth:`TableSource.batches`):
 Parquet row groups in a random order, rows shuffled within a buffer of
 ``shuffle_rows``.
@@ -16,7 +21,6 @@ Parquet row groups in a random order, rows shuffled within a buffer of
 from __future__ import annotations
 
 import os
-import queue
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -25,8 +29,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _column_sums
 from ._base import BLOCK_BYTES, Block, Source
 from ._readers import CsvReader, Reader, open_reader
+from ._streaming import Progress, check_finite_block, concat, prefetched, shuffled, take_rows
+from ._table_labels import TableLabels
 
 __all__ = ["TableSource", "scan_csv", "scan_parquet"]
 
@@ -57,7 +64,7 @@ def scan_csv(
     return TableSource(open_reader(path, "csv", sep), target, features, **options)
 
 
-class TableSource(Source):
+class TableSource(TableLabels, Source):
     """A table file read in row blocks, one pass per evaluation.
 
     Parameters
@@ -137,79 +144,8 @@ class TableSource(Source):
         self._checked = False
         self._sample: Block | None = None
         self._passes = 0
-
-    # ------------------------------------------------------------------ labels
-    def labels(self) -> NDArray[Any]:
-        """The distinct labels (the first pass: target and weight columns only)."""
-        if self.target is None:
-            raise ValueError(f"{self.path}: no target column was named")
-        if self._labels is None:
-            self._label_pass()
-        assert self._labels is not None
-        return self._labels
-
-    def _label_pass(self) -> None:
-        assert self.target is not None
-        columns = [self.target] + ([self.weight_column] if self.weight_column else [])
-        counts: dict[Any, float] = {}
-        rows = 0
-        for start, batch in self._read(columns, "reading labels"):
-            y = self._raw_labels(batch, start)
-            self._weights(batch, start)  # checked now, so that a bad weight fails early
-            values, inverse = np.unique(y, return_inverse=True)
-            sums = np.bincount(inverse, minlength=len(values)).astype(float)
-            for v, c in zip(values.tolist(), sums.tolist(), strict=True):
-                counts[v] = counts.get(v, 0.0) + c
-            rows += batch.num_rows
-            if len(counts) > 1000:
-                raise ValueError(f"{self.path}: target {self.target!r} has over 1000 labels")
-        self.n_samples = rows
-        self.nbytes = rows * self.n_features * self.dtype.itemsize
-        labels = sorted(counts)
-        self._numeric_labels = all(_is_number(v) for v in labels)
-        if self._numeric_labels:  # "1" and "1.0" are one label; ints stay ints
-            merged: dict[Any, float] = {}
-            for v, c in counts.items():
-                key = _as_number(v)
-                merged[key] = merged.get(key, 0.0) + c
-            counts, labels = merged, sorted(merged)
-        self._counts = counts
-        self._labels = np.array(labels)
-
-    def label_counts(self, classes: NDArray[Any]) -> NDArray[np.float64]:
-        self.labels()
-        return np.array(
-            [self._counts.get(c.item() if hasattr(c, "item") else c, 0.0) for c in classes]
-        )
-
-    def encode(self, classes: NDArray[Any], class_weights: Any = None) -> None:
-        self.label_counts(classes)
-        self._positive = classes[1].item() if hasattr(classes[1], "item") else classes[1]
-        self.n_classes = max(2, len(classes))
-        self._classes = np.asarray(classes)  # K >= 3: blocks carry class codes
-        self._class_weights = None if class_weights is None else np.asarray(class_weights, float)
-        self.weight_sum = self._weight_sum()
-
-    def _weight_sum(self) -> float:
-        """``sum_i s_i``: the row count, or a pass over the weight column."""
-        if self.weight_column is None and self._class_weights is None:
-            return float(self.n_samples)
-        total = 0.0
-        assert self.target is not None
-        columns = [self.target] + ([self.weight_column] if self.weight_column else [])
-        for start, batch in self._read(columns, "reading weights"):
-            y = self._raw_labels(batch, start)
-            if self._numeric_labels:
-                y = np.asarray(y, dtype=float) if y.dtype == object else y
-            w = self._weights(batch, start)
-            w = np.ones(batch.num_rows) if w is None else w
-            if self._class_weights is not None:
-                if self.n_classes > 2:
-                    w = w * self._class_weights[self._codes(y)]
-                else:
-                    w = w * np.where(y == self._positive, *self._class_weights[::-1])
-            total += float(w.sum())
-        return total
+        self._pass_lock = threading.Lock()  # one kernel pass at a time (as the block path)
+        self._columns_at = _column_sums.Columns(self.features)  # the features' addresses
 
     # ------------------------------------------------------------------ passes
     def _read(
@@ -222,10 +158,10 @@ class TableSource(Source):
                 "a fit reads it once per pass, so it must stay as it is: start again"
             )
         self._passes += 1
-        progress = _Progress(self.progress, self.n_samples, f"{self.path.name}: {what}")
+        progress = Progress(self.progress, self.n_samples, f"{self.path.name}: {what}")
         start = 0
         try:
-            for batch in _prefetched(self.reader.batches(columns, self._rows, order)):
+            for batch in prefetched(self.reader.batches(columns, self._rows, order)):
                 yield start, batch
                 start += batch.num_rows
                 progress.update(start)
@@ -236,77 +172,20 @@ class TableSource(Source):
                 f"{self.path} changed during the fit: {start} rows now, {self.n_samples} before"
             )
 
-    def _raw_labels(self, batch: Any, start: int) -> NDArray[Any]:
-        column = batch.column(self.target)
-        if column.null_count:
-            row = start + int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
-            raise ValueError(f"{self.path}: target {self.target!r} is missing at row {row}")
-        values = column.to_numpy(zero_copy_only=False)
-        if values.dtype == object and values.size and isinstance(values[0], bytes):
-            raise ValueError(f"{self.path}: target {self.target!r} is not UTF-8 text")
-        return values
-
-    def _weights(self, batch: Any, start: int) -> Array | None:
-        if self.weight_column is None:
-            return None
-        w = np.asarray(batch.column(self.weight_column).to_numpy(zero_copy_only=False), float)
-        bad = ~np.isfinite(w) | (w < 0)
-        if bad.any():
-            row = start + int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"{self.path}: weight column {self.weight_column!r} has an invalid value "
-                f"({float(w[bad][0])!r}) at row {row}; weights must be finite and >= 0"
-            )
-        return w
-
     def _block(self, start: int, batch: Any) -> Block:
         """Features (column-ordered: each decoded column is one contiguous copy, and the
         products read the block from cache; checked on the first full pass), signs and
-        weights. The compiled row kernel wants C order, so streams take the NumPy path
-        (measured: 20% less CPU per pass than a C-ordered copy and the kernel)."""
+        weights. The compiled row kernel wants C order (measured: 20% more CPU per pass
+        than this copy and BLAS); the column kernel (:meth:`reduce`) needs no copy."""
         X = np.empty((batch.num_rows, self.n_features), dtype=self.dtype, order="F")
-        for j, name in enumerate(self.features):
-            X[:, j] = np.asarray(batch.column(name).to_numpy(zero_copy_only=False), self.dtype)
+        if not _column_sums.copy_into(self._columns_at, batch, X):
+            for j, name in enumerate(self.features):
+                column = batch.column(name).to_numpy(zero_copy_only=False)
+                X[:, j] = np.asarray(column, self.dtype)
         if not self._checked:
-            self._check_block(X, start)
-        if self.target is None or self._positive is None:
-            sign = np.ones(batch.num_rows, dtype=self.dtype)
-            return Block(X, sign, None, start)
-        y = self._raw_labels(batch, start)
-        if self._numeric_labels:
-            y = np.asarray(y, dtype=float) if y.dtype == object else y
-        w = self._weights(batch, start)
-        if self.n_classes > 2:  # K classes: codes, the softmax loss's labels
-            codes = self._codes(y)
-            if self._class_weights is not None:
-                cw = self._class_weights[codes]
-                w = cw if w is None else w * cw
-            return Block(X, codes, None if w is None else w.astype(self.dtype), start)
-        positive = y == self._positive
-        sign = np.where(positive, -1.0, 1.0).astype(self.dtype)
-        if self._class_weights is not None:
-            cw = np.where(positive, self._class_weights[1], self._class_weights[0])
-            w = cw if w is None else w * cw
-        return Block(X, sign, None if w is None else w.astype(self.dtype), start, positive)
-
-    def _codes(self, y: NDArray[Any]) -> NDArray[np.intp]:
-        """Class codes of labels among the encoded classes."""
-        classes = self._classes
-        values = np.asarray(y, dtype=classes.dtype) if classes.dtype.kind in "US" else y
-        return np.searchsorted(classes, values).astype(np.intp)
-
-    def _check_block(self, X: Array, start: int) -> None:
-        finite = np.isfinite(X)
-        if finite.all():
-            return
-        cols = np.flatnonzero(~finite.all(axis=0))
-        col = int(cols[0])
-        row = int(np.flatnonzero(~finite[:, col])[0])
-        kind = "NaN" if np.isnan(X[row, col]) else "inf"
-        raise ValueError(
-            f"{self.path}: column {self.features[col]!r} holds {kind} at row "
-            f"{start + row}; remove or impute missing and infinite values"
-        )
+            check_finite_block(X, start, self.path, self.features)
+        sign, w, positive = self._targets(batch, start)
+        return Block(X, sign, w, start, positive)
 
     def _columns(self) -> list[str]:
         extra = [c for c in (self.target, self.weight_column) if c is not None]
@@ -323,14 +202,40 @@ class TableSource(Source):
             if self._sample is None:
                 offset = (-first) % step  # an index array: copies, never views that
                 rows = np.arange(offset, block.n_rows, step)  # would keep the block alive
-                sample.append(_rows(block, rows))
+                sample.append(take_rows(block, rows))
             yield block
         self._checked = True
         if self._sample is None and sample:
-            self._sample = _concat(sample)
+            self._sample = concat(sample)
 
     def partitions(self, k: int) -> list[Any]:
         return [self.blocks]
+
+    def reduce(self, task: Any) -> Any:
+        """A pass's sums computed on the decoded columns by the compiled kernel of
+        :mod:`._column_sums` (no block copy), when it computes ``task`` and the first
+        full pass has checked the file; else None: the objective reads :meth:`blocks`."""
+        if not (self._checked and self._sample is not None and self.n_classes == 2):
+            return None
+        if self._positive is None or not _column_sums.handles(task, self.dtype):
+            return None
+        from ..objective._blocks import BlockTerms
+
+        total = BlockTerms(0.0, np.zeros(self.n_features), 0.0, 0)
+        with self._pass_lock:
+            for first, batch in self._read(self._columns(), f"pass {self._passes}"):
+                with self._columns_at.addresses(batch) as addresses:
+                    if addresses is None:  # another type, or nulls: the block path
+                        total = total + task.run([self._block(first, batch)])
+                        continue
+                    sign, w, _ = self._targets(batch, first)
+                    loss, grad_b, n_correct = _column_sums.run(
+                        addresses, batch.num_rows, sign, w, task, total.grad_w
+                    )
+                total.loss += loss
+                total.grad_b += grad_b
+                total.n_correct += n_correct
+        return total
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
         """An epoch of mini-batches through a seeded shuffle buffer.
@@ -348,10 +253,10 @@ class TableSource(Source):
             buffer.append(block)
             held += block.n_rows
             if held >= self.shuffle_rows:
-                yield from _shuffled(_concat(buffer), batch_size, rng)
+                yield from shuffled(concat(buffer), batch_size, rng)
                 buffer, held = [], 0
         if buffer:
-            yield from _shuffled(_concat(buffer), batch_size, rng)
+            yield from shuffled(concat(buffer), batch_size, rng)
         self._checked = True
 
     def cheap_sample(self, max_rows: int) -> Block | None:
@@ -390,107 +295,3 @@ class TableSource(Source):
             total = new
         std = np.sqrt(m2 / max(total, 1e-300))
         return (mean, std) if scale is None else (mean * scale, std * scale)
-
-
-# ----------------------------------------------------------------------------- helpers
-def _is_number(v: Any) -> bool:
-    if isinstance(v, (bool, np.bool_)):
-        return False
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return True
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _as_number(v: Any) -> Any:
-    f = float(v)
-    return int(f) if f.is_integer() else f
-
-
-def _rows(block: Block, index: Any) -> Block:
-    w = None if block.weight is None else block.weight[index]
-    pos = None if block.positive is None else block.positive[index]
-    return Block(block.X[index], block.sign[index], w, block.start, pos)
-
-
-def _concat(blocks: list[Block]) -> Block:
-    if len(blocks) == 1:
-        return blocks[0]
-    w = None if blocks[0].weight is None else np.concatenate([b.weight for b in blocks])  # type: ignore[misc]
-    pos = None if blocks[0].positive is None else np.concatenate([b.positive for b in blocks])  # type: ignore[misc]
-    return Block(
-        np.ascontiguousarray(np.concatenate([b.X for b in blocks])),
-        np.concatenate([b.sign for b in blocks]),
-        w,
-        blocks[0].start,
-        pos,
-    )
-
-
-def _shuffled(block: Block, batch_size: int, rng: np.random.Generator) -> Iterator[Block]:
-    order = rng.permutation(block.n_rows)
-    for lo in range(0, block.n_rows, batch_size):
-        yield _rows(block, np.sort(order[lo : lo + batch_size]))
-
-
-_DONE = object()
-
-
-def _prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
-    """``items``, produced by a helper thread up to ``depth`` ahead (pyarrow decodes without
-    the GIL, so reading the next block overlaps summing this one)."""
-    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                q.put(item)
-            q.put(_DONE)
-        except BaseException as exc:  # handed to the consumer
-            q.put(exc)
-
-    thread = threading.Thread(target=produce, name="oneneuron-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                thread.join(0.01)
-
-
-class _Progress:
-    """``oneneuron: file.parquet: pass 3  42%`` on stderr, rewritten in place."""
-
-    def __init__(self, enabled: bool, total: int, label: str) -> None:
-        self.enabled, self.total, self.label, self.shown = enabled, total, label, -1
-
-    def update(self, rows: int) -> None:
-        if not self.enabled:
-            return
-        pct = int(100 * rows / self.total) if self.total > 0 else -1
-        if pct != self.shown:
-            self.shown = pct
-            shown = f"{pct:3d}%" if pct >= 0 else f"{rows:,} rows"
-            sys.stderr.write(f"\roneneuron: {self.label}  {shown}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.shown != -1:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
