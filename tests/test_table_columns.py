@@ -170,3 +170,20 @@ def test_blocks_copied_by_the_compiled_loop_equal_the_converted_ones(tmp_path, m
     assert len(copies) == len(blocks["auto"]) == 10  # 3000 rows in blocks of 333
     for fast, reference in zip(blocks["auto"], blocks["numpy"], strict=True):
         np.testing.assert_array_equal(fast, reference)
+
+
+def test_objective_without_kernels_takes_the_block_path(tmp_path, monkeypatch):
+    """``Objective(accelerate=False)`` turns the column kernel off too, as it does the
+    block kernels, whatever ONENEURON_ACCELERATOR says."""
+    path = _path(_frame(), tmp_path, "parquet")
+    calls = _counting(monkeypatch)
+    monkeypatch.setenv("ONENEURON_ACCELERATOR", "auto")
+    for accelerate, expected in ((False, 0), (True, 3000), (None, 3000)):
+        calls.clear()
+        source = scan_parquet(path, target="label", progress=False)
+        source.encode(source.labels())
+        obj = Objective(source, alpha=1e-3, accelerate=accelerate)
+        theta = np.full(obj.n_params, 0.1)
+        obj.evaluate(theta)  # the first pass: blocks, checked
+        obj.evaluate(theta * 2)
+        assert sum(calls) == expected

@@ -155,7 +155,7 @@ def handles(task: Any, dtype: np.dtype[Any]) -> bool:
     """Whether the kernel computes ``task``'s sums (else the block path does)."""
     return (
         _pass is not None
-        and _kernels.wanted()
+        and bool(getattr(task, "accelerate", False))
         and dtype == np.float64
         and task.outputs == 1
         and not task.hessian

@@ -71,6 +71,9 @@ class BlockTask:
     hess_map: tuple[Array | None, Array | None] | None = None
     diagonal: bool = False
     outputs: int = 1
+    #: whether compiled kernels may be used (a source with one of its own, such as a
+    #: streamed table's column kernel, reads it: ``kernel`` is about the block kernel)
+    accelerate: bool = False
 
     def workspace(self, rows: int) -> Workspace:
         return Workspace(rows, self.n_features, np.dtype(self.dtype), self.outputs)

@@ -149,6 +149,7 @@ class Objective(Passes):
             accelerate = _kernels.wanted()
         elif accelerate and not _kernels.available():
             raise ImportError("accelerate=True needs Numba: pip install 'oneneuron[fast]'")
+        self._accelerate = bool(accelerate)  # also for sources with kernels of their own
         layout_ok = source.sparse or source.c_contiguous
         self._kernel = (
             (_kernels.csr_pass if source.sparse else _kernels.block_pass)

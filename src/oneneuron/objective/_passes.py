@@ -40,6 +40,7 @@ class Passes:
     z_threshold: float
     _dtype: np.dtype[Any]
     _kernel: Any
+    _accelerate: bool
     _standardised: Standardised | None
     _workspaces: list[Workspace]
     _lock: threading.Lock
@@ -88,6 +89,7 @@ class Passes:
             hessian=hessian,
             hessian_rows=hessian_rows,
             kernel=self._kernel is not None,
+            accelerate=self._accelerate,
             standardised=self._standardised,
             hess_map=hess_map,
             diagonal=diagonal,
