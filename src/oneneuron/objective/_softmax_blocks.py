@@ -11,8 +11,13 @@ has ``outputs = K >= 2`` rows of weights. The formulas are those of
     H      = sum_i s_i (diag(p_i) - p_i p_i^T) (x) [x_i 1][x_i 1]^T
 
 The Hessian is laid out in theta's order (``[vec(W), b]``, W row by row): the block of
-classes (k, l) is ``[X 1]^T diag(s p_k (delta_kl - p_l)) [X 1]``. There is no compiled
-kernel for K outputs: the NumPy/SciPy path does everything.
+classes (k, l) is ``[X 1]^T diag(s p_k (delta_kl - p_l)) [X 1]``.
+
+Two ways through the per-row part, one set of formulas: NumPy (the reference) and the
+compiled kernel of :mod:`oneneuron._kernels_softmax` (max, log-sum-exp, loss, ``P - Y``,
+argmax and grad_b in one pass over Z, in place; used for loss and gradient passes, not
+for the Hessian or its diagonal). BLAS computes ``X W^T`` and ``R^T X`` either way, into
+(m, K) buffers kept in the workspace (no allocation per block for dense rows).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _kernels_softmax
 from ..loss import softmax_terms_into
 
 __all__ = ["accumulate_rows", "softmax_logits"]
@@ -38,6 +44,28 @@ def softmax_logits(X: Any, W: Array, b: Any) -> Array:
     return Z
 
 
+def _buffer(ws: Any, name: str, m: int, K: int, dtype: np.dtype[Any]) -> Array:
+    """An (m, K) buffer kept on the workspace, reallocated only when it is too small."""
+    buf = getattr(ws, name, None)
+    if buf is None or buf.shape[0] < m or buf.shape[1] != K or buf.dtype != dtype:
+        buf = np.empty((max(m, ws.rows), K), dtype)
+        setattr(ws, name, buf)
+    return buf[:m]  # type: ignore[no-any-return]
+
+
+def _block_logits(ws: Any, X: Any, W: Array, b: Any, *, add_b: bool = True) -> Array:
+    """``X W^T (+ b)`` (m, K): dense rows straight into a workspace buffer."""
+    dtype = np.result_type(X.dtype, W.dtype)
+    if not isinstance(X, np.ndarray):
+        Z = np.asarray(X @ W.T, dtype=dtype)
+    else:
+        Z = _buffer(ws, "softmax_z", X.shape[0], W.shape[0], dtype)
+        np.matmul(X, W.T, out=Z)
+    if add_b:
+        Z += np.asarray(b, dtype=Z.dtype)
+    return Z
+
+
 def accumulate_rows(
     ws: Any,
     X: Any,
@@ -50,12 +78,22 @@ def accumulate_rows(
     r: int,
     hess_map: tuple[Array | None, Array | None] | None,
     diagonal: bool = False,
+    kernel: bool | None = None,
 ) -> None:
-    """Add the K-output sums of rows X (labels ``codes`` in 0..K-1) into ``ws``."""
+    """Add the K-output sums of rows X (labels ``codes`` in 0..K-1) into ``ws``.
+
+    ``kernel``: use the compiled per-row kernel (default: :func:`_kernels_softmax.wanted`);
+    the Hessian and its diagonal always take the NumPy path.
+    """
+    if kernel is None:
+        kernel = _kernels_softmax.wanted()
+    if kernel and not (hessian or diagonal):
+        _kernel_rows(ws, X, codes, sw, W, b)
+        return
     m = X.shape[0]
-    Z = softmax_logits(X, W, b)
+    Z = _block_logits(ws, X, W, b)
     value, rowmax = ws.z[:m], ws.t[:m]
-    P = np.empty_like(Z)  # dl/dz = P - onehot(y)
+    P = _buffer(ws, "softmax_p", m, Z.shape[1], Z.dtype)  # dl/dz = P - onehot(y)
     softmax_terms_into(codes, Z, value, P, rowmax)
     ws.n_correct += int(np.count_nonzero(np.argmax(Z, axis=1) == codes))
     ws.loss += float(value.sum() if sw is None else value @ sw)
@@ -77,11 +115,35 @@ def accumulate_rows(
             _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
     if sw is not None:
         P *= sw[:, None]
-    if isinstance(X, np.ndarray):  # P^T X: (K, d) directly, BLAS's fast layout here
-        ws.grad_w += P.T @ X
-    else:
-        ws.grad_w += np.asarray((X.T @ P).T, dtype=np.float64)
+    _add_gradient(ws, X, P)
     ws.grad_b += P.sum(axis=0, dtype=np.float64)
+
+
+def _kernel_rows(
+    ws: Any, X: Any, codes: NDArray[np.integer], sw: Array | None, W: Array, b: Any
+) -> None:
+    """Loss, gradient and accuracy of the rows through the compiled per-row kernel."""
+    Z = _block_logits(ws, X, W, b, add_b=False)
+    K = Z.shape[1]
+    bk = np.ascontiguousarray(np.broadcast_to(np.asarray(b, dtype=Z.dtype), (K,)))
+    weights = ws.no_weights if sw is None else sw
+    grad_b = np.zeros(K)
+    zy = ws.t[: Z.shape[0]]
+    if zy.dtype != Z.dtype:  # not for blocks from a source: X, W and ws share a dtype
+        zy = np.empty(Z.shape[0], Z.dtype)
+    loss, n_correct = _kernels_softmax.softmax_rows(Z, codes, weights, bk, zy, grad_b)
+    ws.loss += loss
+    ws.n_correct += n_correct
+    ws.grad_b += grad_b
+    _add_gradient(ws, X, Z)  # Z now holds s (P - onehot(y))
+
+
+def _add_gradient(ws: Any, X: Any, R: Array) -> None:
+    """``grad_W += R^T X`` (K, d)."""
+    if isinstance(X, np.ndarray):  # R^T X: (K, d) directly, BLAS's fast layout here
+        ws.grad_w += R.T @ X
+    else:
+        ws.grad_w += np.asarray((X.T @ R).T, dtype=np.float64)
 
 
 def _add_hessian(
