@@ -55,12 +55,14 @@ def _shift_rows(Z: Any, codes: Any, b: Any, zy: Any) -> int:
     return n_correct
 
 
-def _finish_rows(Z: Any, codes: Any, sw: Any, zy: Any, grad_b: Any) -> float:
+def _finish_rows(Z: Any, codes: Any, sw: Any, zy: Any, grad_b: Any, h: Any) -> float:
     """From ``Z = exp(z - max)``: ``Z[i] = sw_i (softmax(z_i) - onehot(y_i))`` in place,
     ``grad_b += sum_i Z[i]`` (float64); returns ``sum_i sw_i loss_i``, with
-    ``loss_i = log sum_k Z[i, k] - zy[i]``. ``sw`` of length 0 means unit weights."""
+    ``loss_i = log sum_k Z[i, k] - zy[i]``. ``sw`` of length 0 means unit weights. When
+    ``h`` has rows, also ``h[i, k] = sw_i p_ik (1 - p_ik)`` (the Hessian's diagonal)."""
     m, K = Z.shape
     weighted = sw.shape[0] > 0
+    diagonal = h.shape[0] > 0
     loss = 0.0
     acc = np.zeros(K)  # local: cannot alias Z, so the K-loop stays in registers
     for i in range(m):
@@ -76,6 +78,10 @@ def _finish_rows(Z: Any, codes: Any, sw: Any, zy: Any, grad_b: Any) -> float:
             li *= s
             scale *= s
         loss += li
+        if diagonal:
+            for k in range(K):
+                p = row[k] / total
+                h[i, k] = s * p * (1.0 - p)
         for k in range(K):
             row[k] = row[k] * scale
         row[codes[i]] -= s
@@ -90,17 +96,20 @@ shift_rows = _compile(_shift_rows)
 finish_rows = _compile(_finish_rows)
 
 
-def softmax_rows(Z: Any, codes: Any, sw: Any, b: Any, zy: Any, grad_b: Any) -> tuple[float, int]:
+def softmax_rows(
+    Z: Any, codes: Any, sw: Any, b: Any, zy: Any, grad_b: Any, h: Any
+) -> tuple[float, int]:
     """Per-row softmax terms of the logits ``Z + b`` (m, K, C-ordered), in place.
 
     On return ``Z[i] = sw_i (softmax(z_i) - onehot(y_i))`` and ``grad_b += sum_i Z[i]``
     (float64); returns ``(sum_i sw_i loss_i, #{i: argmax_k z_ik == y_i})``. ``b`` (K,)
     has Z's dtype, ``zy`` (m,) is scratch space of Z's dtype, ``sw`` of length 0 means
-    unit weights. Three passes over the block while it is in cache: the compiled shift
+    unit weights; ``h`` (m, K) receives ``sw_i p_ik (1 - p_ik)`` unless it has 0 rows.
+    Three passes over the block while it is in cache: the compiled shift
     (max, argmax), NumPy's exp (vectorised, several times faster than a scalar exp per
     entry in the compiled loop), the compiled finish (log-sum-exp, loss, P - Y, grad_b).
     """
     n_correct = shift_rows(Z, codes, b, zy)  # type: ignore[misc]
     np.exp(Z, out=Z)
-    loss = finish_rows(Z, codes, sw, zy, grad_b)  # type: ignore[misc]
+    loss = finish_rows(Z, codes, sw, zy, grad_b, h)  # type: ignore[misc]
     return float(loss), int(n_correct)

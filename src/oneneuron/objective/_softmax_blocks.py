@@ -15,8 +15,8 @@ classes (k, l) is ``[X 1]^T diag(s p_k (delta_kl - p_l)) [X 1]``.
 
 Two ways through the per-row part, one set of formulas: NumPy (the reference) and the
 compiled kernel of :mod:`oneneuron._kernels_softmax` (max, log-sum-exp, loss, ``P - Y``,
-argmax and grad_b in one pass over Z, in place; used for loss and gradient passes, not
-for the Hessian or its diagonal). BLAS computes ``X W^T`` and ``R^T X`` either way, into
+argmax, grad_b and the Hessian's diagonal, in place over Z while it is in cache; the
+full Hessian takes the NumPy path). BLAS computes ``X W^T`` and ``R^T X`` either way, into
 (m, K) buffers kept in the workspace (no allocation per block for dense rows).
 """
 
@@ -83,12 +83,12 @@ def accumulate_rows(
     """Add the K-output sums of rows X (labels ``codes`` in 0..K-1) into ``ws``.
 
     ``kernel``: use the compiled per-row kernel (default: :func:`_kernels_softmax.wanted`);
-    the Hessian and its diagonal always take the NumPy path.
+    the full Hessian always takes the NumPy path.
     """
     if kernel is None:
         kernel = _kernels_softmax.wanted()
-    if kernel and not (hessian or diagonal):
-        _kernel_rows(ws, X, codes, sw, W, b)
+    if kernel and not hessian:
+        _kernel_rows(ws, X, codes, sw, W, b, diagonal)
         return
     m = X.shape[0]
     Z = _block_logits(ws, X, W, b)
@@ -105,12 +105,7 @@ def accumulate_rows(
             np.subtract(prob, h, out=h)
             if sw is not None:
                 h *= sw[:, None]
-            if isinstance(X, np.ndarray):  # sum_i h_ik x_ij^2 without a squared copy of X
-                ws.diag[0] += np.einsum("ij,ij,ik->kj", X, X, h)
-            else:
-                ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
-            ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
-            ws.diag[2] += h.sum(axis=0)
+            _add_diagonal(ws, X, h)
         if hessian:
             _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
     if sw is not None:
@@ -120,22 +115,47 @@ def accumulate_rows(
 
 
 def _kernel_rows(
-    ws: Any, X: Any, codes: NDArray[np.integer], sw: Array | None, W: Array, b: Any
+    ws: Any,
+    X: Any,
+    codes: NDArray[np.integer],
+    sw: Array | None,
+    W: Array,
+    b: Any,
+    diagonal: bool,
 ) -> None:
-    """Loss, gradient and accuracy of the rows through the compiled per-row kernel."""
+    """Loss, gradient, accuracy (and the diagonal's sums) of the rows through the
+    compiled per-row kernel."""
     Z = _block_logits(ws, X, W, b, add_b=False)
-    K = Z.shape[1]
+    m, K = Z.shape
     bk = np.ascontiguousarray(np.broadcast_to(np.asarray(b, dtype=Z.dtype), (K,)))
     weights = ws.no_weights if sw is None else sw
-    grad_b = np.zeros(K)
-    zy = ws.t[: Z.shape[0]]
+    zy = ws.t[:m]
     if zy.dtype != Z.dtype:  # not for blocks from a source: X, W and ws share a dtype
-        zy = np.empty(Z.shape[0], Z.dtype)
-    loss, n_correct = _kernels_softmax.softmax_rows(Z, codes, weights, bk, zy, grad_b)
+        zy = np.empty(m, Z.dtype)
+    h = _buffer(ws, "softmax_p", m, K, Z.dtype) if diagonal else np.empty((0, K), Z.dtype)
+    grad_b = np.zeros(K)
+    loss, n_correct = _kernels_softmax.softmax_rows(Z, codes, weights, bk, zy, grad_b, h)
     ws.loss += loss
     ws.n_correct += n_correct
     ws.grad_b += grad_b
     _add_gradient(ws, X, Z)  # Z now holds s (P - onehot(y))
+    if diagonal:
+        _add_diagonal(ws, X, h)
+
+
+def _add_diagonal(ws: Any, X: Any, h: Array) -> None:
+    """The raw sums of the Hessian's diagonal from ``h = s p (1 - p)`` (m, K): per class
+    ``sum_i h_ik x_ij^2``, ``sum_i h_ik x_ij`` and ``sum_i h_ik``."""
+    ws.diag[2] += h.sum(axis=0, dtype=np.float64)
+    if isinstance(X, np.ndarray):  # the squares in a block buffer, then BLAS
+        h = h.astype(X.dtype, copy=False)  # one dtype for BLAS (a preconditioner)
+        sq = _buffer(ws, "softmax_sq", X.shape[0], X.shape[1], X.dtype)
+        np.multiply(X, X, out=sq)
+        ws.diag[0] += h.T @ sq
+        ws.diag[1] += h.T @ X
+    else:
+        ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
+        ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
 
 
 def _add_gradient(ws: Any, X: Any, R: Array) -> None:

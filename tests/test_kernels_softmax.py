@@ -1,0 +1,150 @@
+"""The compiled K-output kernel (``_kernels_softmax``) against the NumPy path, its oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from oneneuron import LogisticRegression, _kernels_softmax
+from oneneuron.objective import Objective
+
+needs_numba = pytest.mark.skipif(not _kernels_softmax.available(), reason="Numba is not installed")
+
+
+def _data(n, d, K, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    W = rng.standard_normal((K, d))
+    y = np.argmax(X @ W.T + rng.gumbel(size=(n, K)), axis=1)
+    return X, y, rng
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts the kernel's calls (so a test cannot pass by taking NumPy twice)."""
+    calls = []
+    real = _kernels_softmax.softmax_rows
+
+    def counted(*args):
+        calls.append(args[0].shape)
+        return real(*args)
+
+    monkeypatch.setattr(_kernels_softmax, "softmax_rows", counted)
+    return calls
+
+
+def _both(monkeypatch, spy, make, theta, **kw):
+    """One evaluation with the kernel, one without, of the objective ``make()``."""
+    out = {}
+    for choice in ("numba", "numpy"):
+        monkeypatch.setenv("ONENEURON_ACCELERATOR", choice)
+        before = len(spy)
+        out[choice] = make().evaluate(theta, **kw)
+        assert (len(spy) > before) == (choice == "numba")
+    return out["numba"], out["numpy"]
+
+
+def _close(a, b, rtol, exact_count=True):
+    assert a.loss == pytest.approx(b.loss, rel=rtol)
+    np.testing.assert_allclose(a.grad, b.grad, rtol=rtol, atol=rtol * np.abs(b.grad).max())
+    if exact_count:
+        assert a.n_correct == b.n_correct
+    else:  # float32: a logit within rounding of its row's maximum may flip the argmax
+        assert abs(a.n_correct - b.n_correct) <= 2
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize(("n", "block_rows"), [(1, None), (7, None), (301, 64), (1000, 333)])
+def test_kernel_matches_numpy_path(monkeypatch, spy, dtype, weighted, sparse, n, block_rows):
+    """J, gradient, accuracy and the Hessian's diagonal within rounding of the NumPy
+    path: dense or CSR rows, weights, float32, blocks of odd sizes."""
+    K, d = 4, 6
+    X, y, rng = _data(n, d, K, dtype)
+    if sparse:
+        X[rng.random(X.shape) < 0.6] = 0
+        X = sp.csr_matrix(X)
+    sw = rng.uniform(0.0, 3.0, n) if weighted else None
+    theta = rng.standard_normal(K * d + K)
+
+    def make():
+        return Objective(X, y, sw, alpha=0.1, block_rows=block_rows, n_classes=K)
+
+    rtol = 1e-12 if dtype == np.float64 else 2e-5
+    a, b = _both(monkeypatch, spy, make, theta, diagonal=True)
+    _close(a, b, rtol, exact_count=dtype == np.float64)
+    np.testing.assert_allclose(a.hess_diag, b.hess_diag, rtol=rtol * 10)
+    a, b = _both(monkeypatch, spy, make, theta)
+    _close(a, b, rtol, exact_count=dtype == np.float64)
+
+
+@needs_numba
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_kernel_with_standardised_rows_or_no_intercept(monkeypatch, spy, fit_intercept):
+    """float32 rows centred in a block copy, and a model without intercepts (b = 0)."""
+    X, y, rng = _data(200, 5, 3, np.float32, seed=1)
+    X += 50.0
+    X64 = X.astype(np.float64)
+    theta = rng.standard_normal(3 * 5 + (3 if fit_intercept else 0))
+
+    def make():
+        return Objective(
+            X, y, alpha=0.01, offset=X64.mean(0), scale=X64.std(0),
+            fit_intercept=fit_intercept, n_classes=3,
+        )  # fmt: skip
+
+    a, b = _both(monkeypatch, spy, make, theta)
+    _close(a, b, 2e-5, exact_count=False)
+
+
+@needs_numba
+def test_kernel_ties_and_extreme_logits(monkeypatch, spy):
+    """Tied logits predict the first class (np.argmax's choice); logits in the
+    thousands neither overflow nor lose the loss (log-sum-exp)."""
+    X = np.array([[0.0], [0.0], [0.0], [1000.0], [-1000.0], [3.0]])
+    y = np.array([0, 1, 2, 2, 0, 1])
+    tied = np.zeros(6)  # W = 0, b = 0: every logit ties
+    a, b = _both(monkeypatch, spy, lambda: Objective(X, y, n_classes=3), tied)
+    assert a.n_correct == b.n_correct == 2  # rows of class 0 are predicted (first max)
+    assert a.loss == pytest.approx(np.log(3.0), rel=1e-15)
+    theta = np.array([1.0, 0.0, -1.0, 0.0, 0.0, 0.0])  # z = (x, 0, -x)
+    a, b = _both(monkeypatch, spy, lambda: Objective(X, y, n_classes=3), theta)
+    x = X[:, 0]
+    Z = np.stack([x, 0 * x, -x], axis=1)
+    top = Z.max(axis=1)
+    exact = top + np.log(np.exp(Z - top[:, None]).sum(axis=1)) - Z[np.arange(6), y]
+    assert a.loss == pytest.approx(exact.mean(), rel=1e-14)
+    assert np.isfinite(a.grad).all()
+    _close(a, b, 1e-14)
+
+
+@needs_numba
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["lbfgs", "gd", "sgd"])
+def test_fit_is_the_same_with_and_without_the_kernel(monkeypatch, spy, solver):
+    """(Newton's passes form the Hessian: they take the NumPy path either way.)"""
+    X, y, _ = _data(400, 5, 4, seed=3)
+    coefs = []
+    for choice in ("numba", "numpy"):
+        monkeypatch.setenv("ONENEURON_ACCELERATOR", choice)
+        m = LogisticRegression(
+            solver=solver, alpha=1e-3, max_iter=100, learning_rate=0.5, random_state=0
+        )
+        m.fit(X, y)
+        coefs.append(np.append(m.coef_, m.intercept_))
+    assert spy  # the kernel ran in the first fit
+    np.testing.assert_allclose(coefs[0], coefs[1], rtol=1e-8, atol=1e-10)
+
+
+def test_accelerator_switch_turns_the_kernel_off(monkeypatch):
+    """``ONENEURON_ACCELERATOR=numpy`` never calls the kernel, Numba or not."""
+    calls = []
+    monkeypatch.setattr(_kernels_softmax, "softmax_rows", lambda *a: calls.append(a))
+    monkeypatch.setenv("ONENEURON_ACCELERATOR", "numpy")
+    X, y, _ = _data(50, 3, 3)
+    ev = Objective(X, y, n_classes=3).evaluate(np.zeros(12))
+    assert not calls
+    assert ev.loss == pytest.approx(np.log(3.0))
