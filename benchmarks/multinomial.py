@@ -21,6 +21,11 @@ solver, as ``benchmarks/run.py`` does for two classes:
 * extra peak memory of that fit is measured with ``tracemalloc`` (NumPy's buffers are
   traced), on a separate run, and reported against the bytes of X.
 
+On a shared machine ``ONENEURON_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1``
+races one core against one core (an oversubscribed machine slows multi-threaded BLAS and
+OpenMP far more than one thread); the results record those variables, the cores and the
+load average.
+
 Targets (issue #13): digits <= 0.5x the fastest scikit-learn solver's time, the large
 case <= 0.33x, extra peak memory <= 0.2x the bytes of X on the large case. Results go to
 ``benchmarks/multinomial-results.json``.
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import time
 import tracemalloc
 import warnings
@@ -45,6 +51,7 @@ from oneneuron import LogisticRegression
 from oneneuron.loss import log_softmax
 
 TARGET = 1e-6
+THREAD_VARIABLES = ("ONENEURON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 OUT = Path(__file__).resolve().parent / "multinomial-results.json"
 
 
@@ -187,7 +194,18 @@ def run_case(name: str, X: np.ndarray, y: np.ndarray, alpha: float, repeats: int
         rows["ratio_memory"] = ours["peak_bytes"] / max(rows[peer]["peak_bytes"], 1)
         rows["memory_over_X"] = ours["peak_bytes"] / X.nbytes
     shape = {"n": int(X.shape[0]), "d": int(X.shape[1]), "K": len(np.unique(y))}
-    return {"case": name, **shape, "alpha": alpha, "X_bytes": int(X.nbytes), "solvers": rows}
+    return {
+        "case": name,
+        **shape,
+        "alpha": alpha,
+        "X_bytes": int(X.nbytes),
+        # the machine's load at the end (1, 5, 15 minutes): times taken under a load
+        # above the cores are noisy, and multi-threaded peers suffer most
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+        "cores": len(os.sched_getaffinity(0)),
+        "threads": {v: os.environ.get(v) for v in THREAD_VARIABLES if os.environ.get(v)},
+        "solvers": rows,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
