@@ -146,6 +146,35 @@ def test_fit_is_the_same_with_and_without_the_kernel(monkeypatch, spy, solver):
     np.testing.assert_allclose(coefs[0], coefs[1], rtol=1e-8, atol=1e-10)
 
 
+@pytest.mark.parametrize(
+    "accelerator", ["numpy", *(["numba"] if _kernels_softmax.available() else [])]
+)
+def test_small_blocks_in_one_thread_chunks_give_the_same_sums(monkeypatch, accelerator):
+    """A small dense block is fed to BLAS in row chunks (one BLAS thread each): the same
+    J, gradient, accuracy and diagonal as in one piece."""
+    from oneneuron.objective import _softmax_blocks
+
+    monkeypatch.setenv("ONENEURON_ACCELERATOR", accelerator)
+    X, y, rng = _data(3000, 30, 10, seed=7)
+    sw = rng.uniform(0.5, 2.0, 3000)
+    theta = rng.standard_normal(10 * 31) * 0.3
+    assert _softmax_blocks._one_thread_rows(X, np.zeros((10, 30))) == 873  # 4 chunks
+    chunks = []
+    real = _softmax_blocks._block_logits
+    monkeypatch.setattr(
+        _softmax_blocks,
+        "_block_logits",
+        lambda ws, X, *a, **k: chunks.append(len(X)) or real(ws, X, *a, **k),
+    )
+    a = Objective(X, y, sw, alpha=0.1, n_classes=10).evaluate(theta, diagonal=True)
+    assert chunks == [873, 873, 873, 381]
+    monkeypatch.setattr(_softmax_blocks, "ONE_THREAD_GEMM", 10**12)
+    b = Objective(X, y, sw, alpha=0.1, n_classes=10).evaluate(theta, diagonal=True)
+    assert chunks[4:] == [3000]
+    _close(a, b, 1e-12)
+    np.testing.assert_allclose(a.hess_diag, b.hess_diag, rtol=1e-12)
+
+
 def test_accelerator_switch_turns_the_kernel_off(monkeypatch):
     """``ONENEURON_ACCELERATOR=numpy`` never calls the kernel, Numba or not."""
     calls = []
