@@ -5,7 +5,9 @@ The budget is ``ONENEURON_MEMORY_BUDGET`` (bytes) or a quarter of the memory ava
 a table whose estimated size in memory (Parquet: its uncompressed size; CSV: its size on
 disk, five times that gzipped, times two for parsing) exceeds it is streamed, with a note.
 ``predict`` writes its output in chunks, ``evaluate`` keeps one score and one label per
-row (a few bytes, not the features).
+row (a few bytes, not the features; with K >= 3 classes, the K probabilities of a row).
+Models of K classes answer as in memory: labels, ``--proba`` one column per class,
+and the K-class metrics (macro averages and per class).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from .._numerics import logit, sigmoid
+from .._predicting_multi import _proba, _shifted
 from ..data import TableSource, scan_csv, scan_parquet
 from ..estimator import LogisticRegression
 from ._common import (
@@ -150,37 +153,48 @@ def stream_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _binary_only(model: LogisticRegression, command: str) -> None:
-    if len(model.classes_) > 2:
-        raise ValueError(
-            f"{command} reads a table in blocks for binary models only; this model has "
-            f"{len(model.classes_)} classes: raise ONENEURON_MEMORY_BUDGET (bytes) to read the "
-            "table in memory, or predict from Python with oneneuron.data.scan_csv/scan_parquet"
-        )
-
-
 # ---------------------------------------------------------------------------- predict
+def _answer_lines(model: LogisticRegression, X: Any, proba: bool) -> list[str]:
+    """The CSV lines of ``predict`` for a block of rows: as the in-memory command writes
+    them (K >= 3 classes: the label, then with ``proba`` one probability per class)."""
+    classes = model.classes_
+    if len(classes) > 2:
+        W = np.asarray(model.coef_, dtype=np.float64)
+        b = np.asarray(model.intercept_, dtype=np.float64)
+        S = _shifted(X, W, b)  # the in-memory predictions' shifted logits
+        labels = classes[np.argmax(S, axis=1)]
+        if not proba:
+            return [f"{c}\n" for c in labels]
+        rows = _proba(S).tolist()
+        return [
+            f"{c}," + ",".join(repr(p) for p in row) + "\n"
+            for c, row in zip(labels, rows, strict=True)
+        ]
+    z = X @ model.coef_[0] + float(model.intercept_[0])
+    labels = classes[(z >= logit(model.threshold)).astype(int)]
+    if proba:
+        return [f"{c},{p!r}\n" for c, p in zip(labels, sigmoid(z).tolist(), strict=True)]
+    return [f"{c}\n" for c in labels]
+
+
 def stream_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``predict`` a table in blocks, writing the CSV chunk by chunk."""
     model = load_model_file(args.model)
     probe = open_table(args.data, None, None, True)
     quiet = getattr(args, "quiet", False)
-    _binary_only(model, "predict")
     source = open_table(args.data, None, _features(model, probe, args.target), quiet)
-    classes, cut = model.classes_, logit(model.threshold)
-    coef, intercept = model.coef_[0], float(model.intercept_[0])
+    header = "prediction"
+    if args.proba and len(model.classes_) > 2:
+        header += "".join(f",proba_{c}" for c in model.classes_)
+    elif args.proba:
+        header += ",proba"
     n_rows = 0
 
     def write(handle: Any) -> None:
         nonlocal n_rows
-        handle.write("prediction,proba\n" if args.proba else "prediction\n")
+        handle.write(header + "\n")
         for block in source.blocks():
-            z = block.X @ coef + intercept
-            labels = classes[(z >= cut).astype(int)]
-            if args.proba:
-                lines = [f"{c},{p!r}\n" for c, p in zip(labels, sigmoid(z).tolist(), strict=True)]
-            else:
-                lines = [f"{c}\n" for c in labels]
+            lines = _answer_lines(model, block.X, args.proba)
             handle.write("".join(lines))
             n_rows += len(lines)
 
@@ -202,12 +216,11 @@ def stream_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def stream_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``evaluate`` a model on a labelled table read in blocks."""
     from ._commands import _table
-    from ._report import confusion_lines, metrics_from_scores, metrics_table
+    from ._report import confusion_lines, metrics_from_scores, metrics_table, per_class_rows
 
     model = load_model_file(args.model)
     probe = open_table(args.data, args.target, None, True)
     quiet = getattr(args, "quiet", False)
-    _binary_only(model, "evaluate")
     source = open_table(args.data, args.target, _features(model, probe, args.target), quiet)
     labels = np.asarray(source.labels())
     unknown = np.setdiff1d(labels, model.classes_)
@@ -217,8 +230,38 @@ def stream_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{model.classes_.tolist()}"
         )
     source.encode(model.classes_)
+    if len(model.classes_) > 2:
+        y, proba, pred = _k_class_scores(model, source)
+    else:
+        y, proba, pred = _binary_scores(model, source)
+    m = metrics_from_scores(model, y, proba, pred)
+    if args.json:
+        out.write(json.dumps(m, indent=2) + "\n")
+        return 0
+    if m.get("per_class") is not None:
+        what = f"{len(m['labels'])} classes"
+    else:
+        what = f"positive class {m['positive_label']}"
+    out.write(f"{args.model} on {args.data} ({m['n_samples']} rows, {what}, streamed)\n")
+    _table(out, metrics_table(m))
+    per = per_class_rows(m)
+    if per:
+        width = max(len(row[0]) for row in per) + 2
+        out.write("per class (each against the rest)\n")
+        lines = (row[0].ljust(width) + "".join(f"{v:>11}" for v in row[1:]) for row in per)
+        out.write("".join(line + "\n" for line in lines))
+    out.write("confusion matrix (rows: true, columns: predicted)\n")
+    out.write("\n".join(confusion_lines(m)) + "\n")
+    if m["roc_auc"] is None:
+        err.write("oneneuron: note: ROC AUC needs both classes in the data\n")
+    return 0
+
+
+def _binary_scores(model: LogisticRegression, source: TableSource) -> tuple[Any, Any, Any]:
+    """True labels, probabilities (n, 2) and predicted labels: one logit and one bool
+    per row are kept, not the features."""
     coef, intercept, cut = model.coef_[0], float(model.intercept_[0]), logit(model.threshold)
-    logits, positive = [], []  # one float and one bool per row, not the features
+    logits, positive = [], []
     for block in source.blocks():
         logits.append(block.X @ coef + intercept)
         positive.append(block.is_positive().copy())
@@ -226,12 +269,23 @@ def stream_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     is_pos = np.concatenate(positive) if positive else np.empty(0, bool)
     y = model.classes_[is_pos.astype(int)]
     pred = model.classes_[(z >= cut).astype(int)]
-    m = metrics_from_scores(model, y, np.column_stack([sigmoid(-z), sigmoid(z)]), pred)
-    if args.json:
-        out.write(json.dumps(m, indent=2) + "\n")
-        return 0
-    out.write(f"{args.model} on {args.data} ({m['n_samples']} rows, streamed)\n")
-    _table(out, metrics_table(m))
-    out.write("confusion matrix (rows: true, columns: predicted)\n")
-    out.write("\n".join(confusion_lines(m)) + "\n")
-    return 0
+    return y, np.column_stack([sigmoid(-z), sigmoid(z)]), pred
+
+
+def _k_class_scores(model: LogisticRegression, source: TableSource) -> tuple[Any, Any, Any]:
+    """The same for K >= 3 classes: the K probabilities and two class codes per row, from
+    the shifted logits the in-memory predictions use."""
+    W = np.asarray(model.coef_, dtype=np.float64)
+    b = np.asarray(model.intercept_, dtype=np.float64)
+    K = len(W)
+    probas, true, predicted = [], [], []
+    for block in source.blocks():  # K >= 3: the blocks carry class codes
+        S = _shifted(block.X, W, b)
+        predicted.append(np.argmax(S, axis=1))
+        probas.append(_proba(S))
+        true.append(np.asarray(block.sign, dtype=np.intp))
+    classes = model.classes_
+    proba = np.concatenate(probas) if probas else np.empty((0, K))
+    y = classes[np.concatenate(true)] if true else classes[:0]
+    pred = classes[np.concatenate(predicted)] if predicted else classes[:0]
+    return y, proba, pred

@@ -11,8 +11,13 @@ has ``outputs = K >= 2`` rows of weights. The formulas are those of
     H      = sum_i s_i (diag(p_i) - p_i p_i^T) (x) [x_i 1][x_i 1]^T
 
 The Hessian is laid out in theta's order (``[vec(W), b]``, W row by row): the block of
-classes (k, l) is ``[X 1]^T diag(s p_k (delta_kl - p_l)) [X 1]``. There is no compiled
-kernel for K outputs: the NumPy/SciPy path does everything.
+classes (k, l) is ``[X 1]^T diag(s p_k (delta_kl - p_l)) [X 1]``.
+
+Two ways through the per-row part, one set of formulas: NumPy (the reference) and the
+compiled kernel of :mod:`oneneuron._kernels_softmax` (max, log-sum-exp, loss, ``P - Y``,
+argmax, grad_b and the Hessian's diagonal, in place over Z while it is in cache; the
+full Hessian takes the NumPy path). BLAS computes ``X W^T`` and ``R^T X`` either way, into
+(m, K) buffers kept in the workspace (no allocation per block for dense rows).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _kernels_softmax
 from ..loss import softmax_terms_into
 
 __all__ = ["accumulate_rows", "softmax_logits"]
@@ -38,6 +44,52 @@ def softmax_logits(X: Any, W: Array, b: Any) -> Array:
     return Z
 
 
+#: Multiply-adds under which OpenBLAS computes a product on one thread (its
+#: ``GEMM_MULTITHREAD_THRESHOLD`` of 4 times 65536).
+ONE_THREAD_GEMM = 4 * 65536
+#: Objective.single_blas holds BLAS to one thread for sources of 1 MiB and more.
+SMALL_BYTES = 2**20
+
+
+def _one_thread_rows(X: Any, W: Array) -> int:
+    """Rows per chunk for a dense block under :data:`SMALL_BYTES` whose products would
+    take two BLAS threads (0: no chunks).
+
+    A small source (digits: 1797 x 64, K = 10) runs its passes with BLAS's threads, and
+    its products ``X W^T`` and ``R^T X`` are just big enough for OpenBLAS to split: on a
+    busy machine the second thread waits for a core, and a product of a fraction of a
+    millisecond takes milliseconds (digits' fit: 0.4-0.6 s against 0.12-0.18 s in chunks,
+    measured at a load average of 3 on 2 cores). Chunks under the threshold stay on one
+    thread, at a few microseconds per chunk.
+    """
+    if not isinstance(X, np.ndarray) or X.nbytes >= SMALL_BYTES:
+        return 0
+    step = max(1, ONE_THREAD_GEMM // max(1, W.shape[0] * W.shape[1]))
+    return step if X.shape[0] > step else 0
+
+
+def _buffer(ws: Any, name: str, m: int, K: int, dtype: np.dtype[Any]) -> Array:
+    """An (m, K) buffer kept on the workspace, reallocated only when it is too small."""
+    buf = getattr(ws, name, None)
+    if buf is None or buf.shape[0] < m or buf.shape[1] != K or buf.dtype != dtype:
+        buf = np.empty((max(m, ws.rows), K), dtype)
+        setattr(ws, name, buf)
+    return buf[:m]  # type: ignore[no-any-return]
+
+
+def _block_logits(ws: Any, X: Any, W: Array, b: Any, *, add_b: bool = True) -> Array:
+    """``X W^T (+ b)`` (m, K): dense rows straight into a workspace buffer."""
+    dtype = np.result_type(X.dtype, W.dtype)
+    if not isinstance(X, np.ndarray):
+        Z = np.asarray(X @ W.T, dtype=dtype)
+    else:
+        Z = _buffer(ws, "softmax_z", X.shape[0], W.shape[0], dtype)
+        np.matmul(X, W.T, out=Z)
+    if add_b:
+        Z += np.asarray(b, dtype=Z.dtype)
+    return Z
+
+
 def accumulate_rows(
     ws: Any,
     X: Any,
@@ -50,12 +102,31 @@ def accumulate_rows(
     r: int,
     hess_map: tuple[Array | None, Array | None] | None,
     diagonal: bool = False,
+    kernel: bool | None = None,
 ) -> None:
-    """Add the K-output sums of rows X (labels ``codes`` in 0..K-1) into ``ws``."""
+    """Add the K-output sums of rows X (labels ``codes`` in 0..K-1) into ``ws``.
+
+    ``kernel``: use the compiled per-row kernel (default: :func:`_kernels_softmax.wanted`);
+    the full Hessian always takes the NumPy path.
+    """
+    if kernel is None:
+        kernel = _kernels_softmax.wanted()
+    step = _one_thread_rows(X, W) if not hessian else 0
+    if step:  # a small problem: products small enough for one BLAS thread
+        for lo in range(0, X.shape[0], step):
+            part = slice(lo, lo + step)
+            accumulate_rows(
+                ws, X[part], codes[part], None if sw is None else sw[part], W, b,
+                hessian=False, r=0, hess_map=None, diagonal=diagonal, kernel=kernel,
+            )  # fmt: skip
+        return
+    if kernel and not hessian:
+        _kernel_rows(ws, X, codes, sw, W, b, diagonal)
+        return
     m = X.shape[0]
-    Z = softmax_logits(X, W, b)
+    Z = _block_logits(ws, X, W, b)
     value, rowmax = ws.z[:m], ws.t[:m]
-    P = np.empty_like(Z)  # dl/dz = P - onehot(y)
+    P = _buffer(ws, "softmax_p", m, Z.shape[1], Z.dtype)  # dl/dz = P - onehot(y)
     softmax_terms_into(codes, Z, value, P, rowmax)
     ws.n_correct += int(np.count_nonzero(np.argmax(Z, axis=1) == codes))
     ws.loss += float(value.sum() if sw is None else value @ sw)
@@ -67,21 +138,65 @@ def accumulate_rows(
             np.subtract(prob, h, out=h)
             if sw is not None:
                 h *= sw[:, None]
-            if isinstance(X, np.ndarray):  # sum_i h_ik x_ij^2 without a squared copy of X
-                ws.diag[0] += np.einsum("ij,ij,ik->kj", X, X, h)
-            else:
-                ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
-            ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
-            ws.diag[2] += h.sum(axis=0)
+            _add_diagonal(ws, X, h)
         if hessian:
             _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
     if sw is not None:
         P *= sw[:, None]
-    if isinstance(X, np.ndarray):  # P^T X: (K, d) directly, BLAS's fast layout here
-        ws.grad_w += P.T @ X
-    else:
-        ws.grad_w += np.asarray((X.T @ P).T, dtype=np.float64)
+    _add_gradient(ws, X, P)
     ws.grad_b += P.sum(axis=0, dtype=np.float64)
+
+
+def _kernel_rows(
+    ws: Any,
+    X: Any,
+    codes: NDArray[np.integer],
+    sw: Array | None,
+    W: Array,
+    b: Any,
+    diagonal: bool,
+) -> None:
+    """Loss, gradient, accuracy (and the diagonal's sums) of the rows through the
+    compiled per-row kernel."""
+    Z = _block_logits(ws, X, W, b, add_b=False)
+    m, K = Z.shape
+    bk = np.ascontiguousarray(np.broadcast_to(np.asarray(b, dtype=Z.dtype), (K,)))
+    weights = ws.no_weights if sw is None else sw
+    zy = ws.t[:m]
+    if zy.dtype != Z.dtype:  # not for blocks from a source: X, W and ws share a dtype
+        zy = np.empty(m, Z.dtype)
+    h = _buffer(ws, "softmax_p", m, K, Z.dtype) if diagonal else np.empty((0, K), Z.dtype)
+    grad_b = np.zeros(K)
+    loss, n_correct = _kernels_softmax.softmax_rows(Z, codes, weights, bk, zy, grad_b, h)
+    ws.loss += loss
+    ws.n_correct += n_correct
+    ws.grad_b += grad_b
+    _add_gradient(ws, X, Z)  # Z now holds s (P - onehot(y))
+    if diagonal:
+        _add_diagonal(ws, X, h)
+
+
+def _add_diagonal(ws: Any, X: Any, h: Array) -> None:
+    """The raw sums of the Hessian's diagonal from ``h = s p (1 - p)`` (m, K): per class
+    ``sum_i h_ik x_ij^2``, ``sum_i h_ik x_ij`` and ``sum_i h_ik``."""
+    ws.diag[2] += h.sum(axis=0, dtype=np.float64)
+    if isinstance(X, np.ndarray):  # the squares in a block buffer, then BLAS
+        h = h.astype(X.dtype, copy=False)  # one dtype for BLAS (a preconditioner)
+        sq = _buffer(ws, "softmax_sq", X.shape[0], X.shape[1], X.dtype)
+        np.multiply(X, X, out=sq)
+        ws.diag[0] += h.T @ sq
+        ws.diag[1] += h.T @ X
+    else:
+        ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
+        ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
+
+
+def _add_gradient(ws: Any, X: Any, R: Array) -> None:
+    """``grad_W += R^T X`` (K, d)."""
+    if isinstance(X, np.ndarray):  # R^T X: (K, d) directly, BLAS's fast layout here
+        ws.grad_w += R.T @ X
+    else:
+        ws.grad_w += np.asarray((X.T @ R).T, dtype=np.float64)
 
 
 def _add_hessian(
