@@ -187,6 +187,20 @@ def test_accelerator_switch_turns_the_kernel_off(monkeypatch):
 
 
 @needs_numba
+def test_objective_accelerate_decides_for_k_outputs_too(monkeypatch, spy):
+    """``Objective(accelerate=...)`` turns the K-output kernel on or off as it does the
+    two-class kernels, over ONENEURON_ACCELERATOR's default."""
+    monkeypatch.setenv("ONENEURON_ACCELERATOR", "auto")
+    X, y, _ = _data(200, 4, 3)
+    theta = np.random.default_rng(1).standard_normal(15) * 0.3
+    off = Objective(X, y, n_classes=3, accelerate=False).evaluate(theta)
+    assert spy == []
+    on = Objective(X, y, n_classes=3, accelerate=True).evaluate(theta)
+    assert spy
+    _close(on, off, 1e-12)
+
+
+@needs_numba
 @pytest.mark.slow
 def test_kernel_compiles_in_memory_on_a_read_only_installation(tmp_path):
     """As the two-class kernels (tests/test_programs.py): a copy of the package where

@@ -97,6 +97,7 @@ class BlockTask:
                 standardised=self.standardised,
                 hess_map=self.hess_map,
                 diagonal=self.diagonal,
+                accelerate=self.accelerate,
             )
         return ws.terms()
 
@@ -114,6 +115,7 @@ def accumulate(
     standardised: Standardised | None = None,
     hess_map: tuple[Array | None, Array | None] | None = None,
     diagonal: bool = False,
+    accelerate: bool | None = None,
 ) -> None:
     """Add one block's loss, gradient (and Hessian) sums into ``ws``.
 
@@ -148,6 +150,9 @@ def accumulate(
         Also add the raw sums ``sum s h x^2``, ``sum s h x`` and ``sum s h`` per column,
         from which the caller forms the Hessian's diagonal in its coordinates (a
         preconditioner); the NumPy/SciPy path computes them.
+    accelerate : bool, optional
+        With K outputs: whether the compiled per-row softmax kernel may run (the
+        objective's choice; default: ``ONENEURON_ACCELERATOR`` and Numba decide).
     """
     m = block.n_rows
     if m == 0:
@@ -158,8 +163,9 @@ def accumulate(
         if standardised is not None:
             X = standardised_block(ws, X, m, standardised)
         _softmax_blocks.accumulate_rows(
-            ws, X, sign, sw, w, b, hessian=hessian, r=r, hess_map=hess_map, diagonal=diagonal
-        )
+            ws, X, sign, sw, w, b, hessian=hessian, r=r, hess_map=hess_map, diagonal=diagonal,
+            kernel=None if accelerate is None else accelerate and _kernels.available(),
+        )  # fmt: skip
         return
     e = ws.e[:m]
     use_kernel = kernel and not diagonal and (not block.is_sparse or X.format == "csr")
