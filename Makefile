@@ -67,6 +67,8 @@ bench: $(STAMP)
 	# L1 and elastic net against liblinear, saga and skglm; Firth and summary() ratios
 	$(PY) benchmarks/penalties.py
 	$(PY) benchmarks/inference.py
+	# multinomial (K = 10) against scikit-learn's lbfgs, newton-cholesky and saga
+	$(PY) benchmarks/multinomial.py
 	# streamed Parquet against pyarrow alone (a file twice what the fit may hold)
 	$(PY) benchmarks/streams.py
 	# Dask on a 2-worker LocalCluster against dask-ml's lbfgs, newton and admm
