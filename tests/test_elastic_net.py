@@ -376,3 +376,39 @@ def test_column_mode_keeps_the_logits_of_its_iterates(monkeypatch, standardize):
         theta, ev = solver.step(obj, theta, ev)
         np.testing.assert_allclose(solver._rows[0], row_logits(obj, theta)[0], rtol=1e-10,
                                    atol=1e-12)  # fmt: skip
+
+
+def test_a_sparse_iterate_takes_the_working_sets_hessian(monkeypatch):
+    """Few parameters, so the first pass forms the full Hessian; once fewer than
+    FULL_HESSIAN_FRACTION of the weights are non-zero, the passes skip it and the
+    Hessian of the working set is formed instead: same optimum as always full."""
+    from sklearn.datasets import load_breast_cancer
+
+    from oneneuron import alpha_max
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    alpha = 0.2 * alpha_max(X, y)
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_FRACTION", 0.0)  # always the full one
+    always = _solve_at(X, y, alpha)
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_FRACTION", 0.25)
+    blocks, passes = [], []
+    real_block, real_eval = Objective.hessian_block, Objective.evaluate
+    monkeypatch.setattr(
+        Objective,
+        "hessian_block",
+        lambda self, *a: blocks.append(len(a[1])) or real_block(self, *a),
+    )
+    monkeypatch.setattr(Objective, "evaluate",
+                        lambda self, t, **k: passes.append(k.get("hessian", False))
+                        or real_eval(self, t, **k))  # fmt: skip
+    adaptive = _solve_at(X, y, alpha)
+    assert passes[0] and not all(passes) and blocks and max(blocks) < X.shape[1]
+    assert np.count_nonzero(adaptive.theta[:-1]) < 0.25 * X.shape[1]
+    assert adaptive.converged and always.converged
+    np.testing.assert_allclose(adaptive.theta, always.theta, atol=1e-9)
+
+
+def _solve_at(X, y, alpha):
+    obj = Objective(X, y, penalty=ElasticNet(alpha, 1.0))
+    return run(ProxNewton(), obj, np.zeros(obj.n_params), tol=1e-10, max_iter=100)

@@ -9,7 +9,8 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
    all weights for a smooth penalty. The intercept is always in.
 2. **Quadratic model** on the working set W: the gradient g of f and its Hessian H
    restricted to W (:meth:`~oneneuron.objective.Objective.hessian_block`, or the full
-   Hessian from the same pass as J when theta is short), from a subsample of the rows
+   Hessian from the same pass as J when theta is short and not sparse: see
+   :data:`FULL_HESSIAN_FRACTION`), from a subsample of the rows
    on tall data as Newton does. Sparse, wide data in memory never form H: the model is
    kept as its curvature weights and X's columns (glmnet's "naive updates",
    :func:`._cd_columns.cd_columns`), so a coordinate costs the non-zeros of its column; X is
@@ -63,6 +64,11 @@ Array = NDArray[np.floating]
 #: Up to this many parameters, J's pass also forms the full Hessian (one pass per
 #: iteration); above it, the Hessian of the working set takes a pass of its own.
 FULL_HESSIAN_PARAMS = 500
+#: ... while at least this fraction of the weights is non-zero (always at the start, and
+#: always with K outputs): a sparse iterate's working set is small, and the Hessian of
+#: those columns (a pass costing ``n |W|^2``) is far cheaper than the full one (``n d^2``);
+#: on a dense correlated 20,000 x 200 with 14 non-zero weights, 3x faster to 1e-6.
+FULL_HESSIAN_FRACTION = 0.25
 #: The inner solve stops at this fraction of the outer optimality measure (CD on X's
 #: columns, whose sweeps cost a pass over the working set's non-zeros, stops earlier: it
 #: took 25-30% fewer sweeps for the same number of outer iterations on the sparse cases
@@ -162,10 +168,14 @@ class ProxNewton(SolverFacts):
         self._rows: tuple[Array, Array, Array | None] | None = None
         self._rows_at: Array | None = None
         self._change: Array | None = None
-        return self._evaluate(objective, theta)
+        return self._evaluate(objective, theta, start=True)
 
-    def _evaluate(self, objective: Objective, theta: Array) -> Evaluation:
-        if not self._full:
+    def _evaluate(self, objective: Objective, theta: Array, start: bool = False) -> Evaluation:
+        """J at theta, with the full Hessian from the same pass while it pays (see
+        :data:`FULL_HESSIAN_FRACTION`)."""
+        nonzero = np.count_nonzero(theta[: self._d])
+        dense = start or self._k > 1 or nonzero >= FULL_HESSIAN_FRACTION * self._d
+        if not (self._full and dense):
             return objective.evaluate(theta)
         if self._fraction < 1.0:
             return objective.evaluate(theta, hessian=True, hessian_fraction=self._fraction)
@@ -182,7 +192,7 @@ class ProxNewton(SolverFacts):
         score[nonzero] = np.inf
         # with the full Hessian at hand, or CD on columns (costing the working set's
         # non-zeros, not its size squared), every violator goes in at once
-        spread = self._columns or self._full
+        spread = self._columns or (self._full and evaluation.hess is not None)
         grow = d if spread else max(WS_START, 2 * int(np.count_nonzero(nonzero)))
         size = min(d, grow)
         candidates = np.flatnonzero(score > 0.0)
@@ -230,8 +240,7 @@ class ProxNewton(SolverFacts):
                 logits_change=self._change,
             )
         else:
-            if self._full:
-                assert evaluation.hess is not None
+            if self._full and evaluation.hess is not None:
                 H = evaluation.hess[np.ix_(idx, idx)]
             else:
                 H = objective.hessian_block(theta, cols, self._fraction)
