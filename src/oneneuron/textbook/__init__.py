@@ -31,7 +31,7 @@ These checks never change a number that is computed: ``model`` stays bit for bit
 as ``LogisticRegression(solver="gd", alpha=0)`` from the same start.
 
 Chapters, in reading order (each module's docstring says what it teaches and what comes
-next; the numbers are the steps of the seeds, in the code's section headings)::
+next; the numbers are those of the code's section headings, one step each)::
 
     _neuron.py       1-4    the sigmoid, initial weights, the forward pass, the cost
     _gradients.py    5-6    the backward pass (gradients) and one gradient-descent step
