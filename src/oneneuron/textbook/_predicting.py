@@ -53,7 +53,7 @@ def plot_decision_boundary(X: ArrayLike, Y: ArrayLike, parameters: Parameters, *
     takes the same keyword arguments (``points=``, ``ax=``, ...); imported only when called.
     """
     try:
-        from .plotting import plot_decision_boundary as draw
+        from ..plotting import plot_decision_boundary as draw
     except ImportError as exc:
         raise ImportError(f"plotting needs oneneuron.plotting and matplotlib: {exc}") from exc
     return draw(parameters, X, Y, **kw)
