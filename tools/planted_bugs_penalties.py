@@ -41,7 +41,7 @@ BUGS = [
     ("CV's standard error is the standard deviation", "cv.py", "self.cv_std_err_ = scores.std(axis=1) / np.sqrt(len(folds))", "self.cv_std_err_ = scores.std(axis=1)"),
     ("Firth's coefficients stored through the standardisation", "_firthfit.py", "store_raw(est, result.theta)", "store(est, result.theta)"),
     ("new parameters never written to the model file", "_model_payload.py", "if key in ADDED_PARAMS and value == ADDED_PARAMS[key]:", "if key in ADDED_PARAMS:"),
-    ("train --l1-ratio ignored", "cli/_commands.py", "l1_ratio=args.l1_ratio,", "l1_ratio=0.0,"),
+    ("train --l1-ratio ignored", "cli/_train.py", "l1_ratio=args.l1_ratio,", "l1_ratio=0.0,"),
 ]  # fmt: skip
 
 

@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .loss import log_softmax, softmax, softmax_loss_gradient
-from .textbook import _count, _matrix, _real
+from .textbook._checks import _count, _matrix, _real
 
 __all__ = [
     "backward_layer",

@@ -123,11 +123,11 @@ def _silence_stdout() -> None:
 
 
 def _command(name: str) -> Callable[..., int]:
-    from . import _commands, _demo, _export, _pipeline, _playground, _predict, _statistics
+    from . import _commands, _demo, _export, _pipeline, _playground, _predict, _statistics, _train
 
     table: dict[str, Any] = {
         "demo": _demo.demo,
-        "train": _commands.train,
+        "train": _train.train,
         "report": _pipeline.report,
         "predict": _predict.predict,
         "evaluate": _commands.evaluate,

@@ -260,7 +260,7 @@ def _render(
 # ----------------------------------------------------------------------- the command
 def report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``oneneuron report DATA --target COL --out DIR``: the demo's report for a table."""
-    from ._commands import model_from_args
+    from ._train import model_from_args
 
     started = time.perf_counter()
     ds = datasets.load_table(args.data, args.target, max_labels=None)  # K classes too

@@ -125,7 +125,7 @@ def stream_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     target = check_out_file(args.out)
     source = open_table(args.data, args.target, None, args.quiet)
-    from ._commands import model_from_args
+    from ._train import model_from_args
 
     model = model_from_args(args, source.labels)
     total = args.epochs if args.epochs is not None else 100

@@ -21,15 +21,14 @@ from ._real import (
     load_mnist10,
 )
 from ._split import train_test_split, train_val_test_split
-from ._tabular import (
+from ._table_reader import (
     MAX_TABLE_BYTES,
     SUPPORTED_TABLE_EXTENSIONS,
     TableTooLargeError,
-    load_table,
     read_table,
     read_table_bytes,
-    table_dataset,
 )
+from ._tabular import load_table, table_dataset
 from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
 __all__ = [

@@ -20,7 +20,8 @@ parameters ``{"W": (n, 1), "b": float}``.
 [0.5]
 """
 
-from ._animation import animate_training, animate_weights
+from ._animation import animate_training
+from ._animation_weights import animate_weights
 from ._boundary import plot_decision_boundary
 from ._common import save_figure
 from ._curves import plot_sigmoid, plot_training_curves
