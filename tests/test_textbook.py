@@ -686,3 +686,23 @@ def test_the_checks_leave_the_weights_bit_identical_to_the_estimator() -> None:
     est.fit(X, Y.ravel(), coef_init=init["W"].ravel(), intercept_init=init["b"])
     np.testing.assert_array_equal(est.coef_, parameters["W"].T)
     assert est.intercept_[0] == parameters["b"]
+
+
+def test_plot_decision_boundary_draws_the_plotting_modules_figure():
+    """The seeds' argument order (X, Y, parameters) for oneneuron.plotting's drawing: the
+    same Axes content as calling it directly with (parameters, X, Y)."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from oneneuron.plotting import plot_decision_boundary
+
+    X, y = make_blobs(60, centers=2, random_state=0)
+    Y = y.reshape(-1, 1)
+    parameters = tb.model(X, Y, num_iterations=50, learning_rate=0.1, print_cost=False)[0]
+    ax = tb.plot_decision_boundary(X, Y, parameters, ax=Figure().add_subplot())
+    ref = plot_decision_boundary(parameters, X, Y, ax=Figure().add_subplot())
+    assert len(ax.collections) == len(ref.collections) > 0
+    np.testing.assert_array_equal(
+        ax.collections[-1].get_offsets(), ref.collections[-1].get_offsets()
+    )
