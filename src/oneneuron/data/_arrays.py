@@ -252,6 +252,7 @@ def csr_transposed(X: Any) -> Any:
     """``X.T`` of a CSR matrix as a CSC matrix sharing its arrays: scipy's ``.T`` goes
     through the constructor, which copies the values and indices of a row view (its
     ``prune``), so ``X.T @ v`` on a block would copy the block."""
-    view = X._csc_container((X.shape[1], X.shape[0]), dtype=X.dtype)
+    csc = sp.csc_array if isinstance(X, sp.sparray) else sp.csc_matrix
+    view = csc((X.shape[1], X.shape[0]), dtype=X.dtype)
     view.data, view.indices, view.indptr = X.data, X.indices, X.indptr
     return view

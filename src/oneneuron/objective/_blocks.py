@@ -244,12 +244,14 @@ def _transposed(X: Any) -> Any:
 
 
 def _squares_weighted(ws: Workspace, X: Any, sh: Array, sparse: bool) -> Array:
-    """``sum_i sh_i x_ij^2`` per column."""
+    """``sum_i sh_i x_ij^2`` per column: shape (d,) for ``sh`` of shape (m,), (d, K) for
+    K outputs' ``sh`` of shape (m, K)."""
+    shape = (X.shape[1], *sh.shape[1:])
     if sparse:  # the squares on X's own pattern: one array of values, no copy of indices
         from ..data._arrays import csr_rows_view, csr_transposed
 
         if X.format == "csr":  # a few rows at a time (~64K values) in a reused buffer
-            out = np.zeros(X.shape[1])
+            out = np.zeros(shape)
             nnz = int(X.indptr[-1] - X.indptr[0])
             step = max(1, min(SQUARE_ROWS, (16 * SQUARE_ROWS * X.shape[0]) // max(nnz, 1)))
             for lo in range(0, X.shape[0], step):
@@ -260,17 +262,17 @@ def _squares_weighted(ws: Workspace, X: Any, sh: Array, sparse: bool) -> Array:
                     buf = ws.sqv = np.empty(max(b - a, 1024), X.dtype)
                 values = np.square(X.data[a:b], out=buf[: b - a])
                 part = csr_rows_view(X, lo, hi, values)
-                out += np.asarray(csr_transposed(part) @ sh[lo:hi]).ravel()
+                out += np.asarray(csr_transposed(part) @ sh[lo:hi]).reshape(shape)
             return out
         # a CSC block (a whole CSC matrix): its values squared in a copy
         squared = X.copy()
         np.square(squared.data, out=squared.data)
-        return np.asarray(squared.T @ sh, dtype=np.float64).ravel()
+        return np.asarray(squared.T @ sh, dtype=np.float64).reshape(shape)
     rows = min(SQUARE_ROWS, X.shape[0])
     buf = getattr(ws, "sq", None)
     if buf is None or buf.shape[0] < rows or buf.dtype != X.dtype:
         buf = ws.sq = np.empty((rows, X.shape[1]), X.dtype)
-    out = np.zeros(X.shape[1])
+    out = np.zeros(shape)
     for lo in range(0, X.shape[0], rows):
         part = X[lo : lo + rows]
         k = part.shape[0]

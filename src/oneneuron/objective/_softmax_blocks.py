@@ -179,24 +179,24 @@ def _kernel_rows(
 def _add_diagonal(ws: Any, X: Any, h: Array) -> None:
     """The raw sums of the Hessian's diagonal from ``h = s p (1 - p)`` (m, K): per class
     ``sum_i h_ik x_ij^2``, ``sum_i h_ik x_ij`` and ``sum_i h_ik``."""
+    from ._blocks import _squares_weighted, _transposed  # (imports this module)
+
     ws.diag[2] += h.sum(axis=0, dtype=np.float64)
-    if isinstance(X, np.ndarray):  # the squares in a block buffer, then BLAS
+    if isinstance(X, np.ndarray):
         h = h.astype(X.dtype, copy=False)  # one dtype for BLAS (a preconditioner)
-        sq = _buffer(ws, "softmax_sq", X.shape[0], X.shape[1], X.dtype)
-        np.multiply(X, X, out=sq)
-        ws.diag[0] += h.T @ sq
-        ws.diag[1] += h.T @ X
-    else:
-        ws.diag[0] += np.asarray((X.multiply(X).T @ h).T, dtype=np.float64)
-        ws.diag[1] += np.asarray((X.T @ h).T, dtype=np.float64)
+    # the squares a few rows at a time in a reused buffer, as for one output
+    ws.diag[0] += _squares_weighted(ws, X, h, not isinstance(X, np.ndarray)).T
+    ws.diag[1] += np.asarray(_transposed(X) @ h, dtype=np.float64).T
 
 
 def _add_gradient(ws: Any, X: Any, R: Array) -> None:
     """``grad_W += R^T X`` (K, d)."""
     if isinstance(X, np.ndarray):  # R^T X: (K, d) directly, BLAS's fast layout here
         ws.grad_w += R.T @ X
-    else:
-        ws.grad_w += np.asarray((X.T @ R).T, dtype=np.float64)
+    else:  # a CSR block's transpose without a copy of the block
+        from ._blocks import _transposed
+
+        ws.grad_w += np.asarray(_transposed(X) @ R, dtype=np.float64).T
 
 
 def _add_hessian(

@@ -258,28 +258,11 @@ def _user_points(ax: Axes, P: NDArray[np.float64], neuron: LinearModel) -> Any:
     """Stars at the user's points, each annotated with its predicted class and P(class 1)."""
     proba = neuron.proba(P)
     predicted = neuron.classes[(proba >= neuron.threshold).astype(int)]
-    stars = ax.scatter(
-        P[:, 0],
-        P[:, 1],
-        marker="*",
-        s=260,
-        c="gold",
-        edgecolors="k",
-        linewidths=1.0,
-        zorder=4,
-        label="new points",
-    )
-    for (px, py), cls, p in zip(P, predicted, proba, strict=True):
-        ax.annotate(
-            f"class {cls}, P({neuron.classes[1]}) = {p:.2f}",
-            (px, py),
-            xytext=(8, 8),
-            textcoords="offset points",
-            fontsize="small",
-            zorder=5,
-            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", alpha=0.85),
-        )
-    return stars
+    texts = [
+        f"class {c}, P({neuron.classes[1]}) = {p:.2f}"
+        for c, p in zip(predicted, proba, strict=True)
+    ]
+    return _stars(ax, P, texts)
 
 
 def _user_points_multi(ax: Axes, P: NDArray[np.float64], model: Any, classes: Any) -> Any:
@@ -287,6 +270,14 @@ def _user_points_multi(ax: Axes, P: NDArray[np.float64], model: Any, classes: An
     probability (the largest of ``predict_proba``)."""
     proba = model_proba(model, P)
     best = np.argmax(proba, axis=1)
+    top = proba[np.arange(len(P)), best]
+    return _stars(
+        ax, P, [f"class {classes[k]}, P = {p:.2f}" for k, p in zip(best, top, strict=True)]
+    )
+
+
+def _stars(ax: Axes, P: NDArray[np.float64], texts: list[str]) -> Any:
+    """Gold stars at the points P, each with its text beside it."""
     stars = ax.scatter(
         P[:, 0],
         P[:, 1],
@@ -298,9 +289,9 @@ def _user_points_multi(ax: Axes, P: NDArray[np.float64], model: Any, classes: An
         zorder=4,
         label="new points",
     )
-    for (px, py), k, p in zip(P, best, proba[np.arange(len(P)), best], strict=True):
+    for (px, py), text in zip(P, texts, strict=True):
         ax.annotate(
-            f"class {classes[k]}, P = {p:.2f}",
+            text,
             (px, py),
             xytext=(8, 8),
             textcoords="offset points",
