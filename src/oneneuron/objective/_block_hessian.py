@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg.blas import dsyrk, ssyrk
 
+from .. import _kernels_small
 from ._workspace import Workspace
 
 __all__ = ["add_hessian"]
@@ -26,8 +27,11 @@ def add_hessian(
     m: int,
     r: int,
     hess_map: tuple[Array | None, Array | None] | None,
+    compiled: bool = False,
 ) -> None:
-    """Add ``[X 1]^T diag(s h) [X 1]`` over the block's first r rows (h: their d2l/dz2)."""
+    """Add ``[X 1]^T diag(s h) [X 1]`` over the block's first r rows (h: their d2l/dz2);
+    ``compiled``: the rows of ``(X - offset) / scale`` built by
+    :func:`oneneuron._kernels_small.scaled_rows` (the same arithmetic in one call)."""
     assert ws.hess is not None
     if sw is not None:
         h *= sw[:r]
@@ -40,7 +44,14 @@ def add_hessian(
     # sqrt(h) [X 1]: one symmetric rank-r update gives the whole (k+1)^2 block
     S = ws.block("sx", r, 1)
     np.sqrt(h, out=S[:, k])
-    if hess_map is None:
+    if hess_map is not None and compiled:  # one compiled call for NumPy's three
+        offset, scale = hess_map
+        none = ws.no_weights
+        _kernels_small.scaled_rows(  # type: ignore[misc]
+            X[:r], none if offset is None else offset, none if scale is None else scale,
+            S[:, k], S,
+        )  # fmt: skip
+    elif hess_map is None:
         np.multiply(X[:r], S[:, k:], out=S[:, :k])
     else:
         offset, scale = hess_map

@@ -186,7 +186,7 @@ def accumulate(
             np.add(er, 1.0, out=h)
             np.square(h, out=h)
             np.divide(er, h, out=h)
-            add_hessian(ws, X, h, sw, m, r, hess_map)
+            add_hessian(ws, X, h, sw, m, r, hess_map, compiled=True)  # Numba is present here
         np.log1p(e, out=e)  # the rest of the loss: log1pexp(t) = max(t, 0) + log1p(e)
         ws.loss += part + float(e.sum() if sw is None else e @ sw)
         return

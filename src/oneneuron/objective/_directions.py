@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _kernels_small
 from ..data import Block
 from ..loss import loss_gradient_hessian, loss_terms_into
 from ._blocks import _transposed, logits, standardised_rows
@@ -79,18 +80,14 @@ def line_minimum(
     suu = su * u
     w, _ = obj.split(theta)
     pw, _ = obj.split(p)
-    n = obj.n_samples
-    zt, value, dl, d2l, t_, e_ = np.empty((6, n))
-    work = (t_, e_, np.empty(n, dtype=bool))
+    sums = _line_sums(obj, sign, z, u, su, suu)
     penalty_curv = float(pw @ (obj.penalty.hessian_diag(w) * pw))
     t = float(step)
     for _ in range(max_iter):
-        np.multiply(u, t, out=zt)
-        zt += z
-        loss_terms_into(sign, zt, value, dl, d2l, work)
+        loss_slope, loss_curv = sums(t)
         penalty_slope = float(pw @ obj.penalty.gradient(w + t * pw))
-        slope = float(dl @ su) / obj.weight_sum + penalty_slope
-        curv = float(d2l @ suu) / obj.weight_sum + penalty_curv
+        slope = loss_slope / obj.weight_sum + penalty_slope
+        curv = loss_curv / obj.weight_sum + penalty_curv
         if not (curv > 0 and np.isfinite(slope) and np.isfinite(curv)):
             break
         t_new = max(t - slope / curv, 0.25 * t)  # stay positive; J is convex
@@ -99,6 +96,29 @@ def line_minimum(
         if done:
             break
     return t
+
+
+def _line_sums(
+    obj: Objective, sign: Array, z: Array, u: Array, su: Array, suu: Array
+) -> Callable[[float], tuple[float, float]]:
+    """``t -> (sum dl su, sum d2l suu)`` at the logits ``z + t u``: one compiled call
+    when the objective may use Numba (on small X the NumPy path's dozen ufunc calls an
+    iteration are most of a line search), else NumPy's :func:`loss_terms_into`."""
+    if _kernels_small.wanted(obj._accelerate) and z.dtype == np.float64:
+        compiled = _kernels_small.line_sums
+        assert compiled is not None
+        return lambda t: compiled(sign, z, u, su, suu, t)  # type: ignore[no-any-return]
+    n = sign.shape[0]
+    zt, value, dl, d2l, t_, e_ = np.empty((6, n))
+    work = (t_, e_, np.empty(n, dtype=bool))
+
+    def numpy_sums(t: float) -> tuple[float, float]:
+        np.multiply(u, t, out=zt)
+        np.add(zt, z, out=zt)
+        loss_terms_into(sign, zt, value, dl, d2l, work)
+        return float(dl @ su), float(d2l @ suu)
+
+    return numpy_sums
 
 
 def curvature(obj: Objective, theta: Array, v: Array, max_rows: int = 4096) -> float:
