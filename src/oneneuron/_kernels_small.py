@@ -9,7 +9,7 @@ operations are the same, and to rounding where NumPy sums with BLAS):
 * :func:`line_sums`: the slope and curvature of J along a line, the per-sample maths of
   :func:`oneneuron.loss.loss_terms_into` written for one sample (used by
   :func:`oneneuron.objective._directions.line_minimum`);
-* :func:`scaled_rows`: ``sqrt(h) (x - m) / s`` for the rows of a Hessian's ``syrk``
+* :func:`scaled_rows`: ``sqrt(h) (x - m) / s`` (times ``1 / s``) for the rows of a Hessian's ``syrk``
   (used by :func:`oneneuron.objective._block_hessian.add_hessian`).
 
 Both are None without Numba; their callers then take the NumPy path, which stays the
@@ -45,24 +45,24 @@ def _line_sums(sign: Any, z: Any, u: Any, su: Any, suu: Any, t: float) -> tuple[
     return slope, curv
 
 
-def _scaled_rows(X: Any, offset: Any, scale: Any, sh: Any, S: Any) -> None:
-    """``S[:, :d] = ((X - offset) / scale) * sh[:, None]`` and ``S[:, d] = sh``.
+def _scaled_rows(X: Any, offset: Any, inv_scale: Any, sh: Any, S: Any) -> None:
+    """``S[:, :d] = ((X - offset) * inv_scale) * sh[:, None]`` and ``S[:, d] = sh``.
 
-    ``offset`` or ``scale`` of length 0 means none; the operations are NumPy's, in its
-    order (subtract, divide, multiply), so float64 rows equal the NumPy path's exactly
+    ``offset`` or ``inv_scale`` of length 0 means none; the operations are NumPy's, in its
+    order (subtract, multiply, multiply), so float64 rows equal the NumPy path's exactly
     (float32 rows are rounded once, at the end, where NumPy rounds after each step).
     """
     r, d = X.shape
     centre = offset.shape[0] > 0
-    divide = scale.shape[0] > 0
+    rescale = inv_scale.shape[0] > 0
     for i in range(r):
         hi = sh[i]
         for j in range(d):
             v = X[i, j]
             if centre:
                 v = v - offset[j]
-            if divide:
-                v = v / scale[j]
+            if rescale:
+                v = v * inv_scale[j]
             S[i, j] = v * hi
         S[i, d] = hi
 

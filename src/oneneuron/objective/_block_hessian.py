@@ -45,23 +45,23 @@ def add_hessian(
     S = ws.block("sx", r, 1)
     np.sqrt(h, out=S[:, k])
     if hess_map is not None and compiled:  # one compiled call for NumPy's three
-        offset, scale = hess_map
+        offset, inv_scale = hess_map
         none = ws.no_weights
         _kernels_small.scaled_rows(  # type: ignore[misc]
-            X[:r], none if offset is None else offset, none if scale is None else scale,
+            X[:r], none if offset is None else offset, none if inv_scale is None else inv_scale,
             S[:, k], S,
         )  # fmt: skip
     elif hess_map is None:
         np.multiply(X[:r], S[:, k:], out=S[:, :k])
     else:
-        offset, scale = hess_map
+        offset, inv_scale = hess_map
         Sx = S[:, :k]
         if offset is not None:
             np.subtract(X[:r], offset, out=Sx)
         else:
             np.copyto(Sx, X[:r])
-        if scale is not None:
-            np.divide(Sx, scale, out=Sx)
+        if inv_scale is not None:
+            np.multiply(Sx, inv_scale, out=Sx)
         np.multiply(Sx, S[:, k:], out=Sx)
     if ws.dtype == np.float64:
         dsyrk(1.0, S.T, beta=1.0, c=ws.hess, trans=0, lower=0, overwrite_c=1)

@@ -142,7 +142,7 @@ def accumulate(
         block, a whole CSC matrix read at once, takes the SciPy path).
     standardised : Standardised, optional
         Work on ``(X - offset) / scale`` in a block-sized copy (dense only).
-    hess_map : (offset, scale), optional
+    hess_map : (offset, 1 / scale), optional
         Dense rows: build the Hessian of ``(X - offset) / scale`` directly (its
         operand is a block-sized copy anyway), so the caller gets it in standardised
         coordinates without cancellation.

@@ -79,7 +79,7 @@ class Passes:
         w, b = self._raw(theta)
         hess_map = None
         if hessian and not self.source.sparse and not self.param.identity:
-            hess_map = (self.param.offset, self.param.scale)
+            hess_map = (self.param.offset, self.param.inv_scale)
         return BlockTask(
             w,
             b,

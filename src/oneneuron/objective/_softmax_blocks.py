@@ -219,11 +219,11 @@ def _add_hessian(
     else:
         D = np.array(X[:r], dtype=np.float64)
         if hess_map is not None:  # standardised rows: the Hessian in theta's coordinates
-            offset, scale = hess_map
+            offset, inv_scale = hess_map
             if offset is not None:
                 D -= offset
-            if scale is not None:
-                D /= scale
+            if inv_scale is not None:
+                D *= inv_scale
     K, d = prob.shape[1], ws.k
     H = ws.hess
     kd = K * d
