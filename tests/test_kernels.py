@@ -155,3 +155,32 @@ def test_curvature_is_the_quadratic_form(cancer):
     assert obj.curvature(theta, v) == pytest.approx(v @ H @ v, rel=1e-12)
     # a strided subsample of the rows estimates it
     assert obj.curvature(theta, v, max_rows=200) == pytest.approx(v @ H @ v, rel=0.3)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("standardised", [False, True])
+@pytest.mark.parametrize(("n", "block_rows"), [(7, None), (301, 64)])
+def test_kernel_hessian_diagonal(dtype, weighted, standardised, n, block_rows):
+    """The diagonal summed in the kernel's read equals the NumPy path's and the diagonal
+    of the full Hessian; the loss and gradient of that pass are unchanged."""
+    X, y, rng = _data(n, 9, dtype, scale=3.0)
+    X += np.arange(9, dtype=dtype)  # columns with means, for the change of parameters
+    sw = rng.uniform(0.0, 3.0, n) if weighted else None
+    kw = dict(alpha=0.1, block_rows=block_rows)
+    if standardised:
+        kw.update(offset=X.mean(0, dtype=np.float64), scale=X.std(0, dtype=np.float64))
+    fast = Objective(X, y, sw, accelerate=True, **kw)
+    slow = Objective(X, y, sw, accelerate=False, **kw)
+    theta = rng.standard_normal(10) * 0.3
+    a = fast.evaluate(theta, diagonal=True)
+    b = slow.evaluate(theta, diagonal=True)
+    rtol = 1e-11 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(a.hess_diag, b.hess_diag, rtol=rtol)
+    full = slow.evaluate(theta, hessian=True).hess
+    exact = 1e-8 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(a.hess_diag, np.diag(full), rtol=exact)
+    plain = fast.evaluate(theta)
+    assert a.loss == plain.loss
+    np.testing.assert_array_equal(a.grad, plain.grad)

@@ -40,9 +40,10 @@ def test_the_kernel_compiles_without_a_disk_cache_when_none_can_be_written(monke
 
     monkeypatch.setattr(numba, "njit", njit)
     kernel = _kernels._Kernel(_kernels._block_pass)
+    none = (np.empty(0), np.empty(0))  # no diagonal sums
     X = np.arange(12.0).reshape(4, 3)
     sign = np.array([1.0, -1.0, 1.0, -1.0])
-    out = kernel(X, sign, np.empty(0), np.ones(3), 0.0, 0.0, 0.0, np.empty(3), np.empty(4))
+    out = kernel(X, sign, np.empty(0), np.ones(3), 0.0, 0.0, 0.0, np.empty(3), np.empty(4), *none)
     assert kernel._compiled is not None and np.isfinite(out[0])
 
 

@@ -68,24 +68,36 @@ def _block_pass(
     z_threshold: float,
     grad: Any,
     e_out: Any,
-) -> tuple[float, float, int]:
+    hxx: Any,
+    hx: Any,
+) -> tuple[float, float, int, float]:
     """Sums over the rows of X (the maths of :func:`oneneuron.loss.loss_terms_into`).
 
     Writes ``grad = sum_i r_i x_i`` with ``r_i = sw_i s_i sigmoid(s_i z_i)`` and
     ``e_out[i] = exp(-|s_i z_i|)``; returns ``(sum_i sw_i max(t_i, 0), sum_i r_i,
-    n_correct)``. ``sw`` of length 0 means unit weights; ``b`` and ``zero`` are scalars
-    of X's dtype (the logits are summed in that dtype, as BLAS does).
+    n_correct, sum_i h_i)``. ``sw`` of length 0 means unit weights; ``b`` and ``zero``
+    are scalars of X's dtype (the logits are summed in that dtype, as BLAS does).
+
+    With ``hxx`` and ``hx`` of length d (else of length 0), also the sums of the
+    Hessian's diagonal from the same read: ``hxx = sum_i h_i x_i^2`` and
+    ``hx = sum_i h_i x_i`` with ``h_i = sw_i sigmoid(t_i) sigmoid(-t_i)``, whose sum is
+    the fourth value returned (0 without them).
     """
     m, d = X.shape
     weighted = sw.shape[0] > 0
+    diagonal = hxx.shape[0] > 0
     part = 0.0
     grad_b = 0.0
+    hsum = 0.0
     n_correct = 0
     # local copies: arrays created here cannot alias X, so LLVM keeps the d-loops below
     # in vector registers (with the caller's arrays it must assume they might overlap)
     acc = np.zeros(d)
+    acc_xx = np.zeros(d if diagonal else 0)
+    acc_x = np.zeros(d if diagonal else 0)
     w = w.copy()
     r = np.empty(TILE, dtype=X.dtype)
+    hr = np.empty(TILE)  # h_i of the tile's rows, for the diagonal
     for i0 in range(0, m, TILE):
         rows = min(TILE, m - i0)
         # 1. logits of the tile, four rows at a time (w is loaded once for four rows)
@@ -124,6 +136,12 @@ def _block_pass(
             e = np.exp(-abs(t))
             e_out[i] = e
             p = 1 / (1 + e)  # sigmoid(|t|)
+            if diagonal:
+                hi = e * p * p  # sigmoid(|t|) sigmoid(-|t|)
+                if weighted:
+                    hi = hi * sw[i]
+                hr[q] = hi
+                hsum += hi
             if t >= 0:
                 part_i = t
             else:
@@ -143,16 +161,31 @@ def _block_pass(
             a0, a1, a2, a3 = r[q], r[q + 1], r[q + 2], r[q + 3]
             for j in range(d):
                 acc[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j]
+            if diagonal:  # the same rows, still in L1
+                h0, h1, h2, h3 = hr[q], hr[q + 1], hr[q + 2], hr[q + 3]
+                for j in range(d):
+                    u0, u1, u2, u3 = h0 * x0[j], h1 * x1[j], h2 * x2[j], h3 * x3[j]
+                    acc_x[j] += u0 + u1 + u2 + u3
+                    acc_xx[j] += u0 * x0[j] + u1 * x1[j] + u2 * x2[j] + u3 * x3[j]
             q += 4
         while q < rows:
             x0 = X[i0 + q]
             a0 = r[q]
             for j in range(d):
                 acc[j] += a0 * x0[j]
+            if diagonal:
+                h0 = hr[q]
+                for j in range(d):
+                    u0 = h0 * x0[j]
+                    acc_x[j] += u0
+                    acc_xx[j] += u0 * x0[j]
             q += 1
     for j in range(d):
         grad[j] = acc[j]
-    return part, grad_b, n_correct
+    for j in range(acc_x.shape[0]):
+        hx[j] = acc_x[j]
+        hxx[j] = acc_xx[j]
+    return part, grad_b, n_correct, hsum
 
 
 def _csr_pass(

@@ -9,8 +9,8 @@ operations are the same, and to rounding where NumPy sums with BLAS):
 * :func:`line_sums`: the slope and curvature of J along a line, the per-sample maths of
   :func:`oneneuron.loss.loss_terms_into` written for one sample (used by
   :func:`oneneuron.objective._directions.line_minimum`);
-* :func:`scaled_rows`: ``sqrt(h) (x - m) / s`` (times ``1 / s``) for the rows of a Hessian's ``syrk``
-  (used by :func:`oneneuron.objective._block_hessian.add_hessian`).
+* :func:`scaled_rows`: ``sqrt(h) (x - m) / s`` (times ``1 / s``) for the rows of a
+  Hessian's ``syrk`` (used by :func:`oneneuron.objective._block_hessian.add_hessian`).
 
 Both are None without Numba; their callers then take the NumPy path, which stays the
 reference the tests hold these to (``tests/test_kernels_small.py``).

@@ -168,7 +168,8 @@ def accumulate(
         )  # fmt: skip
         return
     e = ws.e[:m]
-    use_kernel = kernel and not diagonal and (not block.is_sparse or X.format == "csr")
+    # the dense kernel also sums the Hessian's diagonal; CSR rows take the SciPy path then
+    use_kernel = kernel and (not block.is_sparse or (X.format == "csr" and not diagonal))
     if use_kernel:  # CSC blocks (a whole CSC matrix at once) take the SciPy path
         zero = ws.dtype.type(0)
         args = (sign, ws.no_weights if sw is None else sw, w, ws.dtype.type(b), zero, z_threshold)
@@ -177,7 +178,14 @@ def accumulate(
                 X.data, X.indices, X.indptr, *args, ws.gsum, e
             )
         else:
-            part, grad_b, n_correct = _kernels.block_pass(X, *args, ws.gsum, e)  # type: ignore[misc]
+            hxx, hx = (ws.hxx, ws.hx) if diagonal else (ws.no_sums, ws.no_sums)
+            part, grad_b, n_correct, hsum = _kernels.block_pass(  # type: ignore[misc]
+                X, *args, ws.gsum, e, hxx, hx
+            )
+            if diagonal and ws.diag is not None:
+                ws.diag[0] += hxx
+                ws.diag[1] += hx
+                ws.diag[2] += hsum
         ws.grad_w += ws.gsum
         ws.grad_b += grad_b
         ws.n_correct += n_correct

@@ -74,6 +74,8 @@ class Workspace:
         self.k, self.dtype, self.outputs = k, dtype, outputs
         self.gtmp = np.empty(k, dtype)
         self.gsum = np.empty(k)  # the kernels' gradient, summed in float64
+        self.hxx, self.hx = np.empty(k), np.empty(k)  # the dense kernel's diagonal sums
+        self.no_sums = np.empty(0)  # ... when none are asked for
         self.no_weights = np.empty(0, dtype)
         self.grow(rows)
         self.reset(False)
