@@ -26,8 +26,9 @@ __all__ = ["SeparationWarning", "warn_if_separated"]
 #: A correctly classified row whose margin |z| exceeds this (probability within 1e-10 of
 #: its label) is what a diverging maximum-likelihood fit leaves behind.
 SCREEN_MARGIN = 23.0
-#: The exact check runs on data of at most this many entries (n * d); larger data get
-#: only the screen's hint.
+#: The exact check (and the screen that decides whether it runs) is made on data of at
+#: most this many entries (n (d + 1)): larger data are not screened, their complete
+#: separation is still read from the final evaluation.
 EXACT_MAX_ENTRIES = 20_000_000
 
 
@@ -52,11 +53,11 @@ def warn_if_separated(est: LogisticRegression, final: Evaluation, source: Source
     X, sign = getattr(source, "X", None), getattr(source, "sign", None)
     if X is None or sign is None or not source.in_memory:
         return
+    n, d = X.shape
+    if n * (d + 1) > EXACT_MAX_ENTRIES:  # no exact check follows: the screen would be idle
+        return
     margin = _correct_margins(est, X, sign)
     if margin.size == 0 or float(margin.max()) <= SCREEN_MARGIN:
-        return
-    n, d = X.shape
-    if n * (d + 1) > EXACT_MAX_ENTRIES:
         return
     from .diagnostics import check_separation
 
