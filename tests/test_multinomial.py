@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from oneneuron import LogisticRegression
+from oneneuron import LogisticRegression, _kernels
 from oneneuron.loss import log_softmax
 from oneneuron.objective import Objective
 
@@ -313,3 +313,31 @@ def test_partial_fit_with_classes():
     assert model.score(X, y) > 0.6
     with pytest.raises(ValueError, match="not among the classes"):
         model.partial_fit(X[:5], np.full(5, 7))
+
+
+@pytest.mark.parametrize("layout", ["dense", "csr", "float32"])
+@pytest.mark.parametrize("options", ["plain", "standardised", "weighted"])
+@pytest.mark.parametrize("accelerate", [False, True])
+def test_diagonal_at_zero_weights(layout, options, accelerate):
+    """At W = 0 (the usual start) every row has the probabilities softmax(b), and the
+    preconditioner's diagonal is summed from the weights alone: it equals the full
+    Hessian's diagonal there, and the general path's at W a hair from 0."""
+    if accelerate and not _kernels.available():
+        pytest.skip("Numba is not installed")
+    X, y = _data(n=150, d=4, K=4, seed=8, shift=1.5)
+    rng = np.random.default_rng(9)
+    sw = rng.uniform(0.2, 3.0, len(y)) if options == "weighted" else None
+    kw: dict = {}
+    if options == "standardised":
+        kw = dict(offset=X.mean(axis=0), scale=X.std(axis=0))
+    Xf = {"dense": X, "csr": sp.csr_matrix(X), "float32": X.astype(np.float32)}[layout]
+    obj = Objective(Xf, y, sw, alpha=0.1, n_classes=4, accelerate=accelerate, **kw)
+    theta = np.zeros(obj.n_params)
+    theta[-4:] = [0.4, -0.3, 0.0, 0.2]  # intercepts only
+    ev = obj.evaluate(theta, hessian=True, diagonal=True)
+    rtol = 1e-5 if layout == "float32" else 1e-12
+    np.testing.assert_allclose(ev.hess_diag, np.diag(ev.hess), rtol=rtol)
+    near = theta.copy()
+    near[0] = 1e-300  # W not exactly 0: the general path
+    general = obj.evaluate(near, diagonal=True).hess_diag
+    np.testing.assert_allclose(ev.hess_diag, general, rtol=rtol)

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _kernels_softmax
-from ..loss import softmax_terms_into
+from ..loss import softmax, softmax_terms_into
 
 __all__ = ["accumulate_rows", "softmax_logits"]
 
@@ -138,7 +138,7 @@ def accumulate_rows(
             np.subtract(prob, h, out=h)
             if sw is not None:
                 h *= sw[:, None]
-            _add_diagonal(ws, X, h)
+            _add_diagonal(ws, X, h, sw, _rows_alike(W, b))
         if hessian:
             _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
     if sw is not None:
@@ -173,14 +173,40 @@ def _kernel_rows(
     ws.grad_b += grad_b
     _add_gradient(ws, X, Z)  # Z now holds s (P - onehot(y))
     if diagonal:
-        _add_diagonal(ws, X, h)
+        _add_diagonal(ws, X, h, sw, _rows_alike(W, b))
 
 
-def _add_diagonal(ws: Any, X: Any, h: Array) -> None:
+def _rows_alike(W: Array, b: Any) -> Array | None:
+    """``p (1 - p)`` of every row when all rows have the same probabilities (W = 0, as at
+    the usual start: then p = softmax(b) whatever x is), else None."""
+    if np.any(W):
+        return None
+    bk = np.broadcast_to(np.asarray(b, dtype=np.float64), (W.shape[0],))
+    p = softmax(bk[None, :])[0]
+    return p * (1.0 - p)  # type: ignore[no-any-return]
+
+
+def _add_diagonal(
+    ws: Any, X: Any, h: Array, sw: Array | None = None, alike: Array | None = None
+) -> None:
     """The raw sums of the Hessian's diagonal from ``h = s p (1 - p)`` (m, K): per class
-    ``sum_i h_ik x_ij^2``, ``sum_i h_ik x_ij`` and ``sum_i h_ik``."""
+    ``sum_i h_ik x_ij^2``, ``sum_i h_ik x_ij`` and ``sum_i h_ik``.
+
+    ``alike``: the rows' common ``p (1 - p)`` (see :func:`_rows_alike`), when h_ik =
+    s_i alike_k: then the sums are those of the weights s alone times ``alike``, two
+    products with a vector instead of two with the K columns of h.
+    """
     from ._blocks import _squares_weighted, _transposed  # (imports this module)
 
+    if alike is not None:
+        s = np.ones(X.shape[0]) if sw is None else np.asarray(sw, dtype=np.float64)
+        if isinstance(X, np.ndarray):
+            s = s.astype(X.dtype, copy=False)
+        sparse = not isinstance(X, np.ndarray)
+        ws.diag[2] += alike * float(np.sum(s, dtype=np.float64))
+        ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, s, sparse))
+        ws.diag[1] += np.outer(alike, np.asarray(_transposed(X) @ s, dtype=np.float64).ravel())
+        return
     ws.diag[2] += h.sum(axis=0, dtype=np.float64)
     if isinstance(X, np.ndarray):
         h = h.astype(X.dtype, copy=False)  # one dtype for BLAS (a preconditioner)
