@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from ._messages import plain
 from ._validation import check_integer, check_number
 
-__all__ = ["PARAMETERS", "check_params"]
+__all__ = ["PARAMETERS", "check_params", "param_names"]
 
 #: The largest values the model file takes (``schemas/model-v1.schema.json``): fit refuses
 #: what a saved model could not hold (a test holds the two equal).
@@ -118,3 +119,15 @@ def check_params(params: Mapping[str, Any]) -> None:
     for name, check in PARAMETERS.items():
         if name in params:
             check(name, params[name])
+
+
+#: scikit-learn's parameter names per estimator class (subclasses included)
+_PARAM_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def param_names(cls: type) -> tuple[str, ...]:
+    """scikit-learn's parameter names of an estimator class (its checks included)."""
+    names = _PARAM_NAMES.get(cls)
+    if names is None:
+        names = _PARAM_NAMES[cls] = tuple(BaseEstimator._get_param_names.__func__(cls))  # type: ignore[attr-defined]
+    return names

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from . import _fitting, _partial_fit
 from ._estimator_inference import InferenceMixin
 from ._estimator_predict import PredictionMixin
+from ._params import param_names
 from .history import History
 from .solvers import SOLVERS, Callback, StochasticGradientDescent, run
 from .solvers._driver import iterate
@@ -185,7 +186,7 @@ class LogisticRegression(InferenceMixin, PredictionMixin, BaseEstimator):
     def _get_param_names(cls) -> list[str]:
         # scikit-learn reads __init__'s signature on every get_params (inspect: about
         # 40 us, twice a fit); the names are a fact of the class, read once per class
-        return list(_param_names(cls))
+        return list(param_names(cls))
 
     # --------------------------------------------------------------- training
     def fit(
@@ -312,15 +313,3 @@ class LogisticRegression(InferenceMixin, PredictionMixin, BaseEstimator):
         """
         _partial_fit.sgd_epoch(self, X, y, classes, sample_weight)
         return self
-
-
-#: scikit-learn's parameter names per estimator class (subclasses included)
-_PARAM_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _param_names(cls: type) -> tuple[str, ...]:
-    """scikit-learn's parameter names of an estimator class (its checks included)."""
-    names = _PARAM_NAMES.get(cls)
-    if names is None:
-        names = _PARAM_NAMES[cls] = tuple(BaseEstimator._get_param_names.__func__(cls))  # type: ignore[attr-defined]
-    return names
