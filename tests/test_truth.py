@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from oneneuron import LogisticRegression, load
 from oneneuron._fitting import RankDeficientWarning
-from oneneuron.solvers import _driver
+from oneneuron.solvers import _driver, _stop_messages
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_an_exact_solver_that_overflows_says_no_learning_rate():
     class Objective:
         offset = None
 
-    message = _driver._overflowed(Newton(), Objective(), 3)
+    message = _stop_messages.overflowed(Newton(), Objective(), 3)
     assert "learning_rate" not in message and message.endswith("; raise max_iter")
 
 

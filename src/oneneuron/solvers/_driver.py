@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 
 from ..objective import Evaluation, Objective
+from ._stop_messages import not_converged, overflowed, remedies
 
 __all__ = ["Callback", "Result", "Solver", "StopSolver", "iterate", "run"]
 
@@ -194,7 +195,7 @@ def iterate(
             theta = np.full_like(theta, np.nan)
         n_iter += 1
         if not (np.all(np.isfinite(theta)) and np.isfinite(evaluation.loss)):
-            raise FloatingPointError(_overflowed(solver, objective, n_iter)) from None
+            raise FloatingPointError(overflowed(solver, objective, n_iter)) from None
         if not solver.exact and rising.up(evaluation.loss):
             diverged = _diverged(solver, objective, n_iter, rising)
             stop_reason = f"diverged: the loss rose from {rising.start:.4g} to {rising.worst:.4g}"
@@ -228,7 +229,7 @@ def iterate(
     converged = stop_reason == "tol" or solver.converged(evaluation, tol)
     if not converged and stop_reason != "callback":
         warnings.warn(
-            _not_converged(solver, objective, evaluation, tol, max_iter, stop_reason, at_precision),
+            not_converged(solver, objective, evaluation, tol, max_iter, stop_reason, at_precision),
             ConvergenceWarning,
             stacklevel=stacklevel,
         )
@@ -260,45 +261,13 @@ class _Rising:
         return self.count >= RISES
 
 
-def _remedies(solver: Solver, objective: Objective) -> str:
-    """What helps a fixed-step method that diverges: a lower rate, standardised features."""
-    rate = getattr(solver, "learning_rate", None)
-    lower = "lower learning_rate" + ("" if rate is None else f" (it is {rate:g})")
-    if _standardized(objective):
-        return lower
-    return f"{lower} or set standardize=True (steps of one rate suit features of one scale)"
-
-
-def _standardized(objective: Objective) -> bool:
-    return getattr(objective, "offset", None) is not None
-
-
-def _overflowed(solver: Solver, objective: Objective, n_iter: int) -> str:
-    if solver.exact:
-        return (
-            f"solver {solver.name!r} failed at iteration {n_iter}: the parameters or J "
-            f"overflowed; {_hint(solver, objective)}"
-        )
-    return (
-        f"solver {solver.name!r} diverged at iteration {n_iter} (the parameters "
-        f"overflowed): {_remedies(solver, objective)}"
-    )
-
-
 def _diverged(solver: Solver, objective: Objective, n_iter: int, rising: _Rising) -> str:
     return (
         f"solver {solver.name!r} diverged: its loss rose from {rising.start:.4g} to as much "
         f"as {rising.worst:.4g} and stayed above {rising.bound:.4g} for {RISES} iterations "
         f"(training stopped at iteration {n_iter}; the model is worse than where it "
-        f"started); {_remedies(solver, objective)}"
+        f"started); {remedies(solver, objective)}"
     )
-
-
-def _hint(solver: Solver, objective: Objective) -> str:
-    """The solver's hint, in the version for standardised features when they are."""
-    if _standardized(objective):
-        return str(getattr(solver, "hint_standardized", solver.hint))
-    return solver.hint
 
 
 def _progressed(objective: Objective, reference: Evaluation, now: Evaluation) -> bool:
@@ -308,35 +277,6 @@ def _progressed(objective: Objective, reference: Evaluation, now: Evaluation) ->
     make neither, and the solver is stopped instead of wandering to max_iter."""
     noise = 4.0 * objective.eps * max(abs(reference.loss), 1.0)
     return now.loss < reference.loss - noise or now.grad_max <= 0.5 * reference.grad_max
-
-
-def _not_converged(
-    solver: Solver,
-    objective: Objective,
-    evaluation: Evaluation,
-    tol: float,
-    max_iter: int,
-    stop_reason: str,
-    at_precision: bool,
-) -> str:
-    """The ConvergenceWarning's text: what happened, where the gradient is, what helps."""
-    gap = f"before max |gradient| <= tol={tol:g} (it is {evaluation.grad_max:.3g})"
-    if stop_reason == "max_iter":
-        return (
-            f"solver {solver.name!r} reached max_iter={max_iter} {gap}; {_hint(solver, objective)}"
-        )
-    if at_precision:
-        dtype = np.dtype(objective.source.dtype).name
-        hint = (
-            "fit float64 data for a tighter optimum, or use a larger tol"
-            if objective.eps > np.finfo(np.float64).eps
-            else _hint(solver, objective)
-        )
-        return (
-            f"solver {solver.name!r} stopped at the precision of {dtype} arithmetic (J can "
-            f"no longer decrease measurably) {gap}; {hint}"
-        )
-    return f"solver {solver.name!r} stopped: {stop_reason} {gap}; {_hint(solver, objective)}"
 
 
 def _print(name: str, rec: dict[str, Any]) -> None:
