@@ -237,3 +237,21 @@ def test_no_separation_warning_on_overlapping_classes_even_with_large_margins():
         model = LogisticRegression(alpha=0.0).fit(X, y)
     z = X @ model.coef_[0] + model.intercept_[0]
     assert np.abs(z).max() > 23  # the screen did fire; the linear program said no
+
+
+def test_separation_screen_skipped_beyond_the_exact_checks_size(monkeypatch):
+    """Data too large for the exact check get no screen either (its product X w would
+    decide nothing): the screen runs at or under the limit, not over it."""
+    from oneneuron import _separated
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((200, 3))
+    y = (X[:, 0] + rng.standard_normal(200) > 0).astype(int)
+    screened = []
+    real = _separated._correct_margins
+    monkeypatch.setattr(_separated, "_correct_margins", lambda *a: screened.append(1) or real(*a))
+    LogisticRegression(alpha=0.0).fit(X, y)
+    assert screened == [1]
+    monkeypatch.setattr(_separated, "EXACT_MAX_ENTRIES", 200 * 4 - 1)
+    LogisticRegression(alpha=0.0).fit(X, y)
+    assert screened == [1]
