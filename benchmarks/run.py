@@ -655,6 +655,11 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     np.save(tmp / f"X_{dt}.npy", Xs)
             np.save(tmp / "y.npy", y)
+            # the files' dirty pages are written back in the background for many seconds
+            # after np.save returns, taking memory bandwidth from whichever solver is
+            # timed first (oneneuron auto ran 0.15 s slower per fit than the same Newton
+            # timed later): wait for the writeback before any timing
+            os.sync()
         case: dict[str, Any] = {
             "name": name,
             "description": description,

@@ -192,6 +192,7 @@ def parquet_file(path: Path, rows: int, cols: int, seed: int = 0) -> None:
     try:
         write_parquet(part, rows, cols, seed)
         part.replace(path)
+        os.sync()  # no writeback of the new file in the background of the timed passes
     finally:
         part.unlink(missing_ok=True)
 
