@@ -12,18 +12,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._common import (
     REGION_ALPHA,
-    LinearModel,
-    as_linear_model,
     check_features,
     class_colors,
     draw_probability,
     draw_regions,
     figure_of,
     grid,
-    is_multiclass,
-    model_proba,
     new_axes,
 )
+from ._model_view import LinearModel, as_linear_model, is_multiclass, model_proba
 
 __all__ = ["plot_decision_boundary", "scatter_classes"]
 

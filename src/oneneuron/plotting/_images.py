@@ -12,14 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from ._common import (
-    PROBA_CMAP,
-    as_linear_model,
-    figure_of,
-    is_multiclass,
-    n_classes_of,
-    new_axes,
-)
+from ._common import PROBA_CMAP, figure_of, new_axes
+from ._model_view import as_linear_model, is_multiclass, n_classes_of
 
 __all__ = ["MISTAKE_COLOR", "plot_class_weights", "plot_examples", "plot_mistakes", "plot_weights"]
 
