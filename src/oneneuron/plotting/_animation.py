@@ -16,7 +16,6 @@ import numpy as np
 from matplotlib import animation
 from numpy.typing import ArrayLike, NDArray
 
-from ._boundary import scatter_classes
 from ._common import (
     check_features,
     class_colors,
@@ -27,6 +26,7 @@ from ._common import (
 )
 from ._curves import history_columns, x_label
 from ._model_view import LinearModel, as_linear_model, is_multiclass, proba_at
+from ._points import scatter_classes
 
 __all__ = ["animate_training", "frame_indices", "snapshots"]
 
