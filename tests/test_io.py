@@ -18,6 +18,7 @@ from sklearn.exceptions import NotFittedError
 
 import oneneuron
 from oneneuron import History, LogisticRegression
+from oneneuron import _model_readers as model_readers
 from oneneuron import _schema as model_schema
 from oneneuron import io as model_io
 from oneneuron.io import FORMAT_NAME, FORMAT_VERSION, load_model, save_model
@@ -337,8 +338,8 @@ def test_pickle_is_refused_without_running_it(tmp_path, protocol, suffix):
 
 @pytest.mark.parametrize(
     "module",
-    [model_io, model_schema, "_model_parse", "_model_fields", "_model_payload"],
-    ids=["io", "_schema", "_model_parse", "_model_fields", "_model_payload"],
+    [model_io, model_schema, "_model_parse", "_model_fields", "_model_payload", "_model_readers"],
+    ids=["io", "_schema", "_model_parse", "_model_fields", "_model_payload", "_model_readers"],
 )
 def test_model_file_modules_have_no_code_executing_loaders(module):
     reads_json = not isinstance(module, str) or module == "_model_parse"
@@ -930,7 +931,7 @@ def test_the_estimators_own_checks_run_after_the_schema(fitted, tmp_path, monkey
     def stricter(params):
         raise ValueError(f"solver {params['solver']!r} needs alpha > 0.001")
 
-    monkeypatch.setattr(model_io, "check_params", stricter)
+    monkeypatch.setattr(model_readers, "check_params", stricter)
     message = _load_error(path)
     assert message.endswith(
         "is not a valid oneneuron model file: invalid parameter: solver 'auto' needs alpha > 0.001"
@@ -1018,7 +1019,7 @@ def test_schema_is_a_valid_draft_2020_12_schema():
     for schema in SCHEMAS:
         Draft202012Validator.check_schema(schema)
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert set(model_schema.SCHEMA_FILES) == set(model_io._READERS) == {1, 2}
+    assert set(model_schema.SCHEMA_FILES) == set(model_readers._READERS) == {1, 2}
     assert max(model_schema.SCHEMA_FILES) == FORMAT_VERSION
 
 

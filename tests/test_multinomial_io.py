@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from oneneuron import LogisticRegression, load
+from oneneuron import _model_readers as model_readers
 from oneneuron import io as model_io
 
 
@@ -89,7 +90,7 @@ def test_hostile_format_2_files_are_refused(fitted, tmp_path, mutate, expected):
 def test_a_model_over_the_weight_limit_is_refused(tmp_path, fitted, monkeypatch):
     """At most MAX_WEIGHTS rows x features (2**24): checked here with a limit of 10."""
     path = fitted[0].save(tmp_path / "m.json")
-    monkeypatch.setattr(model_io, "MAX_WEIGHTS", 10)
+    monkeypatch.setattr(model_readers, "MAX_WEIGHTS", 10)
     assert "the model has 3 x 4 weights; at most 10" in _load_error(path)
 
 

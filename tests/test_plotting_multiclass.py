@@ -32,8 +32,9 @@ from oneneuron.plotting import (
     plot_roc,
     plot_weights,
 )
-from oneneuron.plotting._common import REGION_ALPHA, class_colors, grid, proba_at
+from oneneuron.plotting._common import REGION_ALPHA, class_colors, grid
 from oneneuron.plotting._images import MISTAKE_COLOR
+from oneneuron.plotting._model_view import proba_at
 
 from .multiclass_helpers import k_class_model, recorded_k_class_model
 

@@ -65,8 +65,8 @@ BUGS = [
     ("K classes: class weights of the wrong class", "_fit_checks.py", "per_sample = cw[np.asarray(y01, dtype=np.intp)]", "per_sample = cw[::-1][np.asarray(y01, dtype=np.intp)]", MULTI),
     ("K classes: line minimum ignores the weights", "objective/_softmax_directions.py", "slope = float(slope_i @ s) / obj.weight_sum", "slope = float(slope_i.sum()) / obj.weight_sum", MULTI),
     ("K classes: files weigh the wrong class", "data/_table_labels.py", "cw = self._class_weights[codes]", "cw = self._class_weights[::-1][codes]", MULTI),
-    ("K classes: Dask codes reversed", "data/_dask.py", "return np.searchsorted(classes, np.asarray(y)).astype(np.intp)", "return (len(classes) - 1 - np.searchsorted(classes, np.asarray(y))).astype(np.intp)", MULTI),
-    ("K classes: model file row lengths unchecked", "io.py", "need(len(row) == d,", "need(True or len(row) == d,", MULTI),
+    ("K classes: Dask codes reversed", "data/_dask_cluster.py", "return np.searchsorted(classes, np.asarray(y)).astype(np.intp)", "return (len(classes) - 1 - np.searchsorted(classes, np.asarray(y))).astype(np.intp)", MULTI),
+    ("K classes: model file row lengths unchecked", "_model_readers.py", "need(len(row) == d,", "need(True or len(row) == d,", MULTI),
 ]  # fmt: skip
 
 

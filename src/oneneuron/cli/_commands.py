@@ -127,7 +127,7 @@ def model_figure(
         What messages call the model.
     """
     from .. import plotting
-    from ..plotting._common import is_multiclass
+    from ..plotting._model_view import is_multiclass
 
     multi = is_multiclass(model)
     if kind == "curves":

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import plotting
 from ..estimator import LogisticRegression
-from ..plotting._common import is_multiclass
+from ..plotting._model_view import is_multiclass
 from ._report import Figure
 
 __all__ = ["MAX_FRAMES", "draw_figures", "draw_k_class_figures"]

@@ -7,13 +7,12 @@ the :class:`~oneneuron.objective._blocks.BlockTask` (the coefficients and what t
 sent once, every row chunk computes its :class:`~oneneuron.objective._blocks.BlockTerms`
 on its worker, the sums are added in a tree (fan-in :data:`FAN_IN`) on the workers, and
 one ``BlockTerms`` of size O(d^2) at most comes back. The optimiser runs on the client.
+What the workers run on each chunk, and how the active client is found, is
+:mod:`._dask_cluster`.
 """
 
 from __future__ import annotations
 
-import functools
-import operator
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._base import Block, Source
+from ._dask_cluster import _add, _chunk_sums, _client, _persist, _signs, _weights
 
 __all__ = ["FAN_IN", "DaskSource", "is_dask"]
 
@@ -41,44 +41,6 @@ def is_dask(obj: Any) -> bool:
     from dask import is_dask_collection
 
     return bool(is_dask_collection(obj))
-
-
-_LOCAL = threading.local()
-
-
-def _chunk_sums(task: Any, X: Any, sign: Array, weight: Array | None) -> Any:
-    """One chunk's sums, on a worker (a workspace reused per worker thread)."""
-    spaces = getattr(_LOCAL, "spaces", None)
-    if spaces is None:
-        spaces = _LOCAL.spaces = {}
-    if task.kernel and not X.flags.c_contiguous:
-        X = np.ascontiguousarray(X)
-    key = (task.n_features, task.dtype)
-    ws = spaces.get(key)
-    if ws is None or ws.rows < X.shape[0]:
-        ws = spaces[key] = task.workspace(X.shape[0])
-    return task.run([Block(X, sign, weight)], ws)
-
-
-def _add(*terms: Any) -> Any:
-    return functools.reduce(operator.add, terms)
-
-
-def _signs(y: Any, classes: Any, dtype: Any) -> Array:
-    """Label signs (two classes: ``classes[1]`` is class 1), or class codes for K >= 3."""
-    if len(classes) > 2:
-        return np.searchsorted(classes, np.asarray(y)).astype(np.intp)
-    return np.where(np.asarray(y) == classes[1], -1.0, 1.0).astype(dtype)
-
-
-def _weights(y: Any, weight: Any, classes: Any, class_weights: Any, dtype: Any) -> Array:
-    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
-    if class_weights is not None:
-        if len(classes) > 2:
-            w = w * np.asarray(class_weights)[np.searchsorted(classes, np.asarray(y))]
-        else:
-            w = w * np.where(np.asarray(y) == classes[1], class_weights[1], class_weights[0])
-    return w.astype(dtype)
 
 
 class DaskSource(Source):
@@ -304,24 +266,3 @@ class DaskSource(Source):
             mean, var = dask.compute(mean, var)
         mean, std = np.asarray(mean), np.sqrt(np.maximum(np.asarray(var), 0.0))
         return (mean, std) if scale is None else (mean * scale, std * scale)
-
-
-def _client() -> Any:
-    """The active ``distributed`` client, or None (dask's default scheduler is used)."""
-    import sys
-
-    if "distributed" not in sys.modules:
-        return None
-    from distributed import get_client
-
-    try:
-        return get_client()
-    except ValueError:
-        return None
-
-
-def _persist(*collections: Any) -> tuple[Any, ...]:
-    """Persist on the active distributed client, else with dask's default scheduler."""
-    import dask
-
-    return tuple(dask.persist(*collections))

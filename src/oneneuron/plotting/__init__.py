@@ -25,9 +25,10 @@ from ._animation_weights import animate_weights
 from ._boundary import plot_decision_boundary
 from ._common import save_figure
 from ._curves import plot_sigmoid, plot_training_curves
-from ._images import plot_class_weights, plot_examples, plot_mistakes, plot_weights
+from ._images import plot_examples, plot_mistakes
 from ._metrics import plot_confusion_matrix, plot_roc
 from ._path import plot_cv, plot_path
+from ._weight_images import plot_class_weights, plot_weights
 
 __all__ = [
     "animate_training",

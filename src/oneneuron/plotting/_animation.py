@@ -16,20 +16,17 @@ import numpy as np
 from matplotlib import animation
 from numpy.typing import ArrayLike, NDArray
 
-from ._boundary import scatter_classes
 from ._common import (
-    LinearModel,
-    as_linear_model,
     check_features,
     class_colors,
     draw_probability,
     draw_regions,
     grid,
-    is_multiclass,
-    proba_at,
     save_atomically,
 )
 from ._curves import history_columns, x_label
+from ._model_view import LinearModel, as_linear_model, is_multiclass, proba_at
+from ._points import scatter_classes
 
 __all__ = ["animate_training", "frame_indices", "snapshots"]
 

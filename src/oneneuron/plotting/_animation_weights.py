@@ -15,8 +15,9 @@ from matplotlib import animation
 from numpy.typing import NDArray
 
 from ._animation import _animate, _loss_panel, _stacked, _target, frame_indices
-from ._common import PROBA_CMAP, as_linear_model, is_multiclass
+from ._common import PROBA_CMAP
 from ._curves import history_columns, x_label
+from ._model_view import as_linear_model, is_multiclass
 
 __all__ = ["animate_weights"]
 

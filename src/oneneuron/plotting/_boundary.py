@@ -1,5 +1,6 @@
 """The decision-boundary figure: probability shading and the threshold line (one neuron) or the
-K class regions and their borders, the data and new points."""
+K class regions and their borders, the data and new points (drawn by :mod:`._points`), the
+axes' limits, labels and legend."""
 
 from __future__ import annotations
 
@@ -12,20 +13,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._common import (
     REGION_ALPHA,
-    LinearModel,
-    as_linear_model,
     check_features,
     class_colors,
     draw_probability,
     draw_regions,
     figure_of,
     grid,
-    is_multiclass,
-    model_proba,
     new_axes,
 )
+from ._model_view import as_linear_model, is_multiclass, model_proba
+from ._points import _user_points, _user_points_multi, scatter_classes
 
-__all__ = ["plot_decision_boundary", "scatter_classes"]
+__all__ = ["plot_decision_boundary"]
 
 
 def plot_decision_boundary(
@@ -208,98 +207,6 @@ def _confidence_colorbar(ax: Axes, n_classes: int) -> None:
     mappable = ScalarMappable(Normalize(1.0 / n_classes, 1.0), ListedColormap(ramp))
     cbar = figure_of(ax).colorbar(mappable, ax=ax)
     cbar.set_label("largest class probability")
-
-
-def scatter_classes(
-    ax: Axes,
-    X: NDArray[np.float64],
-    y: NDArray[Any],
-    classes: LinearModel | ArrayLike,
-    *,
-    test: bool = False,
-) -> list[Any]:
-    """One scatter per class (circles for training data, triangles for test data).
-
-    Parameters
-    ----------
-    classes : LinearModel or array-like of shape (K,)
-        The model's classes (a neuron's are its two), in the order of their colours
-        (:func:`class_colors`).
-
-    Returns
-    -------
-    list of PathCollection
-        The drawn collections, labelled ``"class <c>"`` or ``"class <c> (test)"``.
-    """
-    labels = np.asarray(classes.classes if isinstance(classes, LinearModel) else classes)
-    out = []
-    for cls, color in zip(labels, class_colors(len(labels)), strict=True):
-        mask = y == cls
-        if not mask.any():
-            continue
-        if test:
-            style: dict[str, Any] = dict(marker="^", s=46, edgecolors="k", linewidths=1.0)
-        else:
-            style = dict(marker="o", s=26, edgecolors="white", linewidths=0.5, alpha=0.9)
-        out.append(
-            ax.scatter(
-                X[mask, 0],
-                X[mask, 1],
-                c=[color],
-                zorder=2,
-                label=f"class {cls}{' (test)' if test else ''}",
-                **style,
-            )
-        )
-    return out
-
-
-def _user_points(ax: Axes, P: NDArray[np.float64], neuron: LinearModel) -> Any:
-    """Stars at the user's points, each annotated with its predicted class and P(class 1)."""
-    proba = neuron.proba(P)
-    predicted = neuron.classes[(proba >= neuron.threshold).astype(int)]
-    texts = [
-        f"class {c}, P({neuron.classes[1]}) = {p:.2f}"
-        for c, p in zip(predicted, proba, strict=True)
-    ]
-    return _stars(ax, P, texts)
-
-
-def _user_points_multi(ax: Axes, P: NDArray[np.float64], model: Any, classes: Any) -> Any:
-    """Stars at the user's points, each annotated with its predicted class and its
-    probability (the largest of ``predict_proba``)."""
-    proba = model_proba(model, P)
-    best = np.argmax(proba, axis=1)
-    top = proba[np.arange(len(P)), best]
-    return _stars(
-        ax, P, [f"class {classes[k]}, P = {p:.2f}" for k, p in zip(best, top, strict=True)]
-    )
-
-
-def _stars(ax: Axes, P: NDArray[np.float64], texts: list[str]) -> Any:
-    """Gold stars at the points P, each with its text beside it."""
-    stars = ax.scatter(
-        P[:, 0],
-        P[:, 1],
-        marker="*",
-        s=260,
-        c="gold",
-        edgecolors="k",
-        linewidths=1.0,
-        zorder=4,
-        label="new points",
-    )
-    for (px, py), text in zip(P, texts, strict=True):
-        ax.annotate(
-            text,
-            (px, py),
-            xytext=(8, 8),
-            textcoords="offset points",
-            fontsize="small",
-            zorder=5,
-            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", alpha=0.85),
-        )
-    return stars
 
 
 def _labels(y: ArrayLike, n: int, name: str, classes: ArrayLike) -> NDArray[Any]:
