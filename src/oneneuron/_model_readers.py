@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_WEIGHTS"]
 
-#: Most weights (rows times features) in a model file; at most MAX_CLASSES classes.
+#: Most weights (rows times features) in a model file (the classes are bounded by
+#: :data:`oneneuron._model_payload.MAX_CLASSES`).
 MAX_WEIGHTS = 2**24
 
 
