@@ -67,6 +67,10 @@ BUGS = [
     ("K classes: files weigh the wrong class", "data/_table_labels.py", "cw = self._class_weights[codes]", "cw = self._class_weights[::-1][codes]", MULTI),
     ("K classes: Dask codes reversed", "data/_dask_cluster.py", "return np.searchsorted(classes, np.asarray(y)).astype(np.intp)", "return (len(classes) - 1 - np.searchsorted(classes, np.asarray(y))).astype(np.intp)", MULTI),
     ("K classes: model file row lengths unchecked", "_model_readers.py", "need(len(row) == d,", "need(True or len(row) == d,", MULTI),
+    ("small fits: the line search's slope takes the other tail", "_kernels_small.py", "slope += (p if ti >= 0 else q)", "slope += (q if ti >= 0 else p)", ["tests/test_kernels_small.py"]),
+    ("small fits: standardised Hessian rows not scaled", "_kernels_small.py", "v = v * inv_scale[j]", "v = v", ["tests/test_kernels_small.py"]),
+    ("dense kernel diagonal: curvature without exp(-|t|)", "_kernels.py", "hi = e * p * p", "hi = p * p", ["tests/test_kernels.py"]),
+    ("K classes, diagonal at W = 0: sample weights ignored", "objective/_softmax_blocks.py", "ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, s, sparse))", "ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, np.ones_like(s), sparse))", MULTI),
 ]  # fmt: skip
 
 
