@@ -10,7 +10,7 @@ from scipy.optimize import minimize_scalar
 from oneneuron import LogisticRegression, _kernels, _kernels_small
 from oneneuron.loss import loss_terms_into
 from oneneuron.objective import Objective
-from oneneuron.objective._directions import line_minimum
+from oneneuron.objective._line import line_minimum
 
 needs_numba = pytest.mark.skipif(not _kernels.available(), reason="Numba is not installed")
 

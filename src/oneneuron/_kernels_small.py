@@ -8,7 +8,7 @@ operations are the same, and to rounding where NumPy sums with BLAS):
 
 * :func:`line_sums`: the slope and curvature of J along a line, the per-sample maths of
   :func:`oneneuron.loss.loss_terms_into` written for one sample (used by
-  :func:`oneneuron.objective._directions.line_minimum`);
+  :func:`oneneuron.objective._line.line_minimum`);
 * :func:`scaled_rows`: ``sqrt(h) (x - m) / s`` (times ``1 / s``) for the rows of a
   Hessian's ``syrk`` (used by :func:`oneneuron.objective._block_hessian.add_hessian`).
 

@@ -79,7 +79,7 @@ def line_minimum(
     obj._ensure_checked()
     theta = np.asarray(theta, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
-    from ._directions import read_along
+    from ._line import read_along
 
     Z, U, y, s = read_along(obj, theta, p, _logits)
     s = np.ones(len(y)) if s is None else s
