@@ -24,23 +24,25 @@ def _binary(n=23, d=4, seed=0):
     return X, y, sw
 
 
-def _reference_hessian(X, y, sw, theta, offset, scale, alpha, rows=None):
-    """``[X~ 1]^T diag(s h) [X~ 1] / S + alpha`` on the weights, X~ = (X - m) / s, with an
-    intercept; ``rows`` (a boolean mask): only those rows enter, reweighted to S."""
+def _reference_hessian(X, y, sw, theta, offset, scale, alpha, rows=None, intercept=True):
+    """``[X~ 1]^T diag(s h) [X~ 1] / S + alpha`` on the weights, X~ = (X - m) / s (without
+    the 1 and the intercept when there is none); ``rows`` (a boolean mask): only those
+    rows enter, reweighted to S."""
+    sw = np.ones(len(y)) if sw is None else sw
     Xt = X.astype(np.float64)
     if offset is not None:
         Xt = Xt - offset
     if scale is not None:
         Xt = Xt / scale
-    z = Xt @ theta[:-1] + theta[-1]
+    d = X.shape[1]
+    z = Xt @ theta[:d] + (theta[d] if intercept else 0.0)
     p = expit(z)
     h = sw * p * (1 - p)
     S = sw.sum()
     if rows is not None:
         h = np.where(rows, h, 0.0) * S / sw[rows].sum()
-    A = np.column_stack([Xt, np.ones(len(y))])
+    A = np.column_stack([Xt, np.ones(len(y))]) if intercept else Xt
     H = A.T @ (h[:, None] * A) / S
-    d = X.shape[1]
     H[np.arange(d), np.arange(d)] += alpha
     return H
 
@@ -55,12 +57,14 @@ CASES = {
     "row-scaled-copy": (np.float64, False, "row_scale", True),
     "csr": (np.float64, True, None, False),
     "csr-standardised": (np.float64, True, "moments", False),
+    "csr-centred": (np.float64, True, "offset", False),
+    "csr-scaled": (np.float64, True, "scale", False),
     "csr-standardised-row-scaled": (np.float64, True, "moments", True),
     "csr-row-scaled": (np.float64, True, "row_scale", True),
 }
 
 
-def _objective(case, X, y, sw, alpha, block_rows):
+def _objective(case, X, y, sw, alpha, block_rows, fit_intercept=True):
     """The objective of a case, and the offset and scale theta's model applies to X: an
     extreme column's rows are divided by ``row_scale`` in a block copy, with the
     standardisation's moments (standardize=True) or as the change of parameters itself
@@ -71,26 +75,37 @@ def _objective(case, X, y, sw, alpha, block_rows):
         kw = dict(offset=X.mean(axis=0), scale=X.std(axis=0))
     elif standardise == "row_scale":
         kw = dict(scale=ROW_SCALE)
+    elif standardise == "offset":
+        kw = dict(offset=X.mean(axis=0))
+    elif standardise == "scale":
+        kw = dict(scale=X.std(axis=0))
     if row_scale:
         kw["row_scale"] = ROW_SCALE
     data = X.astype(dtype)
     data = sp.csr_matrix(data) if sparse else data
-    obj = Objective(data, y, sw, alpha=alpha, block_rows=block_rows, **kw)
+    obj = Objective(
+        data, y, sw, alpha=alpha, block_rows=block_rows, fit_intercept=fit_intercept, **kw
+    )
     return obj, kw.get("offset"), kw.get("scale")
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_hessian_block_is_the_hessian_of_its_columns(case):
     """Every way hessian_block reads rows (a dense or CSR block copy, the change of
-    parameters pulled back for CSR rows), blocks of 5, 5, 5, 5 and 3 rows."""
+    parameters pulled back for CSR rows), blocks of 5, 5, 5, 5 and 3 rows; weighted with
+    an intercept, then unweighted without one."""
     X, y, sw = _binary()
-    obj, offset, scale = _objective(case, X, y, sw, 0.3, block_rows=5)
     theta = np.random.default_rng(1).normal(scale=0.4, size=5)
     cols = np.array([0, 2, 3])
+    rtol = 1e-5 if CASES[case][0] == np.float32 else 1e-10
+    obj, offset, scale = _objective(case, X, y, sw, 0.3, block_rows=5)
     idx = [0, 2, 3, 4]
     H = _reference_hessian(X, y, sw, theta, offset, scale, 0.3)[np.ix_(idx, idx)]
-    rtol = 1e-5 if CASES[case][0] == np.float32 else 1e-10
     np.testing.assert_allclose(obj.hessian_block(theta, cols), H, rtol=rtol, atol=1e-12)
+    obj, offset, scale = _objective(case, X, y, None, 0.3, block_rows=5, fit_intercept=False)
+    H = _reference_hessian(X, y, None, theta[:4], offset, scale, 0.3, intercept=False)
+    H = H[np.ix_(cols, cols)]
+    np.testing.assert_allclose(obj.hessian_block(theta[:4], cols), H, rtol=rtol, atol=1e-12)
 
 
 def test_hessian_block_reads_a_block_of_one_row():
@@ -116,6 +131,16 @@ def test_hessian_block_subsample_is_each_blocks_first_rows():
     whole = Objective(X, y, sw, alpha=0.1)  # one block of 30 rows
     H = _reference_hessian(X, y, sw, theta, None, None, 0.1)
     np.testing.assert_allclose(whole.hessian_block(theta, cols, 0.5), H, rtol=1e-12)
+    obj = Objective(X, y, alpha=0.1, block_rows=10)  # unweighted
+    H = _reference_hessian(X, y, None, theta, None, None, 0.1, rows=first)
+    np.testing.assert_allclose(obj.hessian_block(theta, cols, 0.05), H, rtol=1e-12)
+    small = sw * 1e-3  # weights summing to less than 1: the same reweighting
+    obj = Objective(X, y, small, alpha=0.1, block_rows=10)
+    H = _reference_hessian(X, y, small, theta, None, None, 0.1, rows=first)
+    np.testing.assert_allclose(obj.hessian_block(theta, cols, 0.05), H, rtol=1e-12)
+    zero = np.where(first, 0.0, sw)  # a subsample of no weight: no data term, no NaN
+    obj = Objective(X, y, zero, alpha=0.1, block_rows=10)
+    np.testing.assert_array_equal(obj.hessian_block(theta, cols, 0.05), np.diag([0.1] * 4 + [0]))
 
 
 @pytest.mark.parametrize("case", ["dense", "dense-standardised", "csr-standardised-row-scaled"])
