@@ -497,3 +497,37 @@ def test_block_task_over_blocks_that_grow():
     np.testing.assert_allclose(t.grad_w, R.T @ X, rtol=1e-12)
     np.testing.assert_allclose(t.grad_b, R.sum(axis=0), rtol=1e-12, atol=1e-15)
     assert t.n_correct == int(np.sum(Z.argmax(axis=1) == codes))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_hessian_subsample_of_csr_blocks(sparse):
+    """``hessian_fraction``: the first rows of every block (here 3 of 10), reweighted, for
+    CSR rows as for dense ones: the Hessian of J over those rows alone."""
+    X, y, sw = _binary(n=40)
+    data = sp.csr_matrix(X) if sparse else X
+    obj = Objective(data, y, sw, alpha=0.2, block_rows=10)
+    theta = np.random.default_rng(1).normal(scale=0.4, size=5)
+    rows = np.arange(40) % 10 < 3
+    H = _reference_hessian(X, y, sw, theta, None, None, 0.2, rows=rows)
+    got = obj.evaluate(theta, hessian=True, hessian_fraction=0.3).hess
+    np.testing.assert_allclose(got, H, rtol=1e-12)
+
+
+def test_batch_evaluate_is_the_batchs_estimate():
+    """A mini-batch's J, gradient and accuracy: its rows' sums scaled by
+    ``n / (len(rows) S)``, and the fraction of them classified right."""
+    X, y, sw = _binary(n=40)
+    obj = Objective(X, y, sw, alpha=0.2)
+    theta = np.random.default_rng(1).normal(scale=0.4, size=5)
+    rows = np.array([1, 4, 5, 11, 20, 33, 38])
+    ev = obj.batch_evaluate(theta, rows)
+    Xb, yb, sb = X[rows], y[rows], sw[rows]
+    z = Xb @ theta[:4] + theta[4]
+    scale = 40 / (len(rows) * sw.sum())
+    loss = scale * sb @ (np.logaddexp(0, z) - yb * z) + 0.1 * theta[:4] @ theta[:4]
+    r = sb * (expit(z) - yb)
+    grad = scale * np.append(Xb.T @ r, r.sum()) + np.append(0.2 * theta[:4], 0.0)
+    assert ev.loss == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(ev.grad, grad, rtol=1e-12)
+    assert ev.n_samples == len(rows)
+    assert ev.accuracy == np.mean((z >= 0) == (yb == 1))
