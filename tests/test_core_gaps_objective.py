@@ -531,3 +531,24 @@ def test_batch_evaluate_is_the_batchs_estimate():
     np.testing.assert_allclose(ev.grad, grad, rtol=1e-12)
     assert ev.n_samples == len(rows)
     assert ev.accuracy == np.mean((z >= 0) == (yb == 1))
+
+
+@pytest.mark.parametrize("copy", ["float32-standardised", "row-scaled"])
+def test_softmax_directions_read_the_block_copy(copy):
+    """K = 3 classes worked in a block copy (float32 rows centred in it, or rows divided
+    by powers of two): Hessian products and the curvature read the same rows as J, so
+    they match central differences of its gradient."""
+    X, _, sw = _binary(n=40)
+    codes = np.random.default_rng(4).integers(0, 3, size=40)
+    if copy == "row-scaled":
+        data, kw = X, dict(scale=ROW_SCALE, row_scale=ROW_SCALE)
+    else:
+        data, kw = X.astype(np.float32), dict(offset=X.mean(axis=0), scale=X.std(axis=0))
+    obj = Objective(data, codes, sw, alpha=0.05, n_classes=3, block_rows=8, **kw)
+    rng = np.random.default_rng(3)
+    theta, v = rng.normal(scale=0.3, size=(2, obj.n_params))
+    eps = 1e-3 if copy == "float32-standardised" else 1e-5
+    fd = (obj.gradient(theta + eps * v) - obj.gradient(theta - eps * v)) / (2 * eps)
+    rtol, atol = (1e-3, 5e-5) if copy == "float32-standardised" else (1e-6, 1e-9)
+    np.testing.assert_allclose(obj.hessian_product(theta)(v), fd, rtol=rtol, atol=atol)
+    assert obj.curvature(theta, v) == pytest.approx(v @ fd, rel=rtol)
