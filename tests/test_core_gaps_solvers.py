@@ -62,3 +62,47 @@ def test_column_cd_converts_csr_columns():
     for other in (X.tocsr(), X.astype(np.float32), X.tocsr().astype(np.float32)):
         got, _ = cd_columns(other, offset, scale, h, g, w[:-1], lam[:-1], mu, **kw)
         np.testing.assert_array_equal(got, ref)
+
+
+def test_early_stopping_counts_records_without_improvement():
+    """Stop once the validation loss has not improved by ``tol`` for ``patience`` records;
+    keep the weights of the lowest loss and their iteration (the first of equal ones)."""
+    from oneneuron.solvers.callbacks import EarlyStopping
+
+    stop = EarlyStopping(patience=2, tol=0.1)
+    assert stop.best is None and stop.best_iteration == -1 and stop.best_loss == np.inf
+    losses = [1.0, 0.95, 0.8, 0.8, 0.75, 0.9]
+    #  0.95: lower, but not by tol (1 record); 0.8: by tol (0); 0.8 again: not lower (1);
+    #  0.75: lower, not by tol (2: stop)
+    expected = [False, False, False, False, True, True]
+    for i, (loss, stops) in enumerate(zip(losses, expected, strict=True)):
+        assert stop({"iteration": i, "val_loss": loss}, np.full(2, float(i))) is stops
+    assert stop.best_loss == 0.75 and stop.best_iteration == 4
+    np.testing.assert_array_equal(stop.best, [4.0, 4.0])
+    assert stop.since == 3
+    equal = EarlyStopping(patience=5, tol=0.0)
+    for i in range(3):
+        equal({"iteration": i, "val_loss": 0.5}, np.full(2, float(i)))
+    assert equal.best_iteration == 0 and equal.since == 2
+
+
+@pytest.mark.parametrize("lam_value", [0.0, 0.02])
+def test_inner_step_with_k_intercepts_minimises_the_model(lam_value):
+    """K = 3 intercepts minimised out as a block (the Schur complement): the step is the
+    model's minimiser over every coordinate, as coordinate descent on the whole model
+    finds it (and ``-H^-1 g`` without an L1 part)."""
+    from oneneuron.solvers.proxnewton import inner_step
+
+    rng = np.random.default_rng(12)
+    A = rng.normal(size=(60, 9))  # 6 weights, then 3 intercepts
+    A[:, 6:] += 1.0
+    H = A.T @ A / 60 + 0.01 * np.eye(9)
+    g = rng.normal(size=9) * 0.3
+    w = np.append(rng.normal(size=6), np.zeros(3))
+    lam = np.append(np.full(6, lam_value), np.zeros(3))
+    step_w, step_b = inner_step(H, g, w[:6], lam[:6], 1e-13, 100_000, n_intercepts=3)
+    if lam_value == 0.0:
+        ref = -np.linalg.solve(H, g)
+    else:
+        ref, _ = cd_quadratic(H, g, w, lam, tol=1e-13, max_sweeps=100_000)
+    np.testing.assert_allclose(np.append(step_w, step_b), ref, atol=1e-9)
