@@ -12,9 +12,10 @@ from oneneuron.solvers._cd import cd_quadratic
 from oneneuron.solvers._cd_columns import cd_columns
 
 
-def _column_model(seed=4, n=120, d=9, h_scale=1.0):
+def _column_model(seed=4, n=120, d=9, h_scale=1.0, lam_value=0.02):
     """A sparse model ``H = X~^T diag(h) X~ + diag(mu)`` (intercept last) and the same H
-    written out, for cd_columns against cd_quadratic."""
+    written out, for cd_columns against cd_quadratic; with a larger ``lam_value``, every
+    other weight starts at zero (and most stay there)."""
     rng = np.random.default_rng(seed)
     X = sp.random(n, d, density=0.3, format="csc", random_state=seed)
     offset, scale = rng.uniform(-1, 1, d), rng.uniform(0.5, 2.0, d)
@@ -24,7 +25,9 @@ def _column_model(seed=4, n=120, d=9, h_scale=1.0):
     H = Xt.T @ (h[:, None] * Xt)
     H[np.arange(d), np.arange(d)] += mu
     g, w = rng.standard_normal(d + 1) * 0.1, np.append(rng.standard_normal(d), 0.0)
-    lam = np.append(np.full(d, 0.02), 0.0)
+    lam = np.append(np.full(d, lam_value), 0.0)
+    if lam_value > 0.02:
+        w[:d:2] = 0.0
     return X, offset, scale, h, mu, H, g, w, lam
 
 
@@ -106,3 +109,44 @@ def test_inner_step_with_k_intercepts_minimises_the_model(lam_value):
     else:
         ref, _ = cd_quadratic(H, g, w, lam, tol=1e-13, max_sweeps=100_000)
     np.testing.assert_allclose(np.append(step_w, step_b), ref, atol=1e-9)
+
+
+def _model_violation(H, g, w, lam, d):
+    """The model's minimum-norm subgradient at the step d, per coordinate."""
+    c, u = g + H @ d, w + d
+    return np.where(u != 0, np.abs(c + lam * np.sign(u)), np.maximum(np.abs(c) - lam, 0.0))
+
+
+@pytest.mark.parametrize("lam_value", [0.02, 0.1])
+@pytest.mark.parametrize("tol", [1e-4, 1e-7])
+def test_column_cd_stops_at_tol_and_counts_its_sweeps(tol, lam_value):
+    """Sweeps stop once the model's minimum-norm subgradient is within tol (checked on
+    the written-out H, up to the last sweep's own moves), and the count returned is the
+    number taken: as many sweeps, capped, give the same step; one fewer does not."""
+    X, offset, scale, h, mu, H, g, w, lam = _column_model(lam_value=lam_value)
+    args = (X, offset, scale, h, g, w[:-1], lam[:-1], mu)
+    d, n = cd_columns(*args, intercept=True, tol=tol, max_sweeps=10_000)
+    assert 1 < n < 10_000
+    assert _model_violation(H, g, w, lam, d).max() <= 10 * tol
+    again, m = cd_columns(*args, intercept=True, tol=tol, max_sweeps=n)
+    assert m == n
+    np.testing.assert_array_equal(again, d)
+    fewer, m = cd_columns(*args, intercept=True, tol=tol, max_sweeps=n - 1)
+    assert m == n - 1 and not np.array_equal(fewer, d)
+
+
+def test_column_cd_skips_an_empty_column_without_l2():
+    """A column of zeros and no L2 part (``mu = 0``): no curvature, so its weight does not
+    move, as in cd_quadratic on the written-out H."""
+    X, offset, scale, h, mu, H, g, w, lam = _column_model()
+    X = X.tolil()
+    X[:, 4] = 0.0
+    X = X.tocsc()
+    offset[4], mu[:] = 0.0, 0.0
+    Xt = np.c_[(X.toarray() - offset) / scale, np.ones(X.shape[0])]
+    H = Xt.T @ (h[:, None] * Xt)
+    ref, _ = cd_quadratic(H, g, w, lam, tol=1e-12, max_sweeps=10_000)
+    got, _ = cd_columns(X, offset, scale, h, g, w[:-1], lam[:-1], mu, intercept=True,
+                        tol=1e-12, max_sweeps=10_000)  # fmt: skip
+    assert got[4] == 0.0
+    np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-12)
