@@ -150,3 +150,64 @@ def test_column_cd_skips_an_empty_column_without_l2():
                         tol=1e-12, max_sweeps=10_000)  # fmt: skip
     assert got[4] == 0.0
     np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-12)
+
+
+def test_inner_step_with_one_intercept_by_default():
+    """``inner_step`` takes one intercept by default: without an L1 part the step is
+    ``-H^-1 g``."""
+    from oneneuron.solvers.proxnewton import inner_step
+
+    rng = np.random.default_rng(13)
+    A = rng.normal(size=(40, 5))
+    A[:, 4] = 1.0
+    H, g = A.T @ A / 40 + 0.01 * np.eye(5), rng.normal(size=5)
+    step_w, step_b = inner_step(H, g, rng.normal(size=4), np.zeros(4), 1e-14, 100_000)
+    np.testing.assert_allclose(np.append(step_w, step_b), -np.linalg.solve(H, g), rtol=1e-8)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-14])
+def test_solve_psd_of_a_singular_hessian_is_the_minimum_norm_solution(scale):
+    """A Hessian with a zero first row and column (a column of zeros with alpha = 0, at
+    any scale): the minimum-norm solution, as the pseudo-inverse gives it; a zero
+    Hessian gives a zero step."""
+    from oneneuron.solvers.newton import solve_psd
+
+    rng = np.random.default_rng(14)
+    A = rng.normal(size=(30, 4))
+    A[:, 0] = 0.0
+    H, rhs = scale * (A.T @ A), rng.normal(size=4)
+    x = solve_psd(H, rhs)
+    np.testing.assert_allclose(x, np.linalg.pinv(H) @ rhs, rtol=1e-8)
+    np.testing.assert_array_equal(solve_psd(np.zeros((3, 3)), np.ones(3)), np.zeros(3))
+
+
+def test_newton_converges_on_half_the_decrement():
+    """Newton stops when ``max |g| <= tol`` and the decrement ``g.H^-1.g / 2 <= tol``."""
+    from oneneuron.objective import Evaluation
+    from oneneuron.solvers import Newton
+
+    newton = Newton()
+    newton._cache = None
+    g = np.array([0.1, -0.1])
+    for h, converged in ((0.011, True), (0.0099, False)):  # decrement / 2: 0.909, 1.01
+        ev = Evaluation(1.0, g, 0, 10, hess=np.diag([h, h]))
+        assert newton.converged(ev, tol=1.0) is converged
+    assert not newton.converged(Evaluation(1.0, g, 0, 10, hess=np.eye(2)), tol=0.09)
+
+
+def test_lbfgs_keeps_memory_pairs():
+    """``memory``: the directions use the last ``memory`` pairs only, so one pair and
+    twenty take different paths from the third iteration on."""
+    from oneneuron.objective import Objective
+    from oneneuron.solvers import LBFGS, run
+
+    rng = np.random.default_rng(15)
+    X = rng.normal(size=(200, 6)) * [1, 2, 3, 0.5, 1, 4]
+    y = (X @ rng.normal(size=6) + rng.logistic(size=200) > 0).astype(float)
+    obj = Objective(X, y, alpha=1e-3)
+    paths = []
+    for memory in (1, 20):
+        records = run(LBFGS(memory=memory), obj, np.zeros(7), tol=None, max_iter=6).records
+        paths.append([r["loss"] for r in records])
+    assert paths[0][:3] == paths[1][:3]
+    assert paths[0][3:] != paths[1][3:]
