@@ -211,3 +211,54 @@ def test_lbfgs_keeps_memory_pairs():
         paths.append([r["loss"] for r in records])
     assert paths[0][:3] == paths[1][:3]
     assert paths[0][3:] != paths[1][3:]
+
+
+def test_inner_step_without_intercept_curvature():
+    """Every curvature weight zero (``H_bb = 0``): no information on the intercept, the
+    whole model by coordinate descent (which leaves it)."""
+    from oneneuron.solvers.proxnewton import inner_step
+
+    rng = np.random.default_rng(16)
+    H = np.diag(np.append(rng.uniform(0.5, 1.0, 4), 0.0))
+    g, w = rng.normal(size=5), rng.normal(size=4)
+    lam = np.full(4, 0.1)
+    step_w, step_b = inner_step(H, g, w, lam, 1e-13, 1000)
+    ref, _ = cd_quadratic(H, g, np.append(w, 0.0), np.append(lam, 0.0), tol=1e-13)
+    np.testing.assert_allclose(np.append(step_w, step_b), ref, rtol=1e-12)
+    assert step_b == 0.0
+
+
+def test_model_value_is_its_definition():
+    from oneneuron.solvers._cd import model_value
+
+    rng = np.random.default_rng(17)
+    A = rng.normal(size=(8, 4))
+    H, g, w, lam, d = (
+        A.T @ A,
+        rng.normal(size=4),
+        rng.normal(size=4),
+        rng.random(4),
+        rng.normal(size=4),
+    )
+    q = g @ d + 0.5 * d @ H @ d + np.sum(lam * np.abs(w + d))
+    assert model_value(H, g, w, lam, d) == pytest.approx(q, rel=1e-14)
+
+
+def test_polish_finishes_what_cd_started():
+    """Three CD sweeps on an ill-conditioned model find the sign pattern but not the
+    minimiser; the linear solve on that face does (against CD run to 1e-12)."""
+    from oneneuron.solvers._cd import polish
+
+    rng = np.random.default_rng(18)
+    A = rng.normal(size=(50, 6))
+    A[:, 1] = A[:, 0] + 0.1 * rng.normal(size=50)  # nearly collinear: CD crawls
+    H = A.T @ A / 50
+    g, w = rng.normal(size=6) * 0.5, np.array([0.5, -0.3, 0.1, 0.2, -0.1, 0.1])
+    lam = np.array([0.05, 0.05, 1.0, 0.05, 1.0, 0.0])
+    g[2] = g[4] = 0.01  # a weight stays at zero: the face has a fixed coordinate
+    ref, _ = cd_quadratic(H, g, w, lam, tol=1e-12, max_sweeps=100_000)
+    assert np.any(w + ref == 0)
+    rough, _ = cd_quadratic(H, g, w, lam, tol=0.0, max_sweeps=3)
+    assert np.array_equal(w + rough == 0, w + ref == 0)
+    assert np.abs(rough - ref).max() > 1e-4
+    np.testing.assert_allclose(polish(H, g, w, lam, rough), ref, atol=1e-9)
