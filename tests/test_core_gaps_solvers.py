@@ -262,3 +262,21 @@ def test_polish_finishes_what_cd_started():
     assert np.array_equal(w + rough == 0, w + ref == 0)
     assert np.abs(rough - ref).max() > 1e-4
     np.testing.assert_allclose(polish(H, g, w, lam, rough), ref, atol=1e-9)
+
+
+def test_proxnewton_moves_the_intercept_alone():
+    """alpha above alpha_max: every weight is optimal at zero from the start, so the
+    working set holds the intercept alone, which still moves to the weighted log-odds
+    (scikit-learn's and the definition's optimum)."""
+    from oneneuron import LogisticRegression
+
+    rng = np.random.default_rng(19)
+    X = rng.normal(size=(200, 5))
+    y = (rng.random(200) < 0.3).astype(int)
+    sw = rng.uniform(0.5, 2.0, size=200)
+    m = LogisticRegression(alpha=10.0, l1_ratio=1.0, solver="proxnewton", tol=1e-10)
+    m.fit(X, y, sample_weight=sw)
+    p = sw @ y / sw.sum()
+    assert m.converged_
+    np.testing.assert_array_equal(m.coef_, 0.0)
+    assert m.intercept_[0] == pytest.approx(np.log(p / (1 - p)), rel=1e-9)
