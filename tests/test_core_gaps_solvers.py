@@ -280,3 +280,27 @@ def test_proxnewton_moves_the_intercept_alone():
     assert m.converged_
     np.testing.assert_array_equal(m.coef_, 0.0)
     assert m.intercept_[0] == pytest.approx(np.log(p / (1 - p)), rel=1e-9)
+
+
+def test_proxnewton_line_search_that_finds_no_decrease_says_so():
+    """A direction the model predicts to descend but J rises along (a gradient of the
+    wrong sign): every halving fails, and the solver stops at the data's precision with
+    the reason the ConvergenceWarning gives."""
+    from oneneuron.objective import Evaluation, Objective
+    from oneneuron.penalties import L1
+    from oneneuron.solvers import ProxNewton, StopSolver
+
+    rng = np.random.default_rng(20)
+    X = rng.normal(size=(100, 3))
+    y = (X[:, 0] + rng.logistic(size=100) > 0).astype(float)
+    obj = Objective(X, y, penalty=L1(0.01))
+    theta = np.array([0.3, -0.2, 0.1, 0.05])
+    solver = ProxNewton()
+    ev = solver.start(obj, theta)
+    wrong = Evaluation(ev.loss, -ev.grad, ev.n_correct, ev.n_samples)
+    with pytest.raises(StopSolver, match=r"^line search found no decrease \(optimum reached "):
+        solver._line_search(obj, theta, wrong, ev.grad)
+    try:
+        solver._line_search(obj, theta, wrong, ev.grad)
+    except StopSolver as exc:
+        assert exc.precision is True
