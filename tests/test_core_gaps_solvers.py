@@ -304,3 +304,22 @@ def test_proxnewton_line_search_that_finds_no_decrease_says_so():
         solver._line_search(obj, theta, wrong, ev.grad)
     except StopSolver as exc:
         assert exc.precision is True
+
+
+def test_quadratic_cd_skips_a_coordinate_without_curvature_and_counts_sweeps():
+    """A coordinate with ``H_jj = 0`` (and a zero row) does not move; the others reach
+    ``-H^-1 g`` of the rest (no L1 part). The count returned is the sweeps taken: capped
+    there, the same step; one fewer, another."""
+    rng = np.random.default_rng(21)
+    A = rng.normal(size=(30, 4))
+    A[:, 1] = 0.0
+    H, g, w, lam = A.T @ A / 30, rng.normal(size=4), rng.normal(size=4), np.zeros(4)
+    g[1] = 0.0  # (a column of zeros has no gradient either)
+    d, n = cd_quadratic(H, g, w, lam, tol=1e-10, max_sweeps=10_000)
+    rest = [0, 2, 3]
+    assert d[1] == 0.0
+    np.testing.assert_allclose(d[rest], -np.linalg.solve(H[np.ix_(rest, rest)], g[rest]), rtol=1e-8)
+    again, m = cd_quadratic(H, g, w, lam, tol=1e-10, max_sweeps=n)
+    assert m == n and np.array_equal(again, d)
+    fewer, m = cd_quadratic(H, g, w, lam, tol=1e-10, max_sweeps=n - 1)
+    assert m == n - 1 and not np.array_equal(fewer, d)
