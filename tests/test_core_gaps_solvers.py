@@ -323,3 +323,34 @@ def test_quadratic_cd_skips_a_coordinate_without_curvature_and_counts_sweeps():
     assert m == n and np.array_equal(again, d)
     fewer, m = cd_quadratic(H, g, w, lam, tol=1e-10, max_sweeps=n - 1)
     assert m == n - 1 and not np.array_equal(fewer, d)
+
+
+def test_choose_solver_for_l1_by_classes_and_size():
+    """A non-smooth penalty: proximal Newton for two classes whatever the size; for K
+    classes up to ``max_hessian`` parameters (it forms the full Hessian), else gd."""
+    from oneneuron.solvers import choose_solver
+
+    assert choose_solver(100, 6000, smooth=False) == "proxnewton"
+    assert choose_solver(100, 6000, smooth=False, n_classes=2) == "proxnewton"
+    assert choose_solver(100, 5000, smooth=False, n_classes=3) == "proxnewton"
+    assert choose_solver(100, 5001, smooth=False, n_classes=3) == "gd"
+    assert choose_solver(100, 400, smooth=False, n_classes=3, max_hessian=300) == "gd"
+
+
+def test_proxnewton_k_classes_with_a_sparse_iterate_on_tall_data():
+    """K = 3 classes, an L1 penalty that keeps few weights, 4,000 rows (the Hessian from a
+    subsample of them): proximal Newton forms the K-class Hessian at every evaluation
+    (it has no working-set Hessian for K classes) and reaches the optimum, where the
+    minimum-norm subgradient vanishes."""
+    from oneneuron.objective import Objective
+    from oneneuron.penalties import L1
+    from oneneuron.solvers import ProxNewton, run
+
+    rng = np.random.default_rng(22)
+    X = rng.normal(size=(4000, 8))
+    codes = np.argmax(X[:, :3] * 2 + rng.gumbel(size=(4000, 3)), axis=1)
+    obj = Objective(X, codes, n_classes=3, penalty=L1(0.05))
+    result = run(ProxNewton(), obj, np.zeros(obj.n_params), tol=1e-8, max_iter=100)
+    assert result.converged and result.evaluation.grad_max <= 1e-8
+    nonzero = np.count_nonzero(result.theta[: obj.n_weights])
+    assert 0 < nonzero < 0.25 * obj.n_weights
