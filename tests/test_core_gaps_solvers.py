@@ -335,6 +335,26 @@ def test_choose_solver_for_l1_by_classes_and_size():
     assert choose_solver(100, 5000, smooth=False, n_classes=3) == "proxnewton"
     assert choose_solver(100, 5001, smooth=False, n_classes=3) == "gd"
     assert choose_solver(100, 400, smooth=False, n_classes=3, max_hessian=300) == "gd"
+    assert choose_solver(1000, 200) == "newton"  # up to NEWTON_MAX_PARAMS parameters
+    assert choose_solver(1000, 201) == "lbfgs"
+
+
+def test_armijo_refuses_an_ascent_direction():
+    """A direction along which J rises (``g.p > 0``, however slightly): no search, the
+    solver stops with the reason."""
+    from oneneuron.objective import Objective
+    from oneneuron.solvers import StopSolver
+    from oneneuron.solvers._linesearch import armijo
+
+    rng = np.random.default_rng(23)
+    X = rng.normal(size=(50, 3))
+    obj = Objective(X, (rng.random(50) < 0.5).astype(float), alpha=0.1)
+    theta = np.full(4, 0.2)
+    ev = obj.evaluate(theta)
+    direction = 1e-3 * ev.grad / (ev.grad @ ev.grad)  # g.p = 1e-3
+    with pytest.raises(StopSolver, match="^not a descent direction") as info:
+        armijo(obj, theta, ev, direction)
+    assert info.value.precision
 
 
 def test_proxnewton_k_classes_with_a_sparse_iterate_on_tall_data():
