@@ -374,3 +374,20 @@ def test_proxnewton_k_classes_with_a_sparse_iterate_on_tall_data():
     assert result.converged and result.evaluation.grad_max <= 1e-8
     nonzero = np.count_nonzero(result.theta[: obj.n_weights])
     assert 0 < nonzero < 0.25 * obj.n_weights
+
+
+def test_cosine_schedule_ends_at_its_floor_over_the_epochs_batches():
+    """Half a cosine from the rate to 1% of it over ``total_steps`` (one step too); sgd's
+    horizon is every batch of every epoch: ``max_iter * ceil(n / batch_size)``."""
+    from oneneuron.objective import Objective
+    from oneneuron.solvers import StochasticGradientDescent
+    from oneneuron.solvers.schedules import make_schedule
+
+    one = make_schedule("cosine", 0.5, 1)
+    assert one(0) == 0.5 and one(1) == pytest.approx(0.005, rel=1e-12)
+    rng = np.random.default_rng(24)
+    obj = Objective(rng.normal(size=(100, 2)), (rng.random(100) < 0.5).astype(float))
+    sgd = StochasticGradientDescent(learning_rate=0.5, batch_size=64, lr_schedule="cosine",
+                                    max_iter=3)  # fmt: skip
+    sgd.start(obj, np.zeros(3))
+    assert sgd._rate(5) > 0.005 and sgd._rate(6) == pytest.approx(0.005, rel=1e-12)
