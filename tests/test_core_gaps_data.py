@@ -64,3 +64,34 @@ def test_label_values_read_as_numbers(value, number):
 @pytest.mark.parametrize("value", ["yes", None, True, np.bool_(False), b"\xff"])
 def test_label_values_that_are_not_numbers(value):
     assert not is_number(value)
+
+
+def test_progress_line(capsys):
+    """``oneneuron: <file>: pass 3  42%`` on stderr, rewritten only when the percentage
+    changes; the rows read while the total is not known (0 or -1: this line never showed
+    before the fix); erased at the end; nothing when disabled."""
+    from oneneuron.data._streaming import Progress
+
+    p = Progress(True, 200, "t.csv: pass 3")
+    p.update(84)
+    p.update(85)  # still 42%
+    p.update(200)
+    p.close()
+    assert capsys.readouterr().err == (
+        "\roneneuron: t.csv: pass 3   42%\roneneuron: t.csv: pass 3  100%\r\033[K"
+    )
+    for total in (0, -1):  # a CSV's first pass: the count of rows read so far
+        p = Progress(True, total, "t.csv")
+        p.update(1234)
+        p.update(2000)
+        p.close()
+        assert capsys.readouterr().err == (
+            "\roneneuron: t.csv  1,234 rows\roneneuron: t.csv  2,000 rows\r\033[K"
+        )
+    Progress(True, 1, "t.csv").update(1)
+    assert capsys.readouterr().err == "\roneneuron: t.csv  100%"
+    quiet = Progress(False, 200, "t.csv")
+    quiet.update(84)
+    quiet.close()
+    Progress(True, 200, "t.csv").close()  # nothing shown: nothing to erase
+    assert capsys.readouterr().err == ""
