@@ -90,6 +90,8 @@ def test_progress_line(capsys):
         )
     Progress(True, 1, "t.csv").update(1)
     assert capsys.readouterr().err == "\roneneuron: t.csv  100%"
+    Progress(True, 1000, "t.csv").update(5)  # under 1% of a known total
+    assert capsys.readouterr().err == "\roneneuron: t.csv    0%"
     quiet = Progress(False, 200, "t.csv")
     quiet.update(84)
     quiet.close()
