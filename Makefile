@@ -51,11 +51,14 @@ planted-penalties: $(STAMP)
 	$(PY) tools/planted_bugs_penalties.py
 
 # mutation testing of the core (pyproject's [tool.mutmut]: hours on 2 cores; not in CI);
-# the score is killed / all, and docs/testing.md lists the equivalent survivors
+# the score is killed / all, and docs/testing.md lists the equivalent survivors. One BLAS
+# thread per mutant process: JOBS processes of two OpenBLAS threads each on JOBS cores
+# took twice the wall time (measured under load).
 mutation: $(STAMP)
 	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[mutation]"
 	rm -rf mutants
-	ONENEURON_ACCELERATOR=numpy MPLBACKEND=Agg $(PY) -m mutmut run --max-children $(JOBS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 ONENEURON_ACCELERATOR=numpy MPLBACKEND=Agg \
+		$(PY) -m mutmut run --max-children $(JOBS)
 	$(PY) -m mutmut results
 
 playground: $(STAMP)

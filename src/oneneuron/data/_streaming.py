@@ -126,19 +126,20 @@ class Progress:
     """``oneneuron: file.parquet: pass 3  42%`` on stderr, rewritten in place."""
 
     def __init__(self, enabled: bool, total: int, label: str) -> None:
-        self.enabled, self.total, self.label, self.shown = enabled, total, label, -1
+        self.enabled, self.total, self.label = enabled, total, label
+        self.shown: str | None = None  # what the line says (rows, while the total is unknown)
 
     def update(self, rows: int) -> None:
         if not self.enabled:
             return
         pct = int(100 * rows / self.total) if self.total > 0 else -1
-        if pct != self.shown:
-            self.shown = pct
-            shown = f"{pct:3d}%" if pct >= 0 else f"{rows:,} rows"
+        shown = f"{pct:3d}%" if pct >= 0 else f"{rows:,} rows"
+        if shown != self.shown:
+            self.shown = shown
             sys.stderr.write(f"\roneneuron: {self.label}  {shown}")
             sys.stderr.flush()
 
     def close(self) -> None:
-        if self.enabled and self.shown != -1:
+        if self.enabled and self.shown is not None:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()

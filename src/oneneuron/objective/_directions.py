@@ -123,9 +123,12 @@ def hessian_block(
     theta = np.asarray(theta, dtype=np.float64)
     cols = np.asarray(cols, dtype=np.intp)
     k = cols.size
+    # the rows as the passes read them: divided by the block copy's row_scale, then
+    # centred and scaled by the copy (dense) or the parametrisation (CSR, pulled back below)
     std = obj._standardised
-    offset = obj.param.offset if std is None else std.offset
-    scale = obj.param.scale if std is None else std.scale
+    offset = obj.param.offset if std is None or std.offset is None else std.offset
+    scale = obj.param.scale if std is None or std.scale is None else std.scale
+    row_c = None if std is None or std.row_scale is None else std.row_scale[cols]
     off_c = None if offset is None else offset[cols]
     scale_c = None if scale is None else scale[cols]
     full = np.zeros((k + 1, k + 1))
@@ -149,6 +152,8 @@ def hessian_block(
         X: Any = block.X[:r] if r < m else block.X
         if sparse:
             Xc: Any = X[:, cols].astype(np.float64)
+            if row_c is not None:  # powers of two: exact
+                Xc = Xc.multiply(1.0 / row_c).tocsr()
             hx = Xc.multiply(h[:, None]).tocsr()
             part = np.empty((k + 1, k + 1))
             part[:k, :k] = (Xc.T @ hx).toarray()
@@ -159,6 +164,8 @@ def hessian_block(
             continue
         S = np.empty((r, k + 1))  # sqrt(h) [X~_c 1]
         S[:, :k] = X[:, cols]
+        if row_c is not None:
+            S[:, :k] /= row_c
         if off_c is not None:
             S[:, :k] -= off_c
         if scale_c is not None:
