@@ -9,6 +9,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from . import _rank
+from ._blas import one_blas_thread
 from ._coefficients import store
 from ._separated import warn_if_separated
 from .data import Source
@@ -55,8 +56,11 @@ def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
     est._sgd_state = None
     if est.alpha == 0:
         final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
-        warn_if_separated(est, final, plan.objective.source)
-        _warn_if_rank_deficient(est, plan.objective.source)
+        # small products (a sample's Gram matrix, X w on small data): on one BLAS thread,
+        # which also leaves no OpenBLAS worker spinning into the caller's next fit
+        with one_blas_thread():
+            warn_if_separated(est, final, plan.objective.source)
+            _warn_if_rank_deficient(est, plan.objective.source)
 
 
 def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:
