@@ -134,11 +134,14 @@ def accumulate_rows(
         prob = P.astype(np.float64)
         prob[np.arange(m), codes] += 1.0
         if diagonal:  # the Hessian's diagonal: s p_k (1 - p_k) per class, raw sums
-            h = np.square(prob)
-            np.subtract(prob, h, out=h)
-            if sw is not None:
-                h *= sw[:, None]
-            _add_diagonal(ws, X, h, sw, _rows_alike(W, b))
+            alike = _rows_alike(W, b)
+            h = None
+            if alike is None:  # rows of their own: s p (1 - p) per row
+                h = np.square(prob)
+                np.subtract(prob, h, out=h)
+                if sw is not None:
+                    h *= sw[:, None]
+            _add_diagonal(ws, X, h, sw, alike)
         if hessian:
             _add_hessian(ws, X, prob[:r], sw, m, r, hess_map)
     if sw is not None:
@@ -165,7 +168,9 @@ def _kernel_rows(
     zy = ws.t[:m]
     if zy.dtype != Z.dtype:  # not for blocks from a source: X, W and ws share a dtype
         zy = np.empty(m, Z.dtype)
-    h = _buffer(ws, "softmax_p", m, K, Z.dtype) if diagonal else np.empty((0, K), Z.dtype)
+    alike = _rows_alike(W, b) if diagonal else None
+    rows_h = diagonal and alike is None  # the kernel writes s p (1 - p) per row only then
+    h = _buffer(ws, "softmax_p", m, K, Z.dtype) if rows_h else np.empty((0, K), Z.dtype)
     grad_b = np.zeros(K)
     loss, n_correct = _kernels_softmax.softmax_rows(Z, codes, weights, bk, zy, grad_b, h)
     ws.loss += loss
@@ -173,7 +178,7 @@ def _kernel_rows(
     ws.grad_b += grad_b
     _add_gradient(ws, X, Z)  # Z now holds s (P - onehot(y))
     if diagonal:
-        _add_diagonal(ws, X, h, sw, _rows_alike(W, b))
+        _add_diagonal(ws, X, h if rows_h else None, sw, alike)
 
 
 def _rows_alike(W: Array, b: Any) -> Array | None:
@@ -187,14 +192,15 @@ def _rows_alike(W: Array, b: Any) -> Array | None:
 
 
 def _add_diagonal(
-    ws: Any, X: Any, h: Array, sw: Array | None = None, alike: Array | None = None
+    ws: Any, X: Any, h: Array | None, sw: Array | None = None, alike: Array | None = None
 ) -> None:
     """The raw sums of the Hessian's diagonal from ``h = s p (1 - p)`` (m, K): per class
     ``sum_i h_ik x_ij^2``, ``sum_i h_ik x_ij`` and ``sum_i h_ik``.
 
     ``alike``: the rows' common ``p (1 - p)`` (see :func:`_rows_alike`), when h_ik =
     s_i alike_k: then the sums are those of the weights s alone times ``alike``, two
-    products with a vector instead of two with the K columns of h.
+    products with a vector instead of two with the K columns of h (which is then not
+    formed: None).
     """
     from ._blocks import _squares_weighted, _transposed  # (imports this module)
 
@@ -207,6 +213,7 @@ def _add_diagonal(
         ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, s, sparse))
         ws.diag[1] += np.outer(alike, np.asarray(_transposed(X) @ s, dtype=np.float64).ravel())
         return
+    assert h is not None
     ws.diag[2] += h.sum(axis=0, dtype=np.float64)
     if isinstance(X, np.ndarray):
         h = h.astype(X.dtype, copy=False)  # one dtype for BLAS (a preconditioner)
