@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import oneneuron
-from oneneuron import LogisticRegression, _blas, _kernels
+from oneneuron import LogisticRegression, _blas, _jit, _kernels
 from oneneuron.plotting import plot_examples, plot_training_curves
 
 needs_numba = pytest.mark.skipif(not _kernels.available(), reason="Numba is not installed")
@@ -39,7 +39,7 @@ def test_the_kernel_compiles_without_a_disk_cache_when_none_can_be_written(monke
         return real(*args, cache=cache, **kwargs)
 
     monkeypatch.setattr(numba, "njit", njit)
-    kernel = _kernels._Kernel(_kernels._block_pass)
+    kernel = _jit._Kernel(_kernels._block_pass)
     none = (np.empty(0), np.empty(0))  # no diagonal sums
     X = np.arange(12.0).reshape(4, 3)
     sign = np.array([1.0, -1.0, 1.0, -1.0])

@@ -70,6 +70,10 @@ BUGS = [
     ("small fits: the line search's slope takes the other tail", "_kernels_small.py", "slope += (p if ti >= 0 else q)", "slope += (q if ti >= 0 else p)", ["tests/test_kernels_small.py"]),
     ("small fits: standardised Hessian rows not scaled", "_kernels_small.py", "v = v * inv_scale[j]", "v = v", ["tests/test_kernels_small.py"]),
     ("dense kernel diagonal: curvature without exp(-|t|)", "_kernels.py", "hi = e * p * p", "hi = p * p", ["tests/test_kernels.py"]),
+    ("kernel exp: ln 2's low part dropped", "_kernels.py", "f = (x - k * _LN2_HI) - k * _LN2_LO", "f = x - k * _LN2_HI", ["tests/test_kernels.py"]),
+    ("kernel exp: |t| > 708 kept at exp(-708)", "_kernels.py", "    if n_tiny:", "    if False:", ["tests/test_kernels.py"]),
+    ("kernel exp: Taylor series without f^12 and f^13", "_kernels.py", "u = _T13 * f + _T12", "u = 0.0 * f", ["tests/test_kernels.py"]),
+    ("kernel terms: sample weights ignored", "_kernels.py", "c = sw[i] if weighted else 1.0", "c = 1.0", ["tests/test_kernels.py"]),
     ("K classes, diagonal at W = 0: sample weights ignored", "objective/_softmax_blocks.py", "ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, s, sparse))", "ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, np.ones_like(s), sparse))", MULTI),
 ]  # fmt: skip
 

@@ -15,47 +15,124 @@ one sample: with ``t = s z`` and ``e = exp(-|t|)``::
     dl/dz  = s sigmoid(t),  sigmoid(t) = 1 / (1 + e) if t >= 0 else e / (1 + e)
 
 There are two variants, one per block layout: :func:`block_pass` for dense C-ordered rows
-and :func:`csr_pass` for CSR rows (each row's stored values, read once: the logit, the
-terms, then the row's share of the gradient scattered into its columns).
-
-``ONENEURON_ACCELERATOR=numpy`` turns the kernels off; ``=numba`` makes a missing Numba
-an error instead of a silent fallback.
+and :func:`csr_pass` for CSR rows; both take the terms of a tile from
+:func:`_tile_terms`, which vectorises (its own ``exp``). How they are compiled, and
+``ONENEURON_ACCELERATOR``, is :mod:`oneneuron._jit`'s.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["TILE", "available", "block_pass", "csr_pass", "wanted"]
+from ._jit import _compile, available, compiled, numba, wanted
+
+__all__ = ["TILE", "available", "block_pass", "compiled", "csr_pass", "wanted"]
 
 #: Rows per tile: their logits, terms and gradient share are computed while the rows
 #: are in L1/L2 (64 rows of 500 float64 features = 256 KB).
 TILE = 64
 
-try:  # pragma: no cover - depends on the environment
-    import numba
-except ImportError:  # pragma: no cover
-    numba = None  # type: ignore[assignment]
+# exp(x) = 2^k exp(f) with k = round(x / ln 2) and f = x - k ln 2 in [-ln 2 / 2, ln 2 / 2]:
+# ln 2 in two parts (Cody and Waite), so that k ln 2 is exact to 2^-60 for |k| < 1100
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e00
+#: Below this, 2^k is subnormal: those rows take the scalar ``exp``.
+_EXP_MIN = -708.0
 
 
-def available() -> bool:
-    """Whether Numba is importable."""
-    return numba is not None
+# exp(f)'s Taylor coefficients 1/n!, n = 3 .. 13
+_T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _T11, _T12, _T13 = (
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5040.0,
+    1.0 / 40320.0,
+    1.0 / 362880.0,
+    1.0 / 3628800.0,
+    1.0 / 39916800.0,
+    1.0 / 479001600.0,
+    1.0 / 6227020800.0,
+)
 
 
-def wanted() -> bool:
-    """Whether to use the kernel: Numba present, unless ``ONENEURON_ACCELERATOR=numpy``."""
-    choice = os.environ.get("ONENEURON_ACCELERATOR", "auto").strip().lower()
-    if choice not in ("auto", "numba", "numpy"):
-        raise ValueError(f"ONENEURON_ACCELERATOR={choice!r}; expected 'auto', 'numba' or 'numpy'")
-    if choice == "numba" and not available():
-        raise ImportError("ONENEURON_ACCELERATOR=numba but Numba is not installed")
-    return choice != "numpy" and available()
+def _tile_terms(
+    r: Any,
+    sign: Any,
+    sw: Any,
+    i0: int,
+    rows: int,
+    zero: Any,
+    z_threshold: float,
+    e_out: Any,
+    hr: Any,
+    ev: Any,
+    bits: Any,
+) -> tuple[float, float, int, float]:
+    """Each sample's terms for the rows ``i0 .. i0 + rows`` of a tile.
+
+    ``r[:rows]`` holds the logits on entry and ``sw_i s_i sigmoid(s_i z_i)`` on return;
+    ``e_out[i] = exp(-|s_i z_i|)``, and ``hr[q] = sw_i h_i`` when ``hr`` is not empty.
+    Returns the tile's ``(sum sw max(t, 0), sum r, n_correct, sum sw h)``. ``ev`` and
+    ``bits`` are scratch of length :data:`TILE` (float64 and int64).
+
+    Written as loops without calls, so that LLVM vectorises them. Hence ``exp`` is
+    computed here, not by libm: ``exp(x) = 2^k exp(f)`` with ``f`` in
+    ``[-ln 2 / 2, ln 2 / 2]`` and ``exp(f)`` from its Taylor series to ``f^13`` (the
+    remainder is below 2^-60), ``2^k`` from its bits. Rows whose ``2^k`` would be
+    subnormal (``|t| > 708``) take the scalar ``np.exp``; NaN passes through.
+    """
+    weighted = sw.shape[0] > 0
+    diagonal = hr.shape[0] > 0
+    n_tiny = 0
+    for q in range(rows):
+        a = -abs(sign[i0 + q] * r[q])
+        n_tiny += 1 if a < _EXP_MIN else 0
+        x = _EXP_MIN if a < _EXP_MIN else a
+        k = np.floor(x * _INV_LN2 + 0.5)
+        f = (x - k * _LN2_HI) - k * _LN2_LO
+        u = _T13 * f + _T12
+        u = (((u * f + _T11) * f + _T10) * f + _T9) * f + _T8
+        u = (((((u * f + _T7) * f + _T6) * f + _T5) * f + _T4) * f + _T3) * f + 0.5
+        ev[q] = (u * f + 1.0) * f + 1.0
+        bits[q] = (np.int64(k) + 1023) << 52  # the float64 2^k
+    if n_tiny:
+        for q in range(rows):
+            a = -abs(sign[i0 + q] * r[q])
+            if a < _EXP_MIN:
+                ev[q] = np.exp(a)
+                bits[q] = 1023 << 52  # 1.0
+    scale = bits.view(np.float64)
+    part = 0.0
+    grad_b = 0.0
+    hsum = 0.0
+    n_correct = 0
+    for q in range(rows):
+        i = i0 + q
+        s = sign[i]
+        z = r[q]
+        n_correct += 1 if (z >= z_threshold) == (s < 0) else 0
+        t = s * z
+        e = ev[q] * scale[q]
+        e_out[i] = e
+        p = 1.0 / (1.0 + e)  # sigmoid(|t|)
+        c = sw[i] if weighted else 1.0
+        if diagonal:
+            hi = e * p * p * c  # sigmoid(|t|) sigmoid(-|t|)
+            hr[q] = hi
+            hsum += hi
+        if t >= 0:
+            part += t * c
+            ri = s * p * c
+        else:
+            part += zero * c
+            ri = s * (e * p) * c  # sigmoid(-|t|)
+        grad_b += ri
+        r[q] = ri
+    return part, grad_b, n_correct, hsum
 
 
 def _block_pass(
@@ -84,7 +161,6 @@ def _block_pass(
     the fourth value returned (0 without them).
     """
     m, d = X.shape
-    weighted = sw.shape[0] > 0
     diagonal = hxx.shape[0] > 0
     part = 0.0
     grad_b = 0.0
@@ -97,7 +173,9 @@ def _block_pass(
     acc_x = np.zeros(d if diagonal else 0)
     w = w.copy()
     r = np.empty(TILE, dtype=X.dtype)
-    hr = np.empty(TILE)  # h_i of the tile's rows, for the diagonal
+    hr = np.empty(TILE if diagonal else 0)  # sw_i h_i of the tile's rows, for the diagonal
+    ev = np.empty(TILE)
+    bits = np.empty(TILE, dtype=np.int64)
     for i0 in range(0, m, TILE):
         rows = min(TILE, m - i0)
         # 1. logits of the tile, four rows at a time (w is loaded once for four rows)
@@ -127,33 +205,11 @@ def _block_pass(
             r[q] = z0 + b
             q += 1
         # 2. per-sample terms: r[q] turns from the logit into s sigmoid(s z) (times sw)
-        for q in range(rows):
-            i = i0 + q
-            z = r[q]
-            if (z >= z_threshold) == (sign[i] < 0):
-                n_correct += 1
-            t = sign[i] * z
-            e = np.exp(-abs(t))
-            e_out[i] = e
-            p = 1 / (1 + e)  # sigmoid(|t|)
-            if diagonal:
-                hi = e * p * p  # sigmoid(|t|) sigmoid(-|t|)
-                if weighted:
-                    hi = hi * sw[i]
-                hr[q] = hi
-                hsum += hi
-            if t >= 0:
-                part_i = t
-            else:
-                part_i = zero
-                p = e * p  # sigmoid(-|t|)
-            ri = sign[i] * p
-            if weighted:
-                ri = ri * sw[i]
-                part_i = part_i * sw[i]
-            part += part_i
-            grad_b += ri
-            r[q] = ri
+        tp, tg, tc, th = _terms(r, sign, sw, i0, rows, zero, z_threshold, e_out, hr, ev, bits)
+        part += tp
+        grad_b += tg
+        n_correct += tc
+        hsum += th
         # 3. the tile's gradient share, four rows at a time (grad read/written once)
         q = 0
         while q + 4 <= rows:
@@ -201,99 +257,43 @@ def _csr_pass(
     grad: Any,
     e_out: Any,
 ) -> tuple[float, float, int]:
-    """:func:`_block_pass` for CSR rows ``(data, indices, indptr)``: the same sums."""
+    """:func:`_block_pass` for CSR rows ``(data, indices, indptr)``: the same sums.
+
+    Tile by tile like :func:`_block_pass`: the rows' logits, their terms, then each
+    row's share of the gradient scattered into its columns (its values read again
+    from L1).
+    """
     m = sign.shape[0]
-    weighted = sw.shape[0] > 0
     part = 0.0
     grad_b = 0.0
     n_correct = 0
     acc = np.zeros(grad.shape[0])  # local: cannot alias the rows (see _block_pass)
     w = w.copy()
-    for i in range(m):
-        lo, hi = indptr[i], indptr[i + 1]
-        z = zero
-        for k in range(lo, hi):
-            z += data[k] * w[indices[k]]
-        z = z + b
-        if (z >= z_threshold) == (sign[i] < 0):
-            n_correct += 1
-        t = sign[i] * z
-        e = np.exp(-abs(t))
-        e_out[i] = e
-        p = 1 / (1 + e)
-        if t >= 0:
-            part_i = t
-        else:
-            part_i = zero
-            p = e * p
-        ri = sign[i] * p
-        if weighted:
-            ri = ri * sw[i]
-            part_i = part_i * sw[i]
-        part += part_i
-        grad_b += ri
-        for k in range(lo, hi):
-            acc[indices[k]] += ri * data[k]
+    r = np.empty(TILE, dtype=data.dtype)
+    no_h = np.empty(0)
+    ev = np.empty(TILE)
+    bits = np.empty(TILE, dtype=np.int64)
+    for i0 in range(0, m, TILE):
+        rows = min(TILE, m - i0)
+        for q in range(rows):  # the tile's logits
+            z = zero
+            for k in range(indptr[i0 + q], indptr[i0 + q + 1]):
+                z += data[k] * w[indices[k]]
+            r[q] = z + b
+        tp, tg, tc, _ = _terms(r, sign, sw, i0, rows, zero, z_threshold, e_out, no_h, ev, bits)
+        part += tp
+        grad_b += tg
+        n_correct += tc
+        for q in range(rows):  # each row's share of the gradient, scattered
+            ri = r[q]
+            for k in range(indptr[i0 + q], indptr[i0 + q + 1]):
+                acc[indices[k]] += ri * data[k]
     for j in range(acc.shape[0]):
         grad[j] = acc[j]
     return part, grad_b, n_correct
 
 
-class _Kernel:
-    """A function compiled by Numba on its first call (not at import).
-
-    The compiled code is cached on disk when Numba finds a directory it can write (next
-    to this file, ``NUMBA_CACHE_DIR``, or the user's cache directory); on a read-only
-    installation it is compiled in memory only, once per process, instead of failing.
-    """
-
-    def __init__(self, function: Callable[..., Any], fastmath: bool = True) -> None:
-        self.function = function
-        self.fastmath = fastmath
-        self.__name__ = function.__name__
-        self.__doc__ = function.__doc__
-        self._compiled: Any = None
-        self._lock = threading.Lock()
-
-    def __call__(self, *args: Any) -> Any:
-        compiled = self._compiled
-        if compiled is None:
-            try:
-                return self.compile()(*args)
-            except OSError:  # the cache could not be written after all: compile in memory
-                self._compiled = self._jit(cache=False)
-                compiled = self._compiled
-        return compiled(*args)
-
-    def compile(self, cache: bool = True) -> Any:
-        """The Numba dispatcher: with a disk cache when one can be written, else without."""
-        with self._lock:
-            if self._compiled is None:
-                try:
-                    self._compiled = self._jit(cache=cache)
-                except (RuntimeError, OSError):  # "no locator available": nowhere to write
-                    self._compiled = self._jit(cache=False)
-            return self._compiled
-
-    def _jit(self, cache: bool) -> Any:
-        # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf
-        # assumptions, so NaN and inf propagate exactly as in the NumPy path
-        fast = {"reassoc", "contract"} if self.fastmath else False
-        return numba.njit(fastmath=fast, nogil=True, cache=cache)(self.function)
-
-
-def _compile(function: Callable[..., Any], fastmath: bool = True) -> _Kernel | None:
-    return None if numba is None else _Kernel(function, fastmath)
-
-
-def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function`` compiled on its first call (exact arithmetic: no reassociation), or
-    ``function`` itself when Numba is absent or switched off (``ONENEURON_ACCELERATOR``).
-
-    The coordinate-descent loops use it; the compiled code equals the Python loop's.
-    """
-    return _compile(function, fastmath=False) or function
-
-
+# inlined into the kernels (Numba IR), so compiled with their flags
+_terms: Any = None if numba is None else numba.njit(inline="always")(_tile_terms)
 block_pass = _compile(_block_pass)
 csr_pass = _compile(_csr_pass)
