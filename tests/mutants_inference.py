@@ -104,7 +104,7 @@ M = [
     ),
     (
         "Wald interval uses level not (1+level)/2",
-        "src/oneneuron/inference/_compute.py",
+        "src/oneneuron/inference/_intervals.py",
         "q = float(stats.norm.ppf(0.5 + level / 2))",
         "q = float(stats.norm.ppf(level))",
     ),

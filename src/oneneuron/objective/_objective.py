@@ -16,7 +16,8 @@ standardisation as a change of parameters). With ``r_i = s_i dl/dz`` and
 pulled back to theta (``A^T g``, ``A^T H A``) and the penalty's gradient and Hessian
 added. One pass over the source gives J, its gradient, the training accuracy (and the
 Hessian); line searches, curvature estimates, Hessian-vector products and mini-batches
-are sums over blocks too (:func:`._blocks.accumulate`, :func:`._blocks.logits`).
+are sums over blocks too (:func:`._blocks.accumulate`, :func:`._blocks.logits`); the methods
+along directions are :class:`._objective_directions.Directions`'.
 
 **K outputs** (a source of ``n_classes = K >= 3`` classes, labels as class codes): ``l``
 is the softmax cross-entropy of the logits ``z_i = W_raw x_i + b_raw`` (K of them), theta
@@ -29,7 +30,7 @@ makes its minimum unique (:func:`._softmax_directions.centring`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,9 +41,9 @@ from .. import _kernels
 from .._numerics import logit
 from ..data import Block, Source, make_source
 from ..penalties import L2, Penalty
-from . import _directions, _softmax_directions
 from ._blocks import Workspace
 from ._evaluation import Evaluation, from_sums
+from ._objective_directions import Directions
 from ._parallel import PARALLEL_MIN_BYTES, num_threads
 from ._passes import Passes, coordinates
 
@@ -51,7 +52,7 @@ __all__ = ["Evaluation", "Objective"]
 Array = NDArray[np.floating]
 
 
-class Objective(Passes):
+class Objective(Directions, Passes):
     """J(theta) for one data source, evaluated in row blocks.
 
     Parameters
@@ -274,41 +275,3 @@ class Objective(Passes):
         t = self._sum_block(np.asarray(theta, dtype=np.float64), block)
         norm = self.weight_sum * block.n_rows / self.n_samples
         return from_sums(self, theta, t, norm, block.n_rows)
-
-    # ------------------------------------------------------- along directions
-    def line_minimum(self, theta: Array, p: Array, step: float = 1.0, max_iter: int = 8) -> float:
-        """The step t > 0 minimising ``J(theta + t p)`` (see :mod:`._directions`)."""
-        if self.n_outputs > 1:
-            return _softmax_directions.line_minimum(self, theta, p, step, max_iter)
-        return _directions.line_minimum(self, theta, p, step, max_iter)
-
-    def curvature(self, theta: Array, v: Array, max_rows: int = 4096) -> float:
-        """An estimate of ``v^T H(theta) v`` from at most ``max_rows`` rows."""
-        if self.n_outputs > 1:
-            return _softmax_directions.curvature(self, theta, v, max_rows)
-        return _directions.curvature(self, theta, v, max_rows)
-
-    def hessian_product(self, theta: Array) -> Callable[[Array], Array]:
-        """A function ``v -> H(theta) v``; each call is one pass over the source."""
-        if self.n_outputs > 1:
-            return _softmax_directions.hessian_product(self, theta)
-        return _directions.hessian_product(self, theta)
-
-    def hessian_block(self, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0) -> Array:
-        """The Hessian restricted to the weights ``cols`` and the intercept; one pass
-        (see :func:`._directions.hessian_block`)."""
-        self._one_output("hessian_block")
-        return _directions.hessian_block(self, theta, cols, fraction)
-
-    def curvature_weights(self, theta: Array) -> Array:
-        """``s_i d2l/dz2 / sum_i s_i`` per row, shape (n,) (see
-        :func:`._directions.curvature_weights`)."""
-        self._one_output("curvature_weights")
-        return _directions.curvature_weights(self, theta)
-
-    def _one_output(self, what: str) -> None:
-        if self.n_outputs > 1:
-            raise ValueError(
-                f"{what} is defined for the binary (one-output) objective only; this one "
-                f"has {self.n_outputs} classes"
-            )
