@@ -110,7 +110,7 @@ class L2(Penalty):
         return self.alpha * self._w2 * w  # type: ignore[no-any-return]
 
     def hessian_diag(self, w: Array) -> Array:
-        return np.broadcast_to(self.alpha * self._w2, w.shape).astype(np.float64)
+        return _filled(self.alpha * self._w2, w.shape)
 
     def prox(self, w: Array, step: float) -> Array:
         return w / (1.0 + step * self.alpha * self._w2)  # type: ignore[no-any-return]
@@ -172,7 +172,7 @@ class ElasticNet(Penalty):
         return np.asarray(self._mu * w, dtype=np.float64)
 
     def hessian_diag(self, w: Array) -> Array:
-        return np.broadcast_to(self._mu, w.shape).astype(np.float64)
+        return _filled(self._mu, w.shape)
 
     def prox_nonsmooth(self, w: Array, step: float) -> Array:
         return soft_threshold(w, step * self._lam)
@@ -204,6 +204,15 @@ class L1(ElasticNet):
 
     def __repr__(self) -> str:
         return f"L1(alpha={self.alpha!r})"
+
+
+def _filled(value: Any, shape: tuple[int, ...]) -> Array:
+    """A new float64 array of ``shape`` holding ``value`` (a scalar, or an array of that
+    shape): what ``np.broadcast_to(value, shape).astype(np.float64)`` gives, in one call
+    for a scalar (Newton asks for it every iteration, on a few dozen weights)."""
+    if np.ndim(value) == 0:
+        return np.full(shape, value, dtype=np.float64)
+    return np.array(np.broadcast_to(value, shape), dtype=np.float64)
 
 
 def soft_threshold(w: Array, threshold: Any) -> Array:

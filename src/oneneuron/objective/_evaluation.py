@@ -77,7 +77,7 @@ def from_sums(obj: Objective, theta: Array, t: BlockTerms, norm: float, n: int) 
             hess = obj.param.pull_hessian(t.hess) / norm
         else:
             hess = t.hess[:p, :p] / norm
-        hess[np.arange(k), np.arange(k)] += obj.penalty.hessian_diag(w)
+        hess.flat[: k * (p + 1) : p + 1] += obj.penalty.hessian_diag(w)  # H_jj, j < k
     if obj.n_outputs > 1:  # K outputs: the centring term (_softmax_directions.centring)
         centred = _softmax_directions.centring(obj, theta)
         loss += 0.5 * float(theta @ centred)
