@@ -69,7 +69,7 @@ BUGS = [
     ("K classes: model file row lengths unchecked", "_model_readers.py", "need(len(row) == d,", "need(True or len(row) == d,", MULTI),
     ("small fits: the line search's slope takes the other tail", "_kernels_small.py", "slope += (p if ti >= 0 else q)", "slope += (q if ti >= 0 else p)", ["tests/test_kernels_small.py"]),
     ("small fits: standardised Hessian rows not scaled", "_kernels_small.py", "v = v * inv_scale[j]", "v = v", ["tests/test_kernels_small.py"]),
-    ("dense kernel diagonal: curvature without exp(-|t|)", "_kernels.py", "hi = e * p * p", "hi = p * p", ["tests/test_kernels.py"]),
+    ("dense kernel diagonal: curvature without exp(-|t|)", "_kernels.py", "hr[q] = e * p * p * c", "hr[q] = p * p * c", ["tests/test_kernels.py"]),
     ("kernel exp: ln 2's low part dropped", "_kernels.py", "f = (x - k * _LN2_HI) - k * _LN2_LO", "f = x - k * _LN2_HI", ["tests/test_kernels.py"]),
     ("kernel exp: |t| > 708 kept at exp(-708)", "_kernels.py", "    if n_tiny:", "    if False:", ["tests/test_kernels.py"]),
     ("kernel exp: Taylor series without f^12 and f^13", "_kernels.py", "u = _T13 * f + _T12", "u = 0.0 * f", ["tests/test_kernels.py"]),

@@ -31,8 +31,7 @@ from ._jit import _compile, available, compiled, numba, wanted
 
 __all__ = ["TILE", "available", "block_pass", "compiled", "csr_pass", "wanted"]
 
-#: Rows per tile: their logits, terms and gradient share are computed while the rows
-#: are in L1/L2 (64 rows of 500 float64 features = 256 KB).
+#: Rows per tile, worked while in L1/L2 (64 rows of 500 float64 features = 256 KB).
 TILE = 64
 
 # exp(x) = 2^k exp(f) with k = round(x / ln 2) and f = x - k ln 2 in [-ln 2 / 2, ln 2 / 2]:
@@ -41,10 +40,7 @@ TILE = 64
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 _INV_LN2 = 1.44269504088896338700e00
-#: Below this, 2^k is subnormal: those rows take the scalar ``exp``.
-_EXP_MIN = -708.0
-
-
+_EXP_MIN = -708.0  # below this, 2^k is subnormal: those rows take the scalar exp
 # exp(f)'s Taylor coefficients 1/n!, n = 3 .. 13
 _T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _T11, _T12, _T13 = (
     1.0 / factorial(n) for n in range(3, 14)
@@ -57,24 +53,23 @@ def _tile_terms(
     sw: Any,
     i0: int,
     rows: int,
-    zero: Any,
     z_threshold: float,
     e_out: Any,
     hr: Any,
     ev: Any,
     bits: Any,
+    correct: Any,
 ) -> tuple[float, float, int, float]:
     """Each sample's terms for the rows ``i0 .. i0 + rows`` of a tile.
 
     ``r[:rows]`` holds the logits on entry and ``sw_i s_i sigmoid(s_i z_i)`` on return;
     ``e_out[i] = exp(-|s_i z_i|)``, and ``hr[q] = sw_i h_i`` when ``hr`` is not empty.
-    Returns the tile's ``(sum sw max(t, 0), sum r, n_correct, sum sw h)``. ``ev`` and
-    ``bits`` are scratch of length :data:`TILE` (float64 and int64).
+    Returns the tile's ``(sum sw max(t, 0), sum r, n_correct, sum sw h)``. ``ev``,
+    ``bits`` and ``correct`` are scratch of length :data:`TILE` (float64, int64, float64).
 
-    Written as loops without calls, so that LLVM vectorises them. Hence ``exp`` is
-    computed here, not by libm: ``exp(x) = 2^k exp(f)`` with ``f`` in
-    ``[-ln 2 / 2, ln 2 / 2]`` and ``exp(f)`` from its Taylor series to ``f^13`` (the
-    remainder is below 2^-60), ``2^k`` from its bits. Rows whose ``2^k`` would be
+    Loops without calls, so that LLVM vectorises them; hence an ``exp`` of its own:
+    ``exp(x) = 2^k exp(f)``, ``|f| <= ln 2 / 2``, ``exp(f)`` from its Taylor series to
+    ``f^13`` (remainder below 2^-60), ``2^k`` from its bits. Rows whose ``2^k`` would be
     subnormal (``|t| > 708``) take the scalar ``np.exp``; NaN passes through.
     """
     weighted = sw.shape[0] > 0
@@ -98,33 +93,40 @@ def _tile_terms(
                 ev[q] = np.exp(a)
                 bits[q] = 1023 << 52  # 1.0
     scale = bits.view(np.float64)
-    part = 0.0
-    grad_b = 0.0
-    hsum = 0.0
-    n_correct = 0
+    part_q = ev  # ev[q] is read before part_q[q] is written, in the same iteration
     for q in range(rows):
         i = i0 + q
         s = sign[i]
         z = r[q]
-        n_correct += 1 if (z >= z_threshold) == (s < 0) else 0
+        correct[q] = 1.0 if (z >= z_threshold) == (s < 0) else 0.0
         t = s * z
         e = ev[q] * scale[q]
         e_out[i] = e
         p = 1.0 / (1.0 + e)  # sigmoid(|t|)
         c = sw[i] if weighted else 1.0
         if diagonal:
-            hi = e * p * p * c  # sigmoid(|t|) sigmoid(-|t|)
-            hr[q] = hi
-            hsum += hi
+            hr[q] = e * p * p * c  # sigmoid(|t|) sigmoid(-|t|)
         if t >= 0:
-            part += t * c
-            ri = s * p * c
+            part_q[q] = t * c
+            r[q] = s * p * c
         else:
-            part += zero * c
-            ri = s * (e * p) * c  # sigmoid(-|t|)
-        grad_b += ri
-        r[q] = ri
-    return part, grad_b, n_correct, hsum
+            part_q[q] = 0.0
+            r[q] = s * (e * p) * c  # sigmoid(-|t|)
+    # the sums in a loop that stores nothing: where a loop's stores might overlap its
+    # loads, LLVM decides at run time whether to run it vectorised, which sums in another
+    # order (the same fit then differed in its last bit from run to run)
+    part = 0.0
+    grad_b = 0.0
+    n_correct = 0.0
+    for q in range(rows):
+        part += part_q[q]
+        grad_b += r[q]
+        n_correct += correct[q]
+    hsum = 0.0
+    if diagonal:
+        for q in range(rows):
+            hsum += hr[q]
+    return part, grad_b, int(n_correct), hsum
 
 
 def _block_pass(
@@ -168,6 +170,7 @@ def _block_pass(
     hr = np.empty(TILE if diagonal else 0)  # sw_i h_i of the tile's rows, for the diagonal
     ev = np.empty(TILE)
     bits = np.empty(TILE, dtype=np.int64)
+    correct = np.empty(TILE)
     for i0 in range(0, m, TILE):
         rows = min(TILE, m - i0)
         # 1. logits of the tile, four rows at a time (w is loaded once for four rows)
@@ -197,7 +200,7 @@ def _block_pass(
             r[q] = z0 + b
             q += 1
         # 2. per-sample terms: r[q] turns from the logit into s sigmoid(s z) (times sw)
-        tp, tg, tc, th = _terms(r, sign, sw, i0, rows, zero, z_threshold, e_out, hr, ev, bits)
+        tp, tg, tc, th = _terms(r, sign, sw, i0, rows, z_threshold, e_out, hr, ev, bits, correct)
         part += tp
         grad_b += tg
         n_correct += tc
@@ -251,9 +254,8 @@ def _csr_pass(
 ) -> tuple[float, float, int]:
     """:func:`_block_pass` for CSR rows ``(data, indices, indptr)``: the same sums.
 
-    Row by row (the logit, the terms, the row's share scattered into its columns): tiled
-    like :func:`_block_pass`, with :func:`_tile_terms`, it was faster from about 16
-    stored values a row (5% at 50 to 100) but up to 25% slower below 10 (measured).
+    Row by row: tiled, with :func:`_tile_terms`, it was faster from about 16 stored values
+    a row (5% at 50 to 100) but up to 25% slower below 10 (measured).
     """
     m = sign.shape[0]
     weighted = sw.shape[0] > 0
