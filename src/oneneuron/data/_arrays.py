@@ -100,6 +100,11 @@ class ArraySource(_InMemory):
     def take(self, rows: NDArray[np.intp]) -> Block:
         return self._rows(self.X[rows], rows)
 
+    def strided(self, max_rows: int) -> Block:
+        if self.n_samples <= max_rows:  # every row: the arrays themselves, not a copy
+            return self._block(self.X, 0, self.n_samples)
+        return super().strided(max_rows)
+
     def check_finite(self, name: str = "X") -> None:
         check_finite(self.X, name)
 
