@@ -7,6 +7,8 @@ whose every step is known in advance."""
 from __future__ import annotations
 
 import re
+import sys
+import time
 import warnings
 
 import numpy as np
@@ -52,6 +54,8 @@ class Scripted:
             raise failure
         if failure == "overflow":
             np.exp(np.array([1000.0]))  # raises under the driver's errstate
+        if failure == "invalid":
+            np.array([np.inf]) - np.inf  # so does an invalid operation
         i = min(self.steps, len(self.losses) - 1)
         return theta + 1.0, _evaluation(self.losses[i], self.grads[i])
 
@@ -107,15 +111,21 @@ def test_fixed_budget_runs_max_iter_steps_and_never_warns():
     result, warned = _run(solver, tol=None, max_iter=STALLS + 5)
     assert solver.steps == result.n_iter == STALLS + 5
     assert (result.converged, result.stop_reason) == (False, "max_iter") and not warned
+    assert result.converged is False and result.evaluation.loss == 1.0
+    np.testing.assert_array_equal(result.theta, np.full(3, STALLS + 5.0))
 
 
 def test_stalls_stop_an_exact_solver_at_its_precision():
     """No measurable progress (J and the gradient unchanged): stopped after ``STALLS``
     steps in a row, reported as the precision of float64."""
     solver = Scripted([1.0], [0.1])
-    result, warned = _run(solver, tol=1e-6, max_iter=100)
+    seen = []
+    result, warned = _run(
+        solver, tol=1e-6, max_iter=100, callbacks=[lambda r, t: seen.append(r["iteration"])]
+    )
+    assert seen == list(range(STALLS + 1))
     assert solver.steps == result.n_iter == STALLS
-    assert len(result.records) == STALLS + 1
+    assert [r["iteration"] for r in result.records] == list(range(STALLS + 1))
     assert result.stop_reason == "no measurable progress in J or its gradient"
     assert not result.converged and len(warned) == 1
     assert "stopped at the precision of float64" in str(warned[0].message)
@@ -154,11 +164,15 @@ def test_progress_is_j_below_its_rounding_noise_or_the_gradient_halved(loss, sca
         obj = _objective(dtype)
         noise = 4.0 * np.finfo(dtype).eps * scale
         ref = _evaluation(loss, 1.0)
-        assert _progressed(obj, ref, _evaluation(loss - 1.5 * noise, 1.0))
-        assert not _progressed(obj, ref, _evaluation(loss - 0.5 * noise, 1.0))
+        assert _progressed(obj, ref, _evaluation(loss - 1.1 * noise, 1.0))
+        assert not _progressed(obj, ref, _evaluation(loss - 0.9 * noise, 1.0))
         assert not _progressed(obj, ref, _evaluation(loss, 1.0))
         assert _progressed(obj, ref, _evaluation(loss, 0.5))
         assert not _progressed(obj, ref, _evaluation(loss, 0.51))
+    # "lower by more than the noise": exactly the noise below is no progress
+    exact = _evaluation(0.5 - 4.0 * np.finfo(np.float64).eps, 1.0)
+    assert exact.loss == 0.5 - 4.0 * np.finfo(np.float64).eps
+    assert not _progressed(_objective(), _evaluation(0.5, 1.0), exact)
     # float32's noise is far above float64's: a step measurable in float64 is not in float32
     step = 100 * np.finfo(np.float64).eps * scale
     ref = _evaluation(loss, 1.0)
@@ -188,16 +202,40 @@ def test_a_diverging_fixed_step_method_stops_and_warns(tol):
     there (even with a fixed budget) with a ConvergenceWarning that says by how much."""
     losses = [0.5, 1.0, 2.0, 3.0, 5.0, 4.0, 9.0, 7.0, 8.0]
     solver = Scripted(losses, [1.0] * len(losses), exact=False)
-    result, warned = _run(solver, tol=tol, max_iter=100)
+    seen = []
+    result, warned = _run(
+        solver, tol=tol, max_iter=100, callbacks=[lambda r, t: seen.append(r["iteration"])]
+    )
+    assert seen == list(range(RISES + 2))
     assert solver.steps == result.n_iter == 1 + RISES  # the first step is below 1.5
     assert len(result.records) == RISES + 2 and result.records[-1]["loss"] == 9.0
+    assert [r["iteration"] for r in result.records] == list(range(RISES + 2))
+    np.testing.assert_array_equal(result.theta, np.full(3, 1.0 + RISES))
+    assert result.evaluation.loss == 9.0 and result.converged is False
     assert not result.converged
     assert result.stop_reason == "diverged: the loss rose from 0.5 to 9"
     assert len(warned) == 1
     message = str(warned[0].message)
     assert "'scripted' diverged" in message and "from 0.5 to as much as 9" in message
     assert f"above 1.5 for {RISES} iterations" in message and "iteration 6" in message
-    assert "lower learning_rate" in message
+    assert "lower learning_rate or set standardize=True" in message
+
+
+@pytest.mark.parametrize("standardized", [False, True])
+def test_the_divergence_warning_names_the_rate_and_the_remedy(standardized):
+    """The remedies of a diverging method: a lower rate (naming the solver's rate), and
+    standardised features unless they already are."""
+    losses = [0.5] + [9.0] * 10
+    solver = Scripted(losses, [1.0] * 11, exact=False)
+    solver.learning_rate = 0.25
+    obj = _objective()
+    if standardized:
+        obj = Objective(obj.source, alpha=0.1, offset=np.zeros(2), scale=np.ones(2))
+    with pytest.warns(ConvergenceWarning) as caught:
+        run(solver, obj, np.zeros(3), tol=None, max_iter=20)
+    message = str(caught[0].message)
+    assert "lower learning_rate (it is 0.25)" in message
+    assert ("standardize=True" in message) is not standardized
 
 
 def test_an_exact_solver_is_never_stopped_as_diverging():
@@ -209,14 +247,14 @@ def test_an_exact_solver_is_never_stopped_as_diverging():
 
 
 @pytest.mark.parametrize("exact", [True, False])
-@pytest.mark.parametrize("how", ["overflow", "inf loss", "nan theta"])
+@pytest.mark.parametrize("how", ["overflow", "invalid", "inf loss", "nan theta"])
 def test_overflow_raises_naming_the_iteration(exact, how):
     """A step that overflows (FloatingPointError under the driver's errstate), returns an
     infinite J or non-finite parameters: FloatingPointError naming the solver and step."""
     losses, grads = [1.0, 0.9, 0.8, 0.7], [1.0] * 4
     fail = {}
-    if how == "overflow":
-        fail = {3: "overflow"}
+    if how in ("overflow", "invalid"):
+        fail = {3: how}
     elif how == "inf loss":
         losses[3] = np.inf
 
@@ -229,12 +267,30 @@ def test_overflow_raises_naming_the_iteration(exact, how):
         _run(Broken(losses, grads, exact=exact, fail=fail), tol=1e-6)
 
 
-@pytest.mark.parametrize("precision", [True, False])
+@pytest.mark.parametrize("exact", [True, False])
+def test_the_overflow_error_gives_the_hint_for_standardised_features(exact):
+    """In standardised coordinates the hint is the solver's standardised one (an exact
+    solver) or a lower rate alone (a fixed-step method): standardising is done."""
+    obj = _objective()
+    obj = Objective(obj.source, alpha=0.1, offset=np.zeros(2), scale=np.ones(2))
+    solver = Scripted([1.0, 0.9, np.inf], [1.0] * 3, exact=exact)
+    with pytest.raises(FloatingPointError) as raised:
+        run(solver, obj, np.zeros(3), tol=1e-6, max_iter=10)
+    message = str(raised.value)
+    assert "standardize=True" not in message
+    assert ("the scripted hint, standardised" in message) is exact
+
+
+@pytest.mark.parametrize("precision", [True, False, None])
 def test_stop_solver_ends_the_run_with_its_reason(precision):
+    """StopSolver's reason is the stop reason; ``precision`` (False unless given) says the
+    warning is about the data's precision."""
     grads = [1.0, 0.9, 0.8, 0.7]
-    solver = Scripted(
-        [1.0, 0.9, 0.8, 0.7], grads, fail={3: StopSolver("boxed in", precision=precision)}
+    stop = (
+        StopSolver("boxed in") if precision is None else StopSolver("boxed in", precision=precision)
     )
+    assert stop.precision is bool(precision) and str(stop) == "boxed in"
+    solver = Scripted([1.0, 0.9, 0.8, 0.7], grads, fail={3: stop})
     result, warned = _run(solver, tol=1e-6)
     assert (result.n_iter, result.stop_reason, result.converged) == (2, "boxed in", False)
     assert len(result.records) == 3 and len(warned) == 1
@@ -319,11 +375,33 @@ def test_verbose_prints_every_print_every_and_the_last(capsys, max_iter, every, 
         record = result.records[i]
         assert line.startswith("scripted iteration")
         assert f"cost {record['loss']:.6g}" in line and "accuracy 0.7500" in line
-        assert "val_loss 0.25" in line and "val_accuracy 1" in line
+        assert line.endswith(", val_loss 0.25, val_accuracy 1")
+
+
+def test_verbose_alone_prints_every_record(capsys):
+    """``print_every`` is 1 unless given, for run and iterate alike."""
+    solver = Scripted([1.0 - 0.1 * k for k in range(10)], [1.0] * 10)
+    _run(solver, tol=None, max_iter=3, verbose=1)
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    steps = iterate(
+        Scripted([1.0, 0.9], [1.0, 0.9]), _objective(), np.zeros(3), tol=None, max_iter=3, verbose=1
+    )
+    assert len(list(steps)) == 4
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_record_times_are_seconds_since_the_start():
+    solver = Scripted([1.0 - 0.1 * k for k in range(10)], [1.0] * 10)
+    before = time.perf_counter()
+    result, _ = _run(solver, tol=None, max_iter=5)
+    elapsed = time.perf_counter() - before
+    times = [r["time"] for r in result.records]
+    assert 0 <= times[0] and times == sorted(times) and times[-1] <= elapsed
 
 
 def test_silent_by_default(capsys):
     _run(Scripted([1.0, 0.9], [1.0, 0.9]), tol=None, max_iter=3)
+    list(iterate(Scripted([1.0, 0.9], [1.0, 0.9]), _objective(), np.zeros(3), tol=None, max_iter=3))
     assert capsys.readouterr().out == ""
 
 
@@ -355,6 +433,9 @@ def test_iterate_yields_each_record_and_returns_the_result():
     assert done.value.value.n_iter == 3
 
 
+@pytest.mark.skipif(
+    "mutmut" in sys.modules, reason="mutmut's trampolines add frames between fit and the driver"
+)
 def test_warnings_point_at_the_callers_line():
     """``stacklevel``: the ConvergenceWarning of ``fit`` and of ``fit_iter`` names the line
     of the code that called them (this file), not the library."""
@@ -368,5 +449,13 @@ def test_warnings_point_at_the_callers_line():
     assert caught[0].filename == __file__
     with pytest.warns(ConvergenceWarning) as caught:
         for _ in LogisticRegression(solver="gd", max_iter=2).fit_iter(X, y):
+            pass
+    assert caught[0].filename == __file__
+    diverging = LogisticRegression(solver="gd", learning_rate=1e10, alpha=1.0)
+    with pytest.warns(ConvergenceWarning, match="diverged") as caught:
+        diverging.fit(X, y)
+    assert caught[0].filename == __file__
+    with pytest.warns(ConvergenceWarning, match="diverged") as caught:
+        for _ in diverging.fit_iter(X, y):
             pass
     assert caught[0].filename == __file__

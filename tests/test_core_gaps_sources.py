@@ -22,12 +22,13 @@ from oneneuron.data._arrays import (
 from oneneuron.data._tables import scan_csv, scan_parquet
 
 
-@pytest.mark.parametrize(("d", "k"), [(10, 2), (10, 3), (3, 5), (2000, 2)])
+@pytest.mark.parametrize(("d", "k"), [(10, 2), (10, 3), (3, 5), (2000, 2), (40_000, 2)])
 def test_block_rows_hold_about_block_bytes(d, k):
     """Rows per block: BLOCK_BYTES over the bytes of a row of X (with K >= 3 classes, plus
     the row's K logits and probabilities, 32 K bytes), at least 16."""
-    X = np.zeros((50, d))
-    sign = np.zeros(50) if k > 2 else np.ones(50)
+    n = 2 if d > 10_000 else 50
+    X = np.zeros((n, d))
+    sign = np.zeros(n) if k > 2 else np.ones(n)
     source = ArraySource(X, sign, n_classes=k)
     row_bytes = 8 * d + (32 * k if k > 2 else 0)
     assert source.block_rows() == max(16, BLOCK_BYTES // row_bytes)
@@ -135,7 +136,8 @@ def test_is_positive_from_the_signs_when_not_kept():
 
 @pytest.mark.parametrize("layout", ["dense-C", "csr"])
 @pytest.mark.parametrize(
-    ("n", "rows", "k"), [(53, 10, 3), (53, 10, 6), (53, 10, 9), (50, 10, 5), (5, 10, 4)]
+    ("n", "rows", "k"),
+    [(53, 10, 2), (53, 10, 3), (53, 10, 6), (53, 10, 9), (50, 10, 5), (5, 10, 4)],
 )
 def test_partitions_are_contiguous_whole_blocks(layout, n, rows, k):
     """At most k parts (no more than the blocks), contiguous, in order, each a whole number
