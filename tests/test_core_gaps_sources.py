@@ -32,6 +32,8 @@ def test_block_rows_hold_about_block_bytes(d, k):
     source = ArraySource(X, sign, n_classes=k)
     row_bytes = 8 * d + (32 * k if k > 2 else 0)
     assert source.block_rows() == max(16, BLOCK_BYTES // row_bytes)
+    assert type(source.block_rows()) is int  # a count of rows: blocks() steps by it
+    assert sum(b.n_rows for b in source.blocks()) == n
 
 
 def _problem(n=53, d=4, seed=0, k=2):
@@ -51,6 +53,8 @@ def _layouts(X):
         "csr": sp.csr_matrix(X),
         "csc": sp.csc_matrix(X),
         "csr_array": sp.csr_array(X),
+        "csr-float32": sp.csr_matrix(X.astype(np.float32)),
+        "csc-float32": sp.csc_matrix(X.astype(np.float32)),
     }
 
 
@@ -85,6 +89,8 @@ def test_blocks_and_taken_rows_are_the_rows_of_the_source(layout, weighted, k):
         assert source.nbytes == Xl.nbytes
         assert source.c_contiguous == bool(Xl.flags.c_contiguous)
     blocks = list(source.blocks())
+    if layout == "csc":  # a full pass reads the matrix itself, never a copy
+        assert len(blocks) == 1 and blocks[0].X is Xl
     sizes = [53] if layout == "csc" else [10] * 5 + [3]
     assert [b.n_rows for b in blocks] == sizes
     assert [b.start for b in blocks] == list(np.cumsum([0, *sizes[:-1]]))
@@ -198,7 +204,10 @@ def test_batches_are_a_permutation_cut_in_sorted_batches(layout):
         check_block(b, Xl, sign, w, np.sort(order[8 * i : 8 * i + 8]), 2, np.float64)
 
 
-@pytest.mark.parametrize("layout", ["dense-C", "dense-F", "float32", "csr", "csc", "csr_array"])
+@pytest.mark.parametrize(
+    "layout",
+    ["dense-C", "dense-F", "float32", "csr", "csc", "csr_array", "csr-float32", "csc-float32"],
+)
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("scaled", [False, True])
 def test_column_moments_are_numpys_weighted_mean_and_std(layout, weighted, scaled):
@@ -253,6 +262,9 @@ def test_well_formed_index_arrays_pass(fmt):
     X = sp.csr_matrix(np.array([[1.0, 0, 0, 2.0], [0, 0, 0, 0], [0, 0, 0, 3.0]]))
     X = X.asformat(fmt)
     assert SparseSource(X, np.ones(3)).n_samples == 3
+    assert (
+        SparseSource(X, np.ones(3)).n_classes == ArraySource(X.toarray(), np.ones(3)).n_classes == 2
+    )
     assert SparseSource(sp.csr_matrix((3, 4)).asformat(fmt), np.ones(3)).nbytes > 0
 
 
@@ -279,13 +291,14 @@ def test_csr_views_and_transposes_are_the_rows_and_the_transpose(kind):
     X = kind(sp.random(9, 5, density=0.4, random_state=2, dtype=np.float32))
     for lo, hi in [(0, 9), (2, 6), (4, 4), (8, 9)]:
         view = csr_rows_view(X, lo, hi)
+        view.check_format(full_check=True)  # a well-formed CSR matrix of hi - lo rows
         assert type(view) is type(X) and view.dtype == np.float32
         assert view.indptr.dtype == X.indices.dtype
         np.testing.assert_array_equal(view.toarray(), X[lo:hi].toarray())
         other = np.arange(X.indptr[hi] - X.indptr[lo], dtype=np.float32) + 1
-        np.testing.assert_array_equal(
-            csr_rows_view(X, lo, hi, other).toarray() != 0, view.toarray() != 0
-        )
+        other_view = csr_rows_view(X, lo, hi, other)
+        assert other_view.data is other  # the pattern of the rows, the values given
+        np.testing.assert_array_equal(other_view.toarray() != 0, view.toarray() != 0)
     T = csr_transposed(X)
     assert T.format == "csc" and isinstance(T, sp.sparray) == isinstance(X, sp.sparray)
     assert T.dtype == np.float32 and T.data is X.data
@@ -574,3 +587,19 @@ def test_table_batches_visit_every_row_once_per_epoch(tmp_path):
         np.testing.assert_array_equal(b.positive, (frame["label"] == "yes").to_numpy()[rows])
         seen.extend(rows)
     assert sorted(seen) == list(range(700)) and seen != sorted(seen)
+
+
+@pytest.mark.parametrize("layout", ["dense-C", "float32", "csr", "csc"])
+def test_check_finite_names_the_array_and_the_column(layout):
+    """NaN or inf anywhere: ValueError naming the array (``X`` unless told) and the
+    column; finite data pass."""
+    X, sign, _ = _problem()
+    source = _source(_layouts(X)[layout], sign)
+    source.check_finite()
+    X[7, 2] = np.nan
+    X[0, 1] = 0.0
+    source = _source(_layouts(X)[layout], sign)
+    with pytest.raises(ValueError, match=r"^X contains NaN in column 2"):
+        source.check_finite()
+    with pytest.raises(ValueError, match=r"^X_val contains NaN in column 2"):
+        source.check_finite("X_val")
