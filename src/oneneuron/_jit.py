@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["available", "compiled", "wanted"]
 
@@ -44,9 +44,12 @@ class _Kernel:
     installation it is compiled in memory only, once per process, instead of failing.
     """
 
-    def __init__(self, function: Callable[..., Any], fastmath: bool = True) -> None:
+    def __init__(
+        self, function: Callable[..., Any], fastmath: bool = True, ieee_division: bool = False
+    ) -> None:
         self.function = function
         self.fastmath = fastmath
+        self.ieee_division = ieee_division
         self.__name__ = function.__name__
         self.__doc__ = function.__doc__
         self._compiled: Any = None
@@ -73,22 +76,21 @@ class _Kernel:
             return self._compiled
 
     def _jit(self, cache: bool) -> Any:
-        if not self.fastmath:  # exact: the Python loop's arithmetic and its errors
-            return numba.njit(nogil=True, cache=cache)(self.function)
         # reassociation lets LLVM vectorise the dot products; no "fast" NaN/inf
-        # assumptions, so NaN and inf propagate exactly as in the NumPy path. NumPy's
-        # error model (a division by zero gives inf, as in IEEE arithmetic) instead of
-        # Python's ZeroDivisionError check, which keeps a loop with a division from
-        # vectorising
-        fast = {"reassoc", "contract"}
-        return numba.njit(fastmath=fast, error_model="numpy", nogil=True, cache=cache)(
-            self.function
-        )
+        # assumptions, so NaN and inf propagate exactly as in the NumPy path
+        fast = {"reassoc", "contract"} if self.fastmath else False
+        # ieee_division: NumPy's error model (x / 0 is inf or NaN, as in IEEE arithmetic)
+        # instead of Python's check for a zero divisor, which keeps a loop with a division
+        # from vectorising (for kernels whose divisors cannot be 0)
+        errors: Literal["numpy", "python"] = "numpy" if self.ieee_division else "python"
+        return numba.njit(fastmath=fast, error_model=errors, nogil=True, cache=cache)(self.function)
 
 
-def _compile(function: Callable[..., Any], fastmath: bool = True) -> _Kernel | None:
+def _compile(
+    function: Callable[..., Any], fastmath: bool = True, ieee_division: bool = False
+) -> _Kernel | None:
     """``function`` compiled on its first call, or None without Numba."""
-    return None if numba is None else _Kernel(function, fastmath)
+    return None if numba is None else _Kernel(function, fastmath, ieee_division)
 
 
 def compiled(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -296,5 +296,5 @@ def _csr_pass(
 
 # inlined into the dense kernel (Numba IR), so compiled with its flags
 _terms: Any = None if numba is None else numba.njit(inline="always")(_tile_terms)
-block_pass = _compile(_block_pass)
+block_pass = _compile(_block_pass, ieee_division=True)  # its terms loop divides by 1 + e
 csr_pass = _compile(_csr_pass)
