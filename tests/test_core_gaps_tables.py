@@ -138,6 +138,16 @@ def test_block_rows_default_to_about_block_bytes_and_at_least_256(tmp_path):
     assert scan_csv(path, target="label", batch_rows=7)._rows == 7
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_parquet_files_size_is_known_before_any_pass(tmp_path, dtype):
+    """Parquet: the row count is in the footer, so n_samples and nbytes (rows x features x
+    itemsize) are known before the first pass."""
+    path = _write(_frame(), tmp_path, "parquet")
+    source = scan_parquet(path, target="label", dtype=dtype)
+    assert source._passes == 0 and source.n_samples == 500 and source.n_features == 3
+    assert source.nbytes == 500 * 3 * np.dtype(dtype).itemsize
+
+
 def test_progress_by_default_only_on_a_terminal(tmp_path, monkeypatch):
     path = _write(_frame(), tmp_path, "parquet")
     assert not scan_parquet(path, target="label").progress
@@ -152,8 +162,11 @@ def test_the_first_pass_itself_names_a_nan(tmp_path, kind):
     by that pass, not one later."""
     frame = _frame()
     frame.loc[321, "b"] = np.nan
-    source = _scan(_write(frame, tmp_path, kind), target="label", batch_rows=100)
+    path = _write(frame, tmp_path, kind)
+    source = _scan(path, target="label", batch_rows=100)
     source.encode(source.labels())
+    with pytest.raises(ValueError, match=r"column 'b' holds NaN at row 321"):
+        source.check_finite()  # a pass, when none has checked the file
     with pytest.raises(ValueError, match=r"column 'b' holds NaN at row 321"):
         for _ in source.blocks():
             pass
@@ -162,7 +175,7 @@ def test_the_first_pass_itself_names_a_nan(tmp_path, kind):
             pass
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])  # 3: two groups swapped
 @pytest.mark.parametrize(("n", "batch_rows", "shuffle_rows"), [(500, 150, 150), (300, 100, 200)])
 def test_an_epoch_reads_the_row_groups_in_the_seeded_order(
     tmp_path, seed, n, batch_rows, shuffle_rows
@@ -214,3 +227,53 @@ def test_a_file_whose_rows_change_under_the_same_size_and_time_is_detected(tmp_p
     with pytest.raises(ValueError, match=r"t\.csv changed during the fit: 301 rows now"):
         for _ in source.batches(32, np.random.default_rng(0)):  # sgd's epoch too
             pass
+
+
+def test_float32_blocks_carry_float32_signs_and_weights(tmp_path):
+    """Blocks hold signs and weights in X's dtype (``Block``): a file to predict (signs
+    all 1) and K classes with class weights (weights of the codes)."""
+    frame = _frame(labels=("a", "b", "c"))
+    path = _write(frame, tmp_path, "csv")
+    for b in _scan(path, target=None, dtype=np.float32).blocks():
+        assert b.X.dtype == b.sign.dtype == np.float32
+        np.testing.assert_array_equal(b.sign, 1.0)
+    source = _scan(path, target="label", weight="w", dtype=np.float32)
+    cw = np.array([1.0, 2.0, 4.0])
+    source.encode(source.labels(), cw)
+    codes = np.searchsorted(["a", "b", "c"], frame["label"].to_numpy(str))
+    (b,) = source.blocks()
+    assert b.weight.dtype == np.float32
+    np.testing.assert_array_equal(b.sign, codes)
+    np.testing.assert_allclose(b.weight, frame["w"] * cw[codes], rtol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("n", "kind", "target", "batch_rows"),
+    [(500, "parquet", "label", 64), (12288, "parquet", "label", 64), (500, "csv", None, 63)],
+)
+def test_the_strided_sample_is_every_kth_row_of_the_file(tmp_path, n, kind, target, batch_rows):
+    """Every ``max(1, n // 4096)``-th row from the file's first row, whatever the blocks'
+    edges (odd blocks here); every row while the row count is unknown (a CSV to predict:
+    no label pass counts it)."""
+    frame = _frame(n)
+    path = _write(frame, tmp_path, kind)
+    source = _scan(path, target=target, batch_rows=batch_rows)
+    if target is not None:
+        source.encode(source.labels())
+    step = max(1, n // 4096) if source.n_samples > 0 else 1
+    rows = np.arange(0, n, step)
+    np.testing.assert_array_equal(source.strided(100).X, frame[["a", "b"]].to_numpy()[rows])
+
+
+def test_column_moments_of_weights_summing_below_one(tmp_path):
+    """The weighted standard deviation divides by the weights' sum, however small."""
+    frame = _frame()
+    frame["w"] *= 1e-4
+    source = _scan(_write(frame, tmp_path, "csv"), target="label", weight="w")
+    source.encode(source.labels())
+    X, w = frame[["a", "b"]].to_numpy(), frame["w"].to_numpy()
+    mean = np.average(X, axis=0, weights=w)
+    std = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=w))
+    got_mean, got_std = source.column_moments()
+    np.testing.assert_allclose(got_mean, mean, rtol=1e-12)
+    np.testing.assert_allclose(got_std, std, rtol=1e-10)
