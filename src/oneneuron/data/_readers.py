@@ -31,6 +31,7 @@ class Reader:
     columns: list[str]
     n_rows: int | None  # known without a pass (Parquet), else None
     row_groups: int = 1
+    group_rows: Sequence[int] = ()  # rows per Parquet row group
 
     def batches(
         self, columns: Sequence[str], batch_rows: int, row_groups: Sequence[int] | None = None
@@ -58,6 +59,7 @@ class ParquetReader(Reader):
         self.columns = [str(c) for c in self._file.schema_arrow.names]
         self.n_rows = int(meta.num_rows)
         self.row_groups = int(meta.num_row_groups)
+        self.group_rows = [int(meta.row_group(i).num_rows) for i in range(self.row_groups)]
         self._meta = (meta.num_rows, meta.num_row_groups, meta.serialized_size)
 
     def fingerprint(self) -> tuple[Any, ...]:
