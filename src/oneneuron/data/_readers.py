@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = ["CsvReader", "ParquetReader", "Reader", "open_reader"]
 
 
@@ -37,6 +39,23 @@ class Reader:
         self, columns: Sequence[str], batch_rows: int, row_groups: Sequence[int] | None = None
     ) -> Iterator[Any]:
         raise NotImplementedError
+
+    def numbered_batches(
+        self, columns: Sequence[str], batch_rows: int, row_groups: Sequence[int] | None = None
+    ) -> Iterator[tuple[int | None, Any]]:
+        """``(first row in the file, or None when batches come in the file's order, batch)``:
+        Parquet row groups in another order are read one at a time, so that each batch's
+        rows are consecutive in the file and errors name the file's rows."""
+        if row_groups is None:
+            for batch in self.batches(columns, batch_rows):
+                yield None, batch
+            return
+        starts = np.concatenate([[0], np.cumsum(self.group_rows)])
+        for g in row_groups:
+            first = int(starts[g])
+            for batch in self.batches(columns, batch_rows, [g]):
+                yield first, batch
+                first += batch.num_rows
 
     def fingerprint(self) -> tuple[Any, ...]:
         st = os.stat(self.path)

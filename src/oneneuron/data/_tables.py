@@ -161,7 +161,8 @@ class TableSource(TableLabels, Source):
         progress = Progress(self.progress, self.n_samples, f"{self.path.name}: {what}")
         start = 0
         try:
-            for first, batch in prefetched(self._batches(columns, order)):
+            batches = self.reader.numbered_batches(columns, self._rows, order)
+            for first, batch in prefetched(batches):
                 yield start if first is None else first, batch
                 start += batch.num_rows
                 progress.update(start)
@@ -171,23 +172,6 @@ class TableSource(TableLabels, Source):
             raise ValueError(
                 f"{self.path} changed during the fit: {start} rows now, {self.n_samples} before"
             )
-
-    def _batches(
-        self, columns: Sequence[str], order: Sequence[int] | None
-    ) -> Iterator[tuple[int | None, Any]]:
-        """``(first row in the file or None: the rows read so far, batch)``: Parquet row
-        groups in another ``order`` are read one at a time, so that each batch's rows are
-        consecutive in the file and errors name the file's rows."""
-        if order is None:
-            for batch in self.reader.batches(columns, self._rows):
-                yield None, batch
-            return
-        starts = np.concatenate([[0], np.cumsum(self.reader.group_rows)])
-        for g in order:
-            first = int(starts[g])
-            for batch in self.reader.batches(columns, self._rows, [g]):
-                yield first, batch
-                first += batch.num_rows
 
     def _block(self, start: int, batch: Any) -> Block:
         """Features (column-ordered: each decoded column is one contiguous copy, and the
