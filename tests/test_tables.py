@@ -164,6 +164,23 @@ def test_missing_label_bad_weight_and_columns_are_named(tmp_path):
         scan_parquet(tmp_path / "junk.parquet", target="label")
 
 
+def test_an_empty_text_label_in_a_csv_is_missing(tmp_path):
+    """Not a third label "" (which would quietly make a K = 3 model): named by its row,
+    as a Parquet null is."""
+    frame = _frame()
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[1 + 1234].split(",")
+    cells[header.index("label")] = ""
+    lines[1 + 1234] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    assert pd.read_csv(path)["label"].isna().sum() == 1  # pandas reads it as missing too
+    with pytest.raises(ValueError, match="target 'label' is missing at row 1234"):
+        LogisticRegression().fit(scan_csv(path, target="label", features=FEATURES))
+
+
 def test_three_labels_make_a_multinomial_model(tmp_path):
     frame = _frame()
     frame.loc[::3, "label"] = "maybe"

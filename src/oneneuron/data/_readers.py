@@ -131,7 +131,10 @@ class CsvReader(Reader):
         options = (
             csv.ReadOptions(block_size=max(1 << 20, min(64 << 20, batch_rows * row_bytes))),
             csv.ParseOptions(delimiter=self.sep),
-            csv.ConvertOptions(include_columns=wanted, column_types=types),
+            # an empty (or NA) text cell is missing, not a label "": named, as a Parquet null
+            csv.ConvertOptions(
+                include_columns=wanted, column_types=types, strings_can_be_null=True
+            ),
         )
         try:
             with pa.input_stream(str(self.path), compression="detect") as stream:

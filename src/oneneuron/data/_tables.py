@@ -5,8 +5,9 @@
 than a few blocks (about 4 MB each, one being decoded by a helper thread while the
 previous one is summed). The first pass reads the target (and weight) columns only: it
 counts the rows and finds the labels. Every later pass checks that the file has not
-changed (size, modification time, Parquet footer), names NaN, inf and non-numeric values
-by file, column and row, and shows a progress line on a terminal.
+changed (size, modification time, Parquet footer), names NaN, inf, non-numeric values and
+missing labels (a Parquet null; a CSV's empty or NA cell, not a label "") by file, column
+and row, and shows a progress line on a terminal.
 
 The first full pass copies each batch into a block (checked for NaN and inf); later
 evaluations with one output and no Hessian are summed on the decoded columns by a
