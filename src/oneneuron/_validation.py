@@ -176,7 +176,9 @@ def check_number(
     high_open: bool = False,
 ) -> None:
     """Raise ValueError unless ``value`` is a finite real number in the given range."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    ok = type(value) in (float, int) or (  # plain numbers first: fit checks ~20 of them
+        isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    )
     try:
         ok = ok and math.isfinite(float(value))
     except OverflowError:  # an int beyond float64, such as 10**400
@@ -194,7 +196,9 @@ def check_number(
 
 def check_integer(name: str, value: Any, *, low: int, high: int | None = None) -> None:
     """Raise ValueError unless ``value`` is an integer in ``[low, high]``."""
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    ok = type(value) is int or (
+        isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    )
     ok = ok and low <= value and (high is None or value <= high)
     if not ok:
         top = "" if high is None else f" and <= {_integer(high)}"

@@ -35,6 +35,9 @@ class Penalty:
     #: Whether the penalty is differentiable everywhere (gradient-based stopping rules
     #: and plain gradient steps are then exact).
     smooth: bool = True
+    #: Whether the smooth part is ``sum_j c_j w_j^2 / 2`` (its gradient is
+    #: ``hessian_diag(w) * w``, linear in w): a line search then needs it once per line.
+    quadratic: bool = False
 
     def value(self, w: Array) -> float:
         """The penalty at the weights ``w`` (shape (d,))."""
@@ -90,6 +93,8 @@ class L2(Penalty):
     ``w / (1 + step alpha omega^2)``.
     """
 
+    quadratic = True
+
     def __init__(self, alpha: float, weights: Array | None = None) -> None:
         self.alpha = float(alpha)
         self.weights = None if weights is None else np.asarray(weights, dtype=np.float64)
@@ -144,6 +149,8 @@ class ElasticNet(Penalty):
     ``grad_j + lambda_j sign(w_j)`` where ``w_j != 0``, else
     ``sign(grad_j) max(|grad_j| - lambda_j, 0)``.
     """
+
+    quadratic = True  # the smooth part
 
     def __init__(self, alpha: float, l1_ratio: float, weights: Array | None = None) -> None:
         self.alpha = float(alpha)

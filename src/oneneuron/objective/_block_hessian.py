@@ -44,8 +44,8 @@ def add_hessian(
     # sqrt(h) [X 1]: one symmetric rank-r update gives the whole (k+1)^2 block
     S = ws.block("sx", r, 1)
     np.sqrt(h, out=S[:, k])
-    if hess_map is not None and compiled:  # one compiled call for NumPy's three
-        offset, inv_scale = hess_map
+    if compiled:  # one compiled call for NumPy's one to three (a broadcast is slow here)
+        offset, inv_scale = (None, None) if hess_map is None else hess_map
         none = ws.no_weights
         _kernels_small.scaled_rows(  # type: ignore[misc]
             X[:r], none if offset is None else offset, none if inv_scale is None else inv_scale,

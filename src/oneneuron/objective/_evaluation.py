@@ -5,6 +5,7 @@ pulled back to theta, the penalty (and, with K outputs, the centring term) added
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,9 +55,10 @@ class Evaluation:
         """Fraction of training samples classified correctly."""
         return self.n_correct / self.n_samples if self.n_samples else float("nan")
 
-    @property
+    @cached_property
     def grad_max(self) -> float:
-        """``max |g|`` of the minimum-norm subgradient: the stopping criterion."""
+        """``max |g|`` of the minimum-norm subgradient: the stopping criterion (computed
+        once: the driver, the solver's test and the history all ask for it)."""
         g = self.grad if self.optimality is None else self.optimality
         return float(np.max(np.abs(g))) if g.size else 0.0
 
@@ -64,27 +66,29 @@ class Evaluation:
 def from_sums(obj: Objective, theta: Array, t: BlockTerms, norm: float, n: int) -> Evaluation:
     """Normalise block sums by ``norm``, pull them back to theta, add the penalty."""
     theta = np.asarray(theta, dtype=np.float64)
-    w, _ = obj.param.split(theta)
-    grad = obj.param.pull_gradient(t.grad_w, t.grad_b)
+    param, penalty = obj.param, obj.penalty
+    k = param.n_weights
+    w = theta[:k]  # the weights come first (an intercept, or K of them, last)
+    grad = param.pull_gradient(t.grad_w, t.grad_b)
     grad /= norm
-    k = obj.n_weights
-    grad[:k] += obj.penalty.gradient(w)
-    loss = t.loss / norm + obj.penalty.value(w)
+    grad[:k] += penalty.gradient(w)
+    loss = t.loss / norm + penalty.value(w)
     hess = None
     if t.hess is not None:
-        p = obj.n_params
-        if obj.source.sparse and not obj.param.identity:
-            hess = obj.param.pull_hessian(t.hess) / norm
+        p = grad.shape[0]
+        if obj.source.sparse and not param.identity:
+            hess = param.pull_hessian(t.hess) / norm
         else:
-            hess = t.hess[:p, :p] / norm
-        hess.flat[: k * (p + 1) : p + 1] += obj.penalty.hessian_diag(w)  # H_jj, j < k
+            hess = np.divide(t.hess[:p, :p], norm)  # a new C-ordered array
+        diagonal = hess.reshape(-1)[: k * (p + 1) : p + 1]  # a view: H_jj, j < k
+        diagonal += penalty.hessian_diag(w)
     if obj.n_outputs > 1:  # K outputs: the centring term (_softmax_directions.centring)
         centred = _softmax_directions.centring(obj, theta)
         loss += 0.5 * float(theta @ centred)
         grad += centred
         if hess is not None:
             hess += _softmax_directions.centring_matrix(obj)
-    optimality = None if obj.penalty.smooth else obj.penalty.optimality(w, grad)
+    optimality = None if penalty.smooth else penalty.optimality(w, grad)
     diag = None if t.diag is None else _diagonal(obj, theta, t.diag)
     return Evaluation(loss, grad, t.n_correct, n, hess, optimality, diag)
 

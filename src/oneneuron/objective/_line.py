@@ -45,8 +45,13 @@ def read_along(
         labels.append(block.sign)
         if block.weight is not None:
             weights.append(block.weight)
-    s = np.concatenate(weights).astype(np.float64) if weights else None
-    return np.concatenate(zs), np.concatenate(us), np.concatenate(labels), s
+    s = _joined(weights).astype(np.float64, copy=False) if weights else None
+    return _joined(zs), _joined(us), _joined(labels), s
+
+
+def _joined(parts: list[Any]) -> Any:
+    """The parts end to end (one part, a small X's one block: itself, not a copy)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def line_minimum(
@@ -72,11 +77,17 @@ def line_minimum(
     w, _ = obj.split(theta)
     pw, _ = obj.split(p)
     sums = _line_sums(obj, sign, z, u, su, suu)
-    penalty_curv = float(pw @ (obj.penalty.hessian_diag(w) * pw))
+    penalty = obj.penalty
+    penalty_curv = float(pw @ (penalty.hessian_diag(w) * pw))
+    # a quadratic penalty's slope along the line is linear in t: two numbers, once
+    slope_0 = float(pw @ penalty.gradient(w)) if penalty.quadratic else 0.0
     t = float(step)
     for _ in range(max_iter):
         loss_slope, loss_curv = sums(t)
-        penalty_slope = float(pw @ obj.penalty.gradient(w + t * pw))
+        if penalty.quadratic:
+            penalty_slope = slope_0 + t * penalty_curv
+        else:
+            penalty_slope = float(pw @ penalty.gradient(w + t * pw))
         slope = loss_slope / obj.weight_sum + penalty_slope
         curv = loss_curv / obj.weight_sum + penalty_curv
         if not (curv > 0 and np.isfinite(slope) and np.isfinite(curv)):

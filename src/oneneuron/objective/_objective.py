@@ -125,6 +125,7 @@ class Objective(Directions, Passes):
         self.n_outputs = K if K > 2 else 1
         self.n_samples, self.n_features = source.n_samples, source.n_features
         self._dtype = source.dtype
+        self._dtype_str = self._dtype.str
         self.weight_sum = source.weight_sum
         self.penalty = L2(alpha) if penalty is None else penalty
         self.fit_intercept = bool(fit_intercept)

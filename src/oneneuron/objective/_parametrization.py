@@ -147,12 +147,19 @@ class Standardization:
             if self.inv_scale is not None:
                 G *= self.inv_scale
             return np.concatenate([G.ravel(), gb]) if self.fit_intercept else G.ravel()
-        g = np.asarray(grad_w_raw, dtype=np.float64)
+        d = self.n_features
+        out = np.empty(d + int(self.fit_intercept))
+        g = out[:d]
         if self.offset is not None:
-            g = g - self.offset * grad_b_raw
+            np.multiply(self.offset, grad_b_raw, out=g)
+            np.subtract(grad_w_raw, g, out=g)
+        else:
+            g[...] = grad_w_raw
         if self.inv_scale is not None:
-            g = g * self.inv_scale
-        return np.append(g, grad_b_raw) if self.fit_intercept else np.array(g, dtype=np.float64)
+            g *= self.inv_scale
+        if self.fit_intercept:
+            out[d] = grad_b_raw
+        return out
 
     def matrix(self) -> Array:
         """A as a dense ((d + 1), n_params) matrix."""

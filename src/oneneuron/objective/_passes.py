@@ -39,6 +39,7 @@ class Passes:
     param: Standardization
     z_threshold: float
     _dtype: np.dtype[Any]
+    _dtype_str: str
     _kernel: Any
     _accelerate: bool
     _standardised: Standardised | None
@@ -85,7 +86,7 @@ class Passes:
             b,
             self.z_threshold,
             self.n_features,
-            self._dtype.str,
+            self._dtype_str,
             hessian=hessian,
             hessian_rows=hessian_rows,
             kernel=self._kernel is not None,
@@ -111,10 +112,10 @@ class Passes:
             return remote
         with self._lock:
             parts = self.source.partitions(self.n_threads)
-            spaces = [self._workspace(i, rows_per) for i in range(len(parts))]
             if len(parts) == 1:
                 with self.single_blas():
-                    return task.run(parts[0](), spaces[0])
+                    return task.run(parts[0](), self._workspace(0, rows_per))
+            spaces = [self._workspace(i, rows_per) for i in range(len(parts))]
             errors = np.geterr()  # the workers keep the caller's floating-point error state
             with one_blas_thread():
                 futures = [

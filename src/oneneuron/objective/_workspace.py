@@ -129,8 +129,8 @@ class Workspace:
             if self.outputs > 1:  # formed whole
                 hess = self.hess.copy()
             else:
-                hess = self.hess + self.hess.T
-                hess.flat[:: self.k + 2] = self.hess.flat[:: self.k + 2]
+                hess = np.add(self.hess, self.hess.T, order="C")
+                hess.reshape(-1)[:: self.k + 2] *= 0.5  # the diagonal, added twice (exact)
             if 0.0 < self.hweight < self.weight:
                 hess *= self.weight / self.hweight
         diag = None if self.diag is None else (self.diag[0], self.diag[1], self.diag[2])

@@ -41,11 +41,9 @@ def solve_psd(hess: Array, rhs: Array) -> Array:
     alpha = 0, duplicated or constant features) the minimum-norm solution from the
     eigen-decomposition with tiny eigenvalues dropped.
     """
-    factor, info = lapack.dpotrf(hess, lower=0, clean=0)
-    if info == 0:
-        x, info = lapack.dpotrs(factor, rhs, lower=0)
-        if info == 0 and np.all(np.isfinite(x)):
-            return x  # type: ignore[no-any-return]
+    _, x, info = lapack.dposv(hess, rhs, lower=0)  # Cholesky factor and solve, one call
+    if info == 0 and np.all(np.isfinite(x)):
+        return x  # type: ignore[no-any-return]
     vals, vecs = np.linalg.eigh(hess)
     keep = vals > max(float(vals.max()), 0.0) * 1e-12
     if not np.any(keep):
