@@ -17,7 +17,7 @@ BAD = [
     (
         "solver",
         ["newton"],
-        r"unknown solver \['newton'\]; valid: auto, gd, sgd, newton, lbfgs, proxnewton",
+        r"unknown solver \['newton'\]; valid: auto, gd, sgd, newton, lbfgs, newton-cg, proxnewton",
     ),
     ("alpha", 10**400, r"alpha must be a finite number >= 0 and <= 1e\+100; got an integer of 401"),
     ("alpha", np.float64(-1.0), r"alpha must be a finite number >= 0 and <= 1e\+100; got -1.0$"),

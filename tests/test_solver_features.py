@@ -299,7 +299,7 @@ def test_every_solver_declares_its_facts(solver):
     assert cls.name == solver
     assert cls.unit in ("iteration", "epoch")
     assert cls.default_max_iter >= 1 and cls.hint
-    assert cls.exact == (solver in ("newton", "lbfgs", "proxnewton"))
+    assert cls.exact == (solver in ("newton", "lbfgs", "newton-cg", "proxnewton"))
     assert cls.nonsmooth == (solver in ("gd", "sgd", "proxnewton"))
     built = cls.from_params(LogisticRegression().get_params(), 7, np.random.default_rng(0))
     assert isinstance(built, cls)

@@ -39,7 +39,7 @@ BUGS = [
     ("zero step from the fallback solve", "solvers/newton.py", "return vecs[:, keep] @ ((vecs[:, keep].T @ rhs) / vals[keep])", "return rhs * 0.0"),
     ("L-BFGS first step fixed at 1", "solvers/lbfgs.py", "first = 1.0 if self._pairs else self._first_step(objective, theta, evaluation, p)", "first = 1.0"),
     ("sgd batch one row too long", "data/_base.py", "order[start : start + batch_size]", "order[start : start + batch_size + 1]"),
-    ("standardisation pull-back sign", "objective/_parametrization.py", "g = g - self.offset * grad_b_raw", "g = g + self.offset * grad_b_raw"),
+    ("standardisation pull-back sign", "objective/_parametrization.py", "np.subtract(grad_w_raw, g, out=g)", "np.add(grad_w_raw, g, out=g)"),
     ("CSR kernel gradient scatter", "_kernels.py", "acc[indices[k]] += ri * data[k]", "acc[indices[k]] += ri"),
     ("no L-BFGS preconditioner", "solvers/lbfgs.py", "return q if self._inv_diag is None else q * self._inv_diag", "return q"),
     ("ONNX: softmax of (-z, z), the shim's sigmoid(2z)", "onnx/_graph.py", "np.vstack([np.zeros_like(coef), coef])", "np.vstack([-coef, coef])", ONNX_TESTS),
@@ -74,6 +74,12 @@ BUGS = [
     ("kernel exp: |t| > 708 kept at exp(-708)", "_kernels.py", "    if n_tiny:", "    if False:", ["tests/test_kernels.py"]),
     ("kernel exp: Taylor series without f^12 and f^13", "_kernels.py", "u = _T13 * f + _T12", "u = 0.0 * f", ["tests/test_kernels.py"]),
     ("kernel terms: sample weights ignored", "_kernels.py", "c = sw[i] if weighted else 1.0", "c = 1.0", ["tests/test_kernels.py"]),
+    ("Newton-CG: sample weights ignored in the Hessian's sample", "objective/_sampled_hessian.py", "scale *= sw", "scale *= 1.0", ["tests/test_newton_cg.py"]),
+    ("Newton-CG: the sample not rescaled to the source", "objective/_sampled_hessian.py", "obj.weight_sum / max(sample_weight, 1e-300)", "1.0", ["tests/test_newton_cg.py"]),
+    ("Newton-CG: K classes' centring term dropped", "objective/_sampled_hessian.py", "out += centring(obj, v)", "pass", ["tests/test_newton_cg.py"]),
+    ("Newton-CG: CG ignores its forcing term", "solvers/newton_cg.py", "if float(np.linalg.norm(r)) <= bound:", "if False:", ["tests/test_newton_cg.py"]),
+    ("Newton-CG: no step at negative curvature", "solvers/newton_cg.py", "return p if p.any() else z", "return p", ["tests/test_newton_cg.py"]),
+    ("Newton-CG: a new sample every iteration", "solvers/newton_cg.py", "hessp, diag = objective.sampled_hessian(theta, self._sample)", "hessp, diag = objective.sampled_hessian(theta, objective.source.strided(sample_rows(objective.n_params)))", ["tests/test_newton_cg.py"]),
     ("K classes, diagonal at W = 0: sample weights ignored", "objective/_softmax_blocks.py", "ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, s, sparse))", "ws.diag[0] += np.outer(alike, _squares_weighted(ws, X, np.ones_like(s), sparse))", MULTI),
 ]  # fmt: skip
 

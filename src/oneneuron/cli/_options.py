@@ -36,7 +36,7 @@ DEMO_DATASETS = [
 ]
 PLOT_KINDS = ["boundary", "roc", "confusion", "weights", "curves"]
 EXPORT_FORMATS = ["onnx"]
-SOLVER_CHOICES = ["auto", "newton", "lbfgs", "proxnewton", "gd", "sgd"]
+SOLVER_CHOICES = ["auto", "newton", "lbfgs", "newton-cg", "proxnewton", "gd", "sgd"]
 #: The covariance types of :func:`oneneuron.inference.summary` (a test holds them equal).
 COV_TYPES = ["nonrobust", "HC0", "HC1", "cluster"]
 

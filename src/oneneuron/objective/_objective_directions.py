@@ -1,6 +1,6 @@
 """What the objective computes along directions and on parts of theta: the exact line
-minimum, curvature estimates, Hessian-vector products, the Hessian of a working set and
-per-row curvature weights.
+minimum, curvature estimates, Hessian-vector products (exact, or from a sample of rows),
+the Hessian of a working set and per-row curvature weights.
 
 :class:`Directions` is the part of :class:`~._objective.Objective` that hands each of these
 to :mod:`._directions` (one output) or :mod:`._softmax_directions` (K outputs).
@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _directions, _softmax_directions
+from ..data import Block
+from . import _directions, _sampled_hessian, _softmax_directions
 
 if TYPE_CHECKING:
     from ._objective import Objective
@@ -52,6 +53,13 @@ class Directions:
         if self.n_outputs > 1:
             return _softmax_directions.hessian_product(self, theta)
         return _directions.hessian_product(self, theta)
+
+    def sampled_hessian(  # type: ignore[misc]
+        self: Objective, theta: Array, block: Block
+    ) -> tuple[Callable[[Array], Array], Array]:
+        """``(v -> H v, diag(H))`` with the Hessian at theta estimated from ``block``'s
+        rows, a sample of the source (see :mod:`._sampled_hessian`); no pass."""
+        return _sampled_hessian.sampled_hessian(self, theta, block)
 
     def hessian_block(  # type: ignore[misc]
         self: Objective, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0

@@ -15,6 +15,7 @@ from ._driver import Callback, Result, Solver, StopSolver, iterate, run
 from .gd import GradientDescent
 from .lbfgs import LBFGS
 from .newton import Newton
+from .newton_cg import NewtonCG, sample_rows
 from .proxnewton import ProxNewton
 from .sgd import StochasticGradientDescent
 
@@ -24,6 +25,7 @@ __all__ = [
     "Callback",
     "GradientDescent",
     "Newton",
+    "NewtonCG",
     "ProxNewton",
     "Result",
     "Solver",
@@ -37,7 +39,8 @@ __all__ = [
 
 #: Every solver by its name in ``LogisticRegression(solver=...)``.
 SOLVERS: dict[str, type[SolverFacts]] = {
-    cls.name: cls for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS, ProxNewton)
+    cls.name: cls
+    for cls in (GradientDescent, StochasticGradientDescent, Newton, LBFGS, NewtonCG, ProxNewton)
 }
 
 #: Up to this many parameters, Newton's d x d Hessian is cheaper than L-BFGS's extra passes.
@@ -61,8 +64,14 @@ def choose_solver(
     L-BFGS for more parameters and for data read from files (one pass per evaluation, no
     Hessian).
     With K >= 3 classes proximal Newton forms the full Hessian: above ``max_hessian``
-    parameters an L1 part is fitted by ``"gd"`` (proximal gradient steps).
+    parameters an L1 part is fitted by ``"gd"`` (proximal gradient steps). A smooth
+    K-class model on a tall source (the Hessian's sample at most 1/8 of the rows) takes
+    ``"newton-cg"``, which needs about half L-BFGS's passes there (measured on 200,000
+    and 1,000,000 rows of 50 features, K = 10; with two classes, L-BFGS and Newton needed
+    as few passes as it or fewer).
     """
     if not smooth:
         return "proxnewton" if n_classes <= 2 or n_params <= max_hessian else "gd"
+    if n_classes > 2 and n_samples >= 8 * sample_rows(n_params):
+        return "newton-cg"
     return "newton" if n_params <= NEWTON_MAX_PARAMS and in_memory else "lbfgs"
