@@ -3,7 +3,8 @@
 Each iteration solves ``H p = -g`` approximately by conjugate gradients, which needs only
 products ``H v``; those come from a fixed sample of rows held in memory (every k-th row of
 the source, :data:`ROWS_PER_PARAM` per parameter within ``[MIN_ROWS, MAX_ROWS]``: all
-rows of a small source), so CG costs no pass over the source (Byrd, Chin, Neveitt and
+rows of a small source; a file or a Dask collection hands out the 4,096-row sample it
+keeps), so CG costs no pass over the source (Byrd, Chin, Neveitt and
 Nocedal, "On the use of stochastic Hessian information in optimization methods for
 machine learning", SIAM J. Optim. 2011). The gradient and J stay exact: an Armijo line
 search from the unit step reads the source, so an iteration costs one pass when the unit
