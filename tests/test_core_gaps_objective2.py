@@ -195,8 +195,8 @@ class _Remote(ArraySource):
 @pytest.mark.parametrize("kernel", KERNEL)
 def test_a_source_that_sums_its_own_blocks(kernel):
     """The objective hands a source that computes sums where its data live (Dask) a task
-    with everything a workspace needs: the features, dtype, Hessian (subsampled, in
-    standardised coordinates) and diagonal; the same J as the objective's own pass."""
+    that runs without the objective's workspaces: the same J, gradient, Hessian (in
+    standardised coordinates, subsampled as in memory) and diagonal as a pass of its own."""
     X, y, sw = _data(n=41)
     offset, scale = X.mean(axis=0), X.std(axis=0)
     source = _Remote(X, 1.0 - 2.0 * y, sw, block_rows=8)
@@ -206,9 +206,7 @@ def test_a_source_that_sums_its_own_blocks(kernel):
     ref = _reference(X, y, sw, theta, alpha=0.1, offset=offset, scale=scale)
     ev = obj.evaluate(theta, hessian=True, diagonal=True)
     _check(ev, ref)
-    task = source.tasks[-1]
-    assert (task.n_features, task.dtype, task.hessian, task.diagonal) == (4, "<f8", True, True)
-    assert task.kernel == kernel and task.hessian_rows is None
+    assert source.tasks[-1].hessian and source.tasks[-1].diagonal
     # the subsample: the first half of each block's rows, reweighted (as in-memory)
     local = Objective(X, y, sw, block_rows=8, **kw)
     half = obj.evaluate(theta, hessian=True, hessian_fraction=0.5)
@@ -227,7 +225,7 @@ def test_a_source_that_sums_its_own_blocks_of_k_classes():
     local = Objective(X, codes, sw, alpha=0.1, n_classes=3, block_rows=8)
     theta = np.random.default_rng(2).normal(scale=0.5, size=obj.n_params)
     a, b = obj.evaluate(theta, hessian=True), local.evaluate(theta, hessian=True)
-    assert source.tasks[-1].outputs == 3
+    assert len(source.tasks) == 1
     assert a.loss == pytest.approx(b.loss, rel=1e-13)
     np.testing.assert_allclose(a.grad, b.grad, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(a.hess, b.hess, rtol=1e-12, atol=1e-15)
@@ -302,7 +300,6 @@ def test_float32_rows_only_centred_in_a_block_copy():
     X32 = X.astype(np.float32)
     offset = X32.mean(axis=0, dtype=np.float64)
     obj = Objective(X32, y, sw, offset=offset, alpha=0.1)
-    assert obj._standardised is not None  # the copy, not the change of parameters
     theta = np.random.default_rng(1).normal(scale=0.5, size=obj.n_params)
     ref = _reference(X32, y, sw, theta, alpha=0.1, offset=offset)
     ev = obj.evaluate(theta, hessian=True)
