@@ -98,14 +98,20 @@ def test_cg_solves_a_positive_definite_system():
     np.testing.assert_allclose(p, np.linalg.solve(H, -g), rtol=1e-9)
 
 
-def test_cg_stops_at_the_first_residual_below_the_forcing_term():
-    H, g = _spd(p=40, seed=1)
+def _counted(H):
+    """``v -> H v``, and the list its calls are counted in."""
     calls = []
 
     def hessp(v):
         calls.append(1)
         return H @ v
 
+    return hessp, calls
+
+
+def test_cg_stops_at_the_first_residual_below_the_forcing_term():
+    H, g = _spd(p=40, seed=1)
+    hessp, calls = _counted(H)
     for rtol in (0.5, 1e-2, 1e-6):
         calls.clear()
         p = truncated_cg(hessp, g, np.diag(H), rtol, 100)
@@ -118,12 +124,7 @@ def test_cg_stops_at_the_first_residual_below_the_forcing_term():
 
 def test_cg_keeps_to_its_product_budget_and_to_descent():
     H, g = _spd(p=30, seed=2)
-    calls = []
-
-    def hessp(v):
-        calls.append(1)
-        return H @ v
-
+    hessp, calls = _counted(H)
     p = truncated_cg(hessp, g, np.diag(H), 1e-14, 3)
     assert len(calls) == 3 and g @ p < 0
 

@@ -130,7 +130,7 @@ class Workspace:
                 hess = self.hess.copy()
             else:
                 hess = np.add(self.hess, self.hess.T, order="C")
-                hess.reshape(-1)[:: self.k + 2] *= 0.5  # the diagonal, added twice (exact)
+                hess.reshape(-1)[:: self.k + 2] = np.diagonal(self.hess)  # added twice above
             if 0.0 < self.hweight < self.weight:
                 hess *= self.weight / self.hweight
         diag = None if self.diag is None else (self.diag[0], self.diag[1], self.diag[2])
