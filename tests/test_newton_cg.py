@@ -54,7 +54,7 @@ def test_every_row_gives_the_exact_hessian(K, standardize, form):
     obj = _objective(X, y, sw, K, standardize, form)
     rng = np.random.default_rng(1)
     theta = rng.standard_normal(obj.n_params) * 0.3
-    hessp, diag = obj.sampled_hessian(theta, obj.source.strided(10**6))
+    hessp, diag = obj.sampled_hessian(obj.source.strided(10**6)).at(theta)
     full = obj.evaluate(theta, hessian=True).hess
     rtol = 1e-4 if form == "float32" else 1e-9
     np.testing.assert_allclose(diag, np.diag(full), rtol=rtol)
@@ -77,7 +77,7 @@ def test_a_sample_is_the_hessian_of_its_rows(K):
     rows = np.arange(0, 700, 7)
     sample = make_source(X[rows], y[rows], sw[rows], n_classes=K).strided(10**6)
     theta = np.random.default_rng(2).standard_normal(obj.n_params) * 0.3
-    hessp, diag = obj.sampled_hessian(theta, sample)
+    hessp, diag = obj.sampled_hessian(sample).at(theta)
     own = Objective(X[rows], y[rows], sw[rows], alpha=0.05, n_classes=K)
     expected = own.evaluate(theta, hessian=True).hess
     v = np.random.default_rng(3).standard_normal(obj.n_params)

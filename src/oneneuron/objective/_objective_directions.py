@@ -54,12 +54,11 @@ class Directions:
             return _softmax_directions.hessian_product(self, theta)
         return _directions.hessian_product(self, theta)
 
-    def sampled_hessian(  # type: ignore[misc]
-        self: Objective, theta: Array, block: Block
-    ) -> tuple[Callable[[Array], Array], Array]:
-        """``(v -> H v, diag(H))`` with the Hessian at theta estimated from ``block``'s
-        rows, a sample of the source (see :mod:`._sampled_hessian`); no pass."""
-        return _sampled_hessian.sampled_hessian(self, theta, block)
+    def sampled_hessian(self: Objective, block: Block) -> _sampled_hessian.SampledHessian:  # type: ignore[misc]
+        """The Hessian estimated from ``block``'s rows, a sample of the source, readied
+        once: ``.at(theta)`` gives ``(v -> H v, diag(H))`` without a pass (see
+        :mod:`._sampled_hessian`)."""
+        return _sampled_hessian.SampledHessian(self, block)
 
     def hessian_block(  # type: ignore[misc]
         self: Objective, theta: Array, cols: NDArray[np.intp], fraction: float = 1.0

@@ -20,7 +20,14 @@ from ._blocks import logits, standardised_rows
 if TYPE_CHECKING:
     from ._objective import Objective
 
-__all__ = ["centring", "centring_matrix", "curvature", "hessian_product", "line_minimum"]
+__all__ = [
+    "centring",
+    "centring_matrix",
+    "curvature",
+    "hessian_product",
+    "hessian_rows",
+    "line_minimum",
+]
 
 Array = NDArray[np.floating]
 
@@ -118,6 +125,12 @@ def curvature(obj: Objective, theta: Array, v: Array, max_rows: int = 4096) -> f
     return float(curv.sum()) / max(weight, 1e-300) + penalty
 
 
+def hessian_rows(P: Array, U: Array) -> Array:
+    """Each row's Hessian of the softmax loss applied to its logits' change U (m, K):
+    ``(diag(p) - p p^T) u = p * (u - p.u)`` for the rows' probabilities P."""
+    return P * (U - np.einsum("ik,ik->i", P, U)[:, None])  # type: ignore[no-any-return]
+
+
 def hessian_product(obj: Objective, theta: Array) -> Callable[[Array], Array]:
     """A function ``v -> H(theta) v``; each call is one pass over the source."""
     obj._ensure_checked()
@@ -133,7 +146,7 @@ def hessian_product(obj: Objective, theta: Array) -> Callable[[Array], Array]:
         for block in obj.source.blocks():
             P = softmax(_logits(obj, block, theta))
             U = _logits(obj, block, v)
-            HU = P * (U - np.einsum("ik,ik->i", P, U)[:, None])
+            HU = hessian_rows(P, U)
             if block.weight is not None:
                 HU *= block.weight[:, None]
             X: Any = block.X

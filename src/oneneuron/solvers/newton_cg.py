@@ -103,13 +103,14 @@ class NewtonCG(SolverFacts):
     hint_standardized: ClassVar[str] = "raise max_iter"
 
     def start(self, objective: Objective, theta: Array) -> Evaluation:
-        self._sample: Block = objective.source.strided(sample_rows(objective.n_params))
+        sample: Block = objective.source.strided(sample_rows(objective.n_params))
+        self._hessian = objective.sampled_hessian(sample)
         return objective.evaluate(theta)
 
     def step(
         self, objective: Objective, theta: Array, evaluation: Evaluation
     ) -> tuple[Array, Evaluation]:
-        hessp, diag = objective.sampled_hessian(theta, self._sample)
+        hessp, diag = self._hessian.at(theta)
         rtol = min(0.5, float(np.sqrt(evaluation.grad_max)))
         p = truncated_cg(hessp, evaluation.grad, diag, rtol, self.max_cg)
         return armijo(objective, theta, evaluation, p, step=1.0)
