@@ -557,3 +557,37 @@ def test_an_error_in_cleanup_does_not_hide_an_interrupt(tmp_path, monkeypatch):
     status, _, err = run_cli(["demo", "blobs", "--out", tmp_path / "r", "--epochs", "2"])
     assert status == 130 and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_inside_an_import_callback_is_sent_again(monkeypatch):
+    """A KeyboardInterrupt raised in importlib's module-lock callback would be printed as
+    "Exception ignored" and dropped: there the CLI's handler sends SIGINT again instead."""
+    import importlib._bootstrap as bootstrap
+
+    from oneneuron import cli
+
+    sent = []
+    monkeypatch.setattr(cli.os, "kill", lambda pid, sig: sent.append((pid, sig)))
+    namespace = {"__name__": bootstrap.__name__}
+    exec("def cb():\n    import sys\n    return sys._getframe()", namespace)
+    inside = namespace["cb"]()
+    cli._on_sigint(signal.SIGINT, inside)
+    assert sent == [(os.getpid(), signal.SIGINT)]
+    with pytest.raises(KeyboardInterrupt):
+        cli._on_sigint(signal.SIGINT, sys._getframe())
+    assert len(sent) == 1
+
+
+@POSIX
+def test_the_cli_keeps_an_ignored_sigint_ignored():
+    """A background job's SIGINT is ignored; the command line leaves it so."""
+    code = (
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "from oneneuron import cli\n"
+        "with cli._termination_raises():\n"
+        "    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "ok", out.stderr

@@ -38,17 +38,42 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated
 
 
+def _swallows_exceptions(frame: Any) -> bool:
+    """Whether ``frame`` is importlib's module-lock callback, a weakref callback run
+    during imports: an exception raised there is printed ("Exception ignored in ...",
+    with a traceback) and dropped, and the program goes on."""
+    return (
+        frame is not None
+        and frame.f_code.co_name == "cb"
+        and frame.f_globals.get("__name__") == "importlib._bootstrap"
+    )
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Ctrl-C as KeyboardInterrupt, but never inside a callback that would swallow it:
+    there the signal is sent again, and arrives once the callback (a few lines) returns."""
+    if _swallows_exceptions(frame):
+        os.kill(os.getpid(), signal.SIGINT)
+        return
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def _termination_raises() -> Iterator[None]:
-    """While the command runs, SIGTERM raises :class:`Terminated`; restored afterwards."""
+    """While the command runs, SIGTERM raises :class:`Terminated` and Ctrl-C
+    KeyboardInterrupt (see :func:`_on_sigint`); both restored afterwards."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     old = signal.signal(signal.SIGTERM, _on_sigterm)
+    old_int = signal.getsignal(signal.SIGINT)
+    if old_int is signal.default_int_handler:  # not where SIGINT is ignored (a background job)
+        signal.signal(signal.SIGINT, _on_sigint)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, old_int)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
