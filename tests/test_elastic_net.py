@@ -378,6 +378,27 @@ def test_column_mode_keeps_the_logits_of_its_iterates(monkeypatch, standardize):
                                    atol=1e-12)  # fmt: skip
 
 
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+@pytest.mark.parametrize("standardize", [False, True])
+def test_row_logits_against_their_definition(layout, standardize):
+    """Every row's logit ``(x - m) / s . w + b``: at zero weights (read without a
+    product) and at any other theta."""
+    from oneneuron.objective._directions import row_logits
+
+    rng = np.random.default_rng(12)
+    X = sp.random(50, 6, density=0.5, format="csr", random_state=12)
+    X.data = rng.standard_normal(X.data.size) + 3.0
+    y = (rng.random(50) < 0.5).astype(float)
+    off, sc = (np.asarray(X.mean(0)).ravel(), np.full(6, 0.5)) if standardize else (None, None)
+    obj = Objective(X if layout == "csr" else X.toarray(), y, offset=off, scale=sc)
+    Xt = (X.toarray() - (0 if off is None else off)) / (1 if sc is None else sc)
+    for w in (np.zeros(6), rng.standard_normal(6)):
+        z, sign, weight = row_logits(obj, np.append(w, 0.37))
+        np.testing.assert_allclose(z, Xt @ w + 0.37, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(sign, 1 - 2 * y)
+        assert weight is None
+
+
 def test_a_sparse_iterate_takes_the_working_sets_hessian(monkeypatch):
     """Few parameters, so the first pass forms the full Hessian; once fewer than
     FULL_HESSIAN_FRACTION of the weights are non-zero, the passes skip it and the

@@ -201,12 +201,18 @@ def curvature_weights(obj: Objective, theta: Array) -> Array:
 def row_logits(obj: Objective, theta: Array) -> tuple[Array, Array, Array | None]:
     """Every row's logit at theta, its sign and its weight (None: unit weights), in the
     source's order: one read. A solver that knows how its step changes the logits keeps
-    them up to date without reading the source again (:func:`curvature_of`)."""
-    obj._ensure_checked()
+    them up to date without reading the source again (:func:`curvature_of`). At zero
+    weights (a solver's usual start) every logit is the intercept: no product is taken."""
+    obj._ensure_checked()  # finite X: 0 x_ij = 0
     theta = np.asarray(theta, dtype=np.float64)
+    w_raw, b_raw = obj.param.raw(theta)
+    at_zero = obj.n_outputs == 1 and not np.any(w_raw)
     zs, signs, weights = [], [], []
     for block in obj.source.blocks():
-        zs.append(np.asarray(model_logits(obj, block, theta), dtype=np.float64))
+        if at_zero:
+            zs.append(np.full(block.n_rows, float(b_raw)))
+        else:
+            zs.append(np.asarray(model_logits(obj, block, theta), dtype=np.float64))
         signs.append(block.sign.astype(np.float64))
         if block.weight is not None:
             weights.append(block.weight)
