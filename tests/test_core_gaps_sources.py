@@ -5,12 +5,15 @@ files, each held to its definition or to NumPy/SciPy/scikit-learn on the same ro
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 
+from oneneuron import LogisticRegression
 from oneneuron.data import BLOCK_BYTES, Block
 from oneneuron.data._arrays import (
     ArraySource,
@@ -224,11 +227,26 @@ def test_column_moments_are_numpys_weighted_mean_and_std(layout, weighted, scale
     scale = np.array([2.0**-3, 2.0**5, 1.0, 2.0**2]) if scaled else None
     got_mean, got_std = source.column_moments(scale)
     assert got_mean.dtype == got_std.dtype == np.float64
-    # float32 rows without weights or scale: NumPy's mean sums them in float32 (no float64
-    # copy of X), exact to float32's precision only
-    rtol = 1e-6 if (layout == "float32" and not weighted and not scaled) else 1e-12
-    np.testing.assert_allclose(got_mean, mean, rtol=rtol, atol=1e-12)
-    np.testing.assert_allclose(got_std, std, rtol=max(rtol, 1e-9), atol=1e-12)
+    np.testing.assert_allclose(got_mean, mean, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got_std, std, rtol=1e-9, atol=1e-12)
+
+
+def test_float32_column_moments_of_many_rows_are_summed_in_float64():
+    """Found in the sixth session: unweighted float32 rows were averaged in float32, and
+    300,000 rows near 1,000 gave a mean 0.84 too small and a standard deviation 1.31
+    instead of 1.00 (so ``standardize=True`` penalised other coefficients than it says)."""
+    rng = np.random.default_rng(5)
+    X = (1000.0 + rng.standard_normal((200_000, 2))).astype(np.float32)
+    D = X.astype(np.float64)
+    mean, std = ArraySource(X, np.ones(200_000, dtype=np.float32)).column_moments()
+    np.testing.assert_allclose(mean, D.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(std, D.std(axis=0), rtol=1e-9)
+    model = LogisticRegression(standardize=True, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, (rng.random(200_000) < 0.5).astype(int))
+    np.testing.assert_allclose(model.x_mean_, D.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(model.x_scale_, D.std(axis=0), rtol=1e-9)
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])

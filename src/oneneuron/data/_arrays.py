@@ -110,15 +110,14 @@ class ArraySource(_InMemory):
 
     def column_moments(self, scale: Array | None = None) -> tuple[Array, Array]:
         sw = self._weight64
-        if scale is None:
-            mean = np.average(self.X, axis=0, weights=sw)
-        else:
-            mean = np.zeros(self.n_features)
-            for block in self.blocks():
-                part = np.asarray(block.X, dtype=np.float64) / scale
-                rows = slice(block.start, block.start + block.n_rows)
-                mean += part.sum(axis=0) if sw is None else sw[rows] @ part
-            mean /= self.weight_sum
+        mean = np.zeros(self.n_features)
+        for block in self.blocks():  # in float64 (float32 sums of many rows drift)
+            part = np.asarray(block.X, dtype=np.float64)
+            if scale is not None:
+                part = part / scale
+            rows = slice(block.start, block.start + block.n_rows)
+            mean += part.sum(axis=0) if sw is None else sw[rows] @ part
+        mean /= self.weight_sum
         var = np.zeros(self.n_features)
         for block in self.blocks():  # one block-sized temporary at a time
             if scale is None:
