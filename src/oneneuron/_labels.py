@@ -214,8 +214,11 @@ def encode_labels(
     classes : ndarray of shape (K,)
     encoded : ndarray of shape (n,)
     """
-    two = len(classes) == 2 if classes is not None else _two_numeric_labels(y) is not None
-    if two:
+    if classes is None:
+        found2 = _two_numeric_labels(y)
+        if found2 is not None:  # the common case, read once (encode_binary_labels would again)
+            return _encoded(y, found2, None, name)
+    elif len(classes) == 2:
         return encode_binary_labels(y, classes, name)
     y = check_labels(y, name)
     found = np.unique(y)
