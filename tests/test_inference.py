@@ -35,7 +35,7 @@ RTOL = 1e-6
 
 
 def exact(**kw):
-    return LogisticRegression(alpha=0, solver="newton", tol=1e-10, **kw)
+    return LogisticRegression(**{"alpha": 0, "solver": "newton", "tol": 1e-10, **kw})
 
 
 @pytest.fixture(scope="module")
@@ -204,9 +204,10 @@ def test_fit_stats_information_is_the_negative_hessian(spector):
 
 def test_summary_without_data_reads_fit_stats(spector):
     X, y = spector
-    m = exact().fit(X, y)
+    m = exact(solver="lbfgs").fit(X, y)  # no Hessian at the end: keeps none
     with pytest.raises(ValueError, match="pass the training data"):
         summary(m)
+    m = exact().fit(X, y)
     m._fit_stats = fit_stats(X.to_numpy(), y, None, m.coef_, m.intercept_[0], True)
     a, b = m.summary(), m.summary(X, y)
     close(a.to_frame().to_numpy(), b.to_frame().to_numpy(), rtol=1e-12)
@@ -218,6 +219,76 @@ def test_summary_without_data_reads_fit_stats(spector):
     m._fit_stats = dict(m._fit_stats, information=np.eye(2))
     with pytest.raises(ValueError, match=r"stored information is \(2, 2\), not \(4, 4\)"):
         m.summary()
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [0.0, 0.01])
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_fit_keeps_what_summary_needs_from_its_last_hessian(
+    spector, standardize, weighted, fit_intercept, alpha, layout
+):
+    """Newton ends on the exact Hessian of J at its final theta: fit keeps the
+    information, llf and llnull from it (no pass), equal to fit_stats on the training
+    data, and summary() without data equals summary(X, y)."""
+    X, y = spector
+    Xn = X.to_numpy() if layout == "dense" else sp.csr_matrix(X.to_numpy())
+    s = np.linspace(0.5, 2.0, y.size) if weighted else None
+    m = LogisticRegression(alpha=alpha, solver="newton", tol=1e-10, standardize=standardize,
+                           fit_intercept=fit_intercept)  # fmt: skip
+    m.fit(Xn, y, sample_weight=s)
+    if weighted or (standardize and not fit_intercept):
+        # the fit's weights are the user's times a power of two; centred columns without
+        # an intercept make a raw intercept that fit_stats' [w] has no place for
+        assert m._fit_stats is None
+        return
+    want = fit_stats(Xn, y, s, m.coef_, m.intercept_[0], fit_intercept)
+    kept = m._fit_stats
+    close(kept["information"], want["information"], rtol=1e-9)
+    close(kept["llf"], want["llf"], rtol=1e-12)
+    close(kept["llnull"], want["llnull"], rtol=1e-12)
+    assert (kept["nobs"], kept["weight_sum"]) == (want["nobs"], want["weight_sum"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the penalty's warning, for both
+        a, b = m.summary(), m.summary(Xn, y, s)
+    close(a.to_frame().to_numpy(), b.to_frame().to_numpy(), rtol=1e-7)
+
+
+def test_a_centred_model_without_intercept_is_refused(spector):
+    """standardize=True with fit_intercept=False centres the columns, so the raw model
+    has an intercept (-x_mean_ . coef_) that the [w] parameters have no place for: the
+    table would describe another model (its optimum check said a step would move 181 SE)."""
+    X, y = spector
+    m = exact(standardize=True, fit_intercept=False).fit(X.to_numpy(), y)
+    assert m.intercept_[0] != 0.0 and m._fit_stats is None
+    for call in (lambda: m.summary(X.to_numpy(), y), m.summary, m.conf_int):
+        with pytest.raises(ValueError, match="fit_intercept=False but intercept_="):
+            call()
+    plain = exact(fit_intercept=False).fit(X.to_numpy(), y)  # no intercept: fine
+    close(plain.summary(X.to_numpy(), y).to_frame()["coef"].to_numpy(), plain.coef_[0], 1e-12)
+
+
+def test_kept_information_is_dropped_or_refused_when_it_no_longer_applies(spector):
+    """A subsampled Hessian keeps nothing; coefficients changed after fit (set by hand,
+    or by partial_fit) make summary() ask for the data instead of using stale values."""
+    X, y = spector
+    m = exact().fit(X, y)
+    m.coef_ = m.coef_ * 1.01
+    with pytest.raises(ValueError, match="not those its information matrix was kept for"):
+        m.summary()
+    m = exact(solver="sgd", random_state=0, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m.fit(X, y)
+    assert m._fit_stats is None
+    rng = np.random.default_rng(0)
+    Xt = rng.standard_normal((300_000, 2))  # two blocks of rows or more
+    yt = (Xt[:, 0] + rng.logistic(size=300_000) > 0).astype(int)
+    tall = exact().fit(Xt, yt)  # 3 parameters: Newton's Hessian is subsampled
+    assert tall._fit_stats is None
+    with pytest.raises(ValueError, match="keeps no information matrix"):
+        tall.summary()
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])

@@ -1,12 +1,16 @@
 """After a training run: the model's weights and the bookkeeping (``n_iter_``,
-``converged_``, ``stop_reason_``, ``history_``), early stopping's best iterate, and the
-warnings of an unpenalised fit (separation, a rank-deficient design).
+``converged_``, ``stop_reason_``, ``history_``), early stopping's best iterate, what
+``summary()`` needs when the run ended on an exact Hessian, and the warnings of an
+unpenalised fit (separation, a rank-deficient design).
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.special import xlogy
 
 from . import _rank
 from ._blas import one_blas_thread
@@ -54,6 +58,7 @@ def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
     est.stop_reason_ = stop_reason
     est.history_ = History(records, unit=plan.unit)
     est._sgd_state = None
+    est._fit_stats = _fit_stats(est, plan, result) if theta is result.theta else None
     if est.alpha == 0:
         final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
         # small products (a sample's Gram matrix, X w on small data): on one BLAS thread,
@@ -68,3 +73,58 @@ def _warn_if_rank_deficient(est: LogisticRegression, source: Source) -> None:
     columns = _rank.dependent_columns(source, bool(est.fit_intercept))
     if columns:
         warnings.warn(_rank.warning(columns, source.n_features), RankDeficientWarning, stacklevel=4)
+
+
+def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str, Any] | None:
+    """What ``summary()`` reads without data (:func:`oneneuron.inference.fit_stats`), from
+    a run whose last evaluation holds the exact Hessian of J at the final theta (Newton,
+    or proximal Newton with the full Hessian, on rows it did not subsample): no pass.
+
+    With ``J = sum_i s_i l_i / W + P(w)``, the information is ``W`` times J's Hessian less
+    the penalty's, mapped from theta to the raw ``[w, b]`` (``raw = A theta``:
+    ``I = W A^-T H A^-1``); ``llf = -W (J - P)``; the null model's from the labels' mean.
+    None otherwise (K classes, Firth, an L1 part, sample or class weights, a Hessian from
+    a subsample or none).
+    """
+    ev, obj = result.evaluation, plan.objective
+    if (
+        ev is None
+        or ev.hess is None
+        or ev.hess_sampled
+        or obj.n_outputs > 1
+        or not obj.penalty.smooth
+        or not obj.source.in_memory
+        or (plan.param.offset is not None and not obj.fit_intercept)  # centred, no b
+    ):
+        return None
+    theta = result.theta
+    d = obj.n_weights
+    w, _ = obj.split(theta)
+    hess = np.array(ev.hess, dtype=np.float64)
+    hess[np.arange(d), np.arange(d)] -= obj.penalty.hessian_diag(w)
+    k = theta.size
+    A = plan.param.matrix()[:k]  # raw [w, b] = A theta (square: b's row only with one)
+    with np.errstate(all="ignore"):
+        inv = np.linalg.solve(A.T, np.linalg.solve(A.T, hess).T).T  # A^-T H A^-1
+    if not np.all(np.isfinite(inv)):
+        return None
+    W = obj.weight_sum
+    positive = 0  # rows of class 1
+    for block in obj.source.blocks():
+        if block.weight is not None:  # scaled by a power of two for the fit (see weights)
+            return None
+        positive += int(np.count_nonzero(block.is_positive()))
+    if obj.fit_intercept:
+        mean = positive / W
+        llnull = float(W * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
+    else:
+        llnull = -W * float(np.log(2.0))
+    w_raw, b_raw = plan.param.raw(theta)
+    return {
+        "theta": np.append(w_raw, b_raw) if obj.fit_intercept else np.array(w_raw, float),
+        "information": W * 0.5 * (inv + inv.T),
+        "llf": -W * (ev.loss - obj.penalty.value(w)),
+        "llnull": llnull,
+        "nobs": obj.n_samples,
+        "weight_sum": W,
+    }

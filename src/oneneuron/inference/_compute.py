@@ -157,13 +157,19 @@ def _stored_stats(
             "this model keeps no information matrix (it is kept only for small models); "
             "pass the training data: summary(X, y)"
         )
+    kept = fstats.get("theta")
+    if kept is not None and not np.array_equal(kept, view.theta):
+        raise ValueError(
+            "the model's coefficients are not those its information matrix was kept for "
+            "(set or changed after fit); pass the training data: summary(X, y)"
+        )
     k = view.theta.size
     if np.shape(fstats["information"]) != (k, k):
         raise ValueError(
             f"the model's stored information is {np.shape(fstats['information'])}, not "
             f"({k}, {k}); pass the training data: summary(X, y)"
         )
-    return dict(fstats)
+    return {key: value for key, value in fstats.items() if key != "theta"}
 
 
 def _check_optimum(

@@ -84,6 +84,14 @@ class ModelView:
                 "weights to exactly 0, and classical inference ignores that selection; refit "
                 "the selected features with l1_ratio=0 (and alpha=0 for classical tests)"
             )
+        intercept = float(np.asarray(getattr(model, "intercept_", 0.0)).reshape(-1)[0])
+        if not fit_intercept and intercept != 0.0:
+            raise ValueError(
+                f"{caller}() needs a model of the form x . w (+ b when fit_intercept=True); "
+                f"this one has fit_intercept=False but intercept_={intercept:g} (standardize"
+                "=True centres the columns, which makes one): refit with fit_intercept=True "
+                "or standardize=False"
+            )
         scale = getattr(model, "x_scale_", None)
         converged = getattr(model, "converged_", None)
         return cls(

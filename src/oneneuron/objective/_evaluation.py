@@ -40,6 +40,8 @@ class Evaluation:
         The minimum-norm subgradient of J, for a non-smooth penalty (None: ``grad``).
     hess_diag : ndarray of shape (n_params,) or None
         The Hessian's diagonal, when asked for (``evaluate(..., diagonal=True)``).
+    hess_sampled : bool
+        Whether ``hess`` was estimated from a subsample of the rows (``hessian_fraction``).
     """
 
     loss: float
@@ -49,6 +51,7 @@ class Evaluation:
     hess: Array | None = None
     optimality: Array | None = None
     hess_diag: Array | None = None
+    hess_sampled: bool = False
 
     @property
     def accuracy(self) -> float:

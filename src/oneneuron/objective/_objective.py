@@ -235,6 +235,8 @@ class Objective(Directions, Passes):
         else:
             t = self._sum(theta, hessian, hessian_fraction, diagonal)
         evaluation = from_sums(self, theta, t, self.weight_sum, self.n_samples)
+        if hessian and hessian_fraction < 1.0:  # subsampled as Passes._sum decides
+            evaluation.hess_sampled = self.source.block_rows() < self.n_samples
         self._ensure_checked(evaluation)
         if self._remember:
             self._remembered = (key, evaluation)
