@@ -69,7 +69,7 @@ def test_kernel_exp_is_libm_exp(layout):
     else:
         A = sp.csr_matrix(X)
         A.eliminate_zeros()
-        _kernels.csr_pass(A.data, A.indices, A.indptr, *args)
+        _kernels.csr_pass(A.data, A.indices, A.indptr, *args, np.empty(0))
     with np.errstate(invalid="ignore"):
         expected = np.exp(-np.abs(t))
     finite = np.isfinite(t)

@@ -72,6 +72,43 @@ def test_value_gradient_hessian(fit_intercept, alpha, weighted, standardised, ac
     np.testing.assert_allclose(obj.hessian_product(theta)(v), ev.hess @ v, rtol=1e-12)
 
 
+@pytest.mark.parametrize("accelerate", ACCELERATE)
+@pytest.mark.parametrize("layout", ["dense", "csr", "float32", "csr-float32"])
+@pytest.mark.parametrize(("fit_intercept", "alpha", "weighted", "standardised"), OPTIONS)
+def test_given_logits_give_the_same_evaluation(
+    fit_intercept, alpha, weighted, standardised, layout, accelerate
+):
+    """A solver that tracks the rows' logits hands them in (each block takes its own
+    rows): J, gradient, accuracy and Hessian equal a plain evaluation's, over blocks."""
+    import scipy.sparse as sp
+
+    from oneneuron.objective._directions import row_logits
+
+    _, theta, X, y, sw, kw = make(fit_intercept, alpha, weighted, standardised)
+    dtype = np.float32 if layout.endswith("float32") else np.float64
+    Xl = sp.csr_matrix(X.astype(dtype)) if layout.startswith("csr") else X.astype(dtype)
+    obj = Objective(Xl, y, sw, alpha=alpha, fit_intercept=fit_intercept, block_rows=7,
+                    accelerate=accelerate, **kw)  # fmt: skip
+    z = row_logits(obj, theta)[0]
+    a, b = obj.evaluate(theta, hessian=True), obj.evaluate(theta, hessian=True, logits=z)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert b.loss == pytest.approx(a.loss, rel=rtol)
+    np.testing.assert_allclose(b.grad, a.grad, rtol=rtol, atol=rtol * 1e-2)
+    np.testing.assert_allclose(b.hess, a.hess, rtol=rtol, atol=rtol * 1e-2)
+    assert b.n_correct == a.n_correct
+    # the logits are used, not recomputed: shifted ones give the loss of the shift
+    shifted = obj.evaluate(theta, logits=z + 0.25)
+    wb = np.append(theta[: obj.n_weights], (theta[-1] if fit_intercept else 0.0) + 0.25)
+    ref = Objective(X, y, sw, alpha=alpha, fit_intercept=True, **kw).loss(wb)
+    assert shifted.loss == pytest.approx(ref, rel=rtol)
+
+
+def test_given_logits_are_checked():
+    obj, theta, *_ = make(True, 0.0, False, False)
+    with pytest.raises(ValueError, match=r"logits must have shape \(60,\); got \(59,\)"):
+        obj.evaluate(theta, logits=np.zeros(59))
+
+
 def test_blocks_do_not_change_the_result():
     a, theta, *_ = make(True, 0.1, True, True, block_rows=1)
     b, _, *_ = make(True, 0.1, True, True, block_rows=1000)

@@ -74,6 +74,9 @@ class BlockTask:
     #: whether compiled kernels may be used (a source with one of its own, such as a
     #: streamed table's column kernel, reads it: ``kernel`` is about the block kernel)
     accelerate: bool = False
+    #: every row's logit at (w, b), from a caller that tracks them (in-memory sources:
+    #: each block takes rows ``start .. start + m``); the rows are read for the gradient
+    logits: Array | None = None
 
     def workspace(self, rows: int) -> Workspace:
         return Workspace(rows, self.n_features, np.dtype(self.dtype), self.outputs)
@@ -98,6 +101,9 @@ class BlockTask:
                 hess_map=self.hess_map,
                 diagonal=self.diagonal,
                 accelerate=self.accelerate,
+                logits=None
+                if self.logits is None
+                else self.logits[block.start : block.start + block.n_rows],
             )
         return ws.terms()
 
@@ -116,6 +122,7 @@ def accumulate(
     hess_map: tuple[Array | None, Array | None] | None = None,
     diagonal: bool = False,
     accelerate: bool | None = None,
+    logits: Array | None = None,
 ) -> None:
     """Add one block's loss, gradient (and Hessian) sums into ``ws``.
 
@@ -153,6 +160,9 @@ def accumulate(
     accelerate : bool, optional
         With K outputs: whether the compiled per-row softmax kernel may run (the
         objective's choice; default: ``ONENEURON_ACCELERATOR`` and Numba decide).
+    logits : ndarray of shape (m,), optional
+        The block's logits ``X_b w + b``, known to the caller: not computed again (one
+        output; the dense kernel then gives way to the NumPy path).
     """
     m = block.n_rows
     if m == 0:
@@ -160,6 +170,8 @@ def accumulate(
     r = m if hessian_rows is None else min(m, hessian_rows)
     X, sign, sw = block.X, block.sign, block.weight
     if ws.outputs > 1:
+        if logits is not None:
+            raise ValueError("given logits are for one output (binary) only")
         if standardised is not None:
             X = standardised_block(ws, X, m, standardised)
         _softmax_blocks.accumulate_rows(
@@ -169,13 +181,16 @@ def accumulate(
         return
     e = ws.e[:m]
     # the dense kernel also sums the Hessian's diagonal; CSR rows take the SciPy path then
-    use_kernel = kernel and (not block.is_sparse or (X.format == "csr" and not diagonal))
+    use_kernel = kernel and (
+        (X.format == "csr" and not diagonal) if block.is_sparse else logits is None
+    )
     if use_kernel:  # CSC blocks (a whole CSC matrix at once) take the SciPy path
         zero = ws.dtype.type(0)
         args = (sign, ws.no_weights if sw is None else sw, w, ws.dtype.type(b), zero, z_threshold)
         if block.is_sparse:
+            z_in = ws.no_weights if logits is None else logits.astype(ws.dtype, copy=False)
             part, grad_b, n_correct = _kernels.csr_pass(  # type: ignore[misc]
-                X.data, X.indices, X.indptr, *args, ws.gsum, e
+                X.data, X.indices, X.indptr, *args, ws.gsum, e, z_in
             )
         else:
             hxx, hx = (ws.hxx, ws.hx) if diagonal else (ws.no_sums, ws.no_sums)
@@ -202,9 +217,12 @@ def accumulate(
         X = standardised_block(ws, X, m, standardised)
     z, t, q, u = ws.z[:m], ws.t[:m], ws.q[:m], ws.u[:m]
     mask = ws.mask[:m]
-    _matvec(X, w, z)
-    if b:
-        z += b
+    if logits is not None:
+        z[...] = logits
+    else:
+        _matvec(X, w, z)
+        if b:
+            z += b
     hm = ws.h[:m] if hessian or diagonal else None
     loss_terms_into(sign, z, q, u, hm, (t, e, mask))  # q: losses, u: dl/dz
     if diagonal and hm is not None and ws.diag is not None:

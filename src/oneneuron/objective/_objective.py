@@ -205,6 +205,7 @@ class Objective(Directions, Passes):
         *,
         hessian_fraction: float = 1.0,
         diagonal: bool = False,
+        logits: Array | None = None,
     ) -> Evaluation:
         """J, its gradient, the training accuracy (and the Hessian) at theta, in one pass.
 
@@ -218,12 +219,22 @@ class Objective(Directions, Passes):
             weights so that it estimates the full Hessian; loss and gradient stay exact.
         diagonal : bool
             Also the Hessian's diagonal (``Evaluation.hess_diag``), from the same pass.
+        logits : ndarray of shape (n_samples,), optional
+            Every row's logit at theta, as :func:`~._directions.row_logits` gives them,
+            from a solver that keeps them up to date (in-memory sources, one output): the
+            pass reads X for the gradient only.
 
         Returns
         -------
         Evaluation
         """
         theta = np.asarray(theta, dtype=np.float64)
+        if logits is not None:
+            logits = np.asarray(logits, dtype=np.float64)
+            if not self.source.in_memory or self.n_outputs > 1:
+                raise ValueError("given logits are for in-memory sources with one output")
+            if logits.shape != (self.n_samples,):
+                raise ValueError(f"logits must have shape ({self.n_samples},); got {logits.shape}")
         key = (theta.tobytes(), hessian, hessian_fraction, diagonal)
         if self._remembered is not None:
             remembered, self._remembered = self._remembered, None
@@ -231,9 +242,9 @@ class Objective(Directions, Passes):
                 return remembered[1]
         if self._unchecked:  # NaN/inf not looked for yet: a non-finite J will say so below
             with np.errstate(all="ignore"):
-                t = self._sum(theta, hessian, hessian_fraction, diagonal)
+                t = self._sum(theta, hessian, hessian_fraction, diagonal, logits)
         else:
-            t = self._sum(theta, hessian, hessian_fraction, diagonal)
+            t = self._sum(theta, hessian, hessian_fraction, diagonal, logits)
         evaluation = from_sums(self, theta, t, self.weight_sum, self.n_samples)
         if hessian and hessian_fraction < 1.0:  # subsampled as Passes._sum decides
             evaluation.hess_sampled = self.source.block_rows() < self.n_samples

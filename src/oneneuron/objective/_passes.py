@@ -75,6 +75,7 @@ class Passes:
         hessian: bool,
         hessian_rows: int | None = None,
         diagonal: bool = False,
+        logits: Array | None = None,
     ) -> BlockTask:
         """The block sums to take at theta (see :class:`._blocks.BlockTask`)."""
         w, b = self._raw(theta)
@@ -95,10 +96,16 @@ class Passes:
             hess_map=hess_map,
             diagonal=diagonal,
             outputs=self.n_outputs,
+            logits=logits,
         )
 
     def _sum(
-        self, theta: Array, hessian: bool, fraction: float = 1.0, diagonal: bool = False
+        self,
+        theta: Array,
+        hessian: bool,
+        fraction: float = 1.0,
+        diagonal: bool = False,
+        logits: Array | None = None,
     ) -> BlockTerms:
         """Block sums over the whole source: where the source computes them (a cluster),
         else here, one thread per partition, added in a fixed order."""
@@ -106,7 +113,7 @@ class Passes:
         hrows = None
         if fraction < 1.0 and rows_per < self.n_samples:  # subsample within each block
             hrows = max(1, int(np.ceil(rows_per * fraction)))
-        task = self._task(theta, hessian, hrows, diagonal)
+        task = self._task(theta, hessian, hrows, diagonal, logits)
         remote = self.source.reduce(task)
         if remote is not None:
             return remote

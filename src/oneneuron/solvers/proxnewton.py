@@ -168,15 +168,21 @@ class ProxNewton(SolverFacts):
         self._rows: tuple[Array, Array, Array | None] | None = None
         self._rows_at: Array | None = None
         self._change: Array | None = None
+        if self._columns:  # the logits from here on follow the steps; at zero weights: b
+            self._rows, self._rows_at = row_logits(objective, theta), theta.copy()
+            return self._evaluate(objective, theta, logits=self._rows[0])
         return self._evaluate(objective, theta, start=True)
 
-    def _evaluate(self, objective: Objective, theta: Array, start: bool = False) -> Evaluation:
+    def _evaluate(
+        self, objective: Objective, theta: Array, start: bool = False, logits: Array | None = None
+    ) -> Evaluation:
         """J at theta, with the full Hessian from the same pass while it pays (see
-        :data:`FULL_HESSIAN_FRACTION`)."""
+        :data:`FULL_HESSIAN_FRACTION`); ``logits`` (column mode): the rows' logits at
+        theta, so that the pass reads X for the gradient only."""
         nonzero = np.count_nonzero(theta[: self._d])
         dense = start or self._k > 1 or nonzero >= FULL_HESSIAN_FRACTION * self._d
         if not (self._full and dense):
-            return objective.evaluate(theta)
+            return objective.evaluate(theta, logits=logits)
         if self._fraction < 1.0:
             return objective.evaluate(theta, hessian=True, hessian_fraction=self._fraction)
         return objective.evaluate(theta, hessian=True)
@@ -271,11 +277,12 @@ class ProxNewton(SolverFacts):
         t = 1.0
         for _ in range(40):
             trial = theta + t * direction
-            ev = self._evaluate(objective, trial)
+            logits = self._logits_along(t)
+            ev = self._evaluate(objective, trial, logits=logits)
             if ev.loss <= evaluation.loss + 1e-4 * t * decrease or (
                 ev.loss <= evaluation.loss + tiny and ev.grad_max < evaluation.grad_max
             ):
-                self._moved(trial, t)
+                self._moved(trial, logits)
                 return trial, ev
             if t * -decrease < tiny:
                 break
@@ -285,11 +292,16 @@ class ProxNewton(SolverFacts):
             precision=True,
         )
 
-    def _moved(self, trial: Array, t: float) -> None:
-        """Column mode: the logits follow the accepted step ``t d``."""
-        if self._rows is not None and self._change is not None:
-            z = self._rows[0]
-            z += t * self._change
+    def _logits_along(self, t: float) -> Array | None:
+        """Column mode: the rows' logits at ``theta + t d``, from the step's change."""
+        if self._rows is None or self._change is None:
+            return None
+        return self._rows[0] + t * self._change
+
+    def _moved(self, trial: Array, logits: Array | None) -> None:
+        """Column mode: the logits follow the accepted step."""
+        if self._rows is not None and logits is not None:
+            self._rows = (logits, *self._rows[1:])
             self._rows_at = trial.copy()
         self._change = None
 
