@@ -48,6 +48,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from ..data._csc import csc_float64
 from ..objective import Evaluation, Objective
 from ..objective._directions import curvature_of, row_logits
 from ._base import SolverFacts
@@ -159,8 +160,7 @@ class ProxNewton(SolverFacts):
         if not self._columns:
             self._csc = self._work = None
         elif getattr(self, "_csc_of", None) is not X:
-            csc = X.tocsc()
-            self._csc = csc if csc.dtype == np.float64 else csc.astype(np.float64)
+            self._csc = csc_float64(X)
             self._work = np.empty(self._csc.nnz)
         self._csc_of = X if self._columns else None
         # column mode: every row's logit, sign and weight, and the theta they belong to
