@@ -14,9 +14,10 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
    on tall data as Newton does. Sparse, wide data in memory never form H: the model is
    kept as its curvature weights and X's columns (glmnet's "naive updates",
    :func:`._cd_columns.cd_columns`), so a coordinate costs the non-zeros of its column; X is
-   copied once to float64 CSC for that (a float64 CSC input is not copied), and the
-   rows' logits follow the steps (the sweeps keep ``X~ d``), so no read of X remains
-   for the curvature weights.
+   copied once to float64 CSC for that (:func:`~oneneuron.data._csc.csc_float64`; a
+   float64 CSC input is not copied), and the rows' logits follow the steps (the sweeps
+   keep ``X~ d``), so no read of X remains for the curvature weights, and every
+   evaluation takes them (``evaluate(theta, logits=z)``) and reads X for the gradient only.
 3. **Inner solve**: ``d = argmin g.d + d^T H d / 2 + sum_{j in W} lambda_j |w_j + d_j|``
    with the intercept's step minimised out in closed form (:func:`inner_step`), by
    coordinate descent (:func:`._cd.cd_quadratic`) to a tolerance that tightens with the
