@@ -497,3 +497,22 @@ def test_softmax_hessian_of_standardised_rows_is_in_theta_coordinates():
         ]
     )
     np.testing.assert_allclose(H, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_sparse_sources_are_read_in_threads_from_a_smaller_size(monkeypatch):
+    """A sparse pass costs more per byte than a dense one (gathers and scatters), so its
+    threads start at PARALLEL_MIN_BYTES_SPARSE, below the dense PARALLEL_MIN_BYTES."""
+    from oneneuron.objective import _objective, _parallel
+
+    monkeypatch.setattr(_objective, "num_threads", lambda: 2)
+    X = sp.random(4000, 300, density=0.5, format="csr", random_state=0)  # about 7 MB
+    y = np.arange(4000) % 2
+    sparse_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    assert _parallel.PARALLEL_MIN_BYTES_SPARSE < sparse_bytes * 2 < _parallel.PARALLEL_MIN_BYTES
+    dense = X.toarray()
+    monkeypatch.setattr(_objective, "PARALLEL_MIN_BYTES_SPARSE", sparse_bytes)
+    monkeypatch.setattr(_objective, "PARALLEL_MIN_BYTES", dense.nbytes + 1)
+    assert Objective(X, y).n_threads == 2
+    assert Objective(dense, y).n_threads == 1
+    monkeypatch.setattr(_objective, "PARALLEL_MIN_BYTES_SPARSE", sparse_bytes + 1)
+    assert Objective(X, y).n_threads == 1

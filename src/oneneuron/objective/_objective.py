@@ -44,7 +44,7 @@ from ..penalties import L2, Penalty
 from ._blocks import Workspace
 from ._evaluation import Evaluation, from_sums
 from ._objective_directions import Directions
-from ._parallel import PARALLEL_MIN_BYTES, num_threads
+from ._parallel import PARALLEL_MIN_BYTES, PARALLEL_MIN_BYTES_SPARSE, num_threads
 from ._passes import Passes, coordinates
 
 __all__ = ["Evaluation", "Objective"]
@@ -80,7 +80,7 @@ class Objective(Directions, Passes):
         Probability at or above which a sample counts as predicted class 1 (accuracy).
     block_rows, n_threads : int, optional
         Rows per block (default about 4 MB) and threads for one pass (default: the
-        cores for a source of 32 MB or more, else 1).
+        cores for a source of 32 MB or more, 12 MB or more for sparse rows, else 1).
     accelerate : bool, optional
         Use the compiled kernels (default: when Numba is installed, unless
         ``ONENEURON_ACCELERATOR=numpy``).
@@ -143,7 +143,8 @@ class Objective(Directions, Passes):
         self._remember = False
         self._remembered: tuple[tuple[Any, ...], Evaluation] | None = None
         if n_threads is None:
-            n_threads = num_threads() if source.nbytes >= PARALLEL_MIN_BYTES else 1
+            least = PARALLEL_MIN_BYTES_SPARSE if source.sparse else PARALLEL_MIN_BYTES
+            n_threads = num_threads() if source.nbytes >= least else 1
         self.n_threads = max(1, int(n_threads))
         self._workspaces: list[Workspace] = []
         self._lock = threading.Lock()
