@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _kernels
+from .._kernels import gather_dot
 
 __all__ = ["cd_columns"]
 
@@ -92,22 +93,7 @@ def _column_sweeps(
                 continue
             col = cols[j]
             lo, hi = indptr[col], indptr[col + 1]
-            # four partial sums: the gathers of r overlap instead of waiting on one sum
-            a0 = 0.0
-            a1 = 0.0
-            a2 = 0.0
-            a3 = 0.0
-            k = lo
-            while k + 4 <= hi:
-                a0 += hd[k] * r[indices[k]]
-                a1 += hd[k + 1] * r[indices[k + 1]]
-                a2 += hd[k + 2] * r[indices[k + 2]]
-                a3 += hd[k + 3] * r[indices[k + 3]]
-                k += 4
-            while k < hi:
-                a0 += hd[k] * r[indices[k]]
-                k += 1
-            acc = (a0 + a1) + (a2 + a3) + c0 * hx[j]
+            acc = gather_dot(hd, indices, lo, hi, r, 0.0) + c0 * hx[j]
             c = g[j] + (acc - offset[j] * (hr + c0 * hsum)) * inv_scale[j] + mu[j] * d[j]
             u = w[j] + d[j]
             if u > 0.0:
