@@ -81,8 +81,8 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
     or proximal Newton with the full Hessian, on rows it did not subsample): no pass.
 
     With ``J = sum_i s_i l_i / W + P(w)``, the information is ``W`` times J's Hessian less
-    the penalty's, mapped from theta to the raw ``[w, b]`` (``raw = A theta``:
-    ``I = W A^-T H A^-1``); ``llf = -W (J - P)``; the null model's from the labels' mean.
+    the penalty's, mapped from theta to the raw ``[w, b]`` (``theta = B raw``:
+    ``I = W B^T H B``); ``llf = -W (J - P)``; the null model's from the labels' mean.
     None otherwise (K classes, Firth, an L1 part, sample or class weights, a Hessian from
     a subsample or none).
     """
@@ -97,32 +97,33 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
         or (plan.param.offset is not None and not obj.fit_intercept)  # centred, no b
     ):
         return None
-    theta = result.theta
-    d = obj.n_weights
-    w, _ = obj.split(theta)
-    hess = np.array(ev.hess, dtype=np.float64)
-    hess[np.arange(d), np.arange(d)] -= obj.penalty.hessian_diag(w)
-    k = theta.size
-    A = plan.param.matrix()[:k]  # raw [w, b] = A theta (square: b's row only with one)
-    with np.errstate(all="ignore"):
-        inv = np.linalg.solve(A.T, np.linalg.solve(A.T, hess).T).T  # A^-T H A^-1
-    if not np.all(np.isfinite(inv)):
-        return None
-    W = obj.weight_sum
     positive = 0  # rows of class 1
     for block in obj.source.blocks():
         if block.weight is not None:  # scaled by a power of two for the fit (see weights)
             return None
         positive += int(np.count_nonzero(block.is_positive()))
+    d = obj.n_weights
+    w, _ = obj.split(result.theta)
+    hess = np.array(ev.hess, dtype=np.float64)
+    hess[np.arange(d), np.arange(d)] -= obj.penalty.hessian_diag(w)
+    param = plan.param
+    if not param.identity:  # theta = B raw, B = [[diag(s), 0], [m^T, 1]]: H_raw = B^T H B
+        B = np.zeros_like(hess)
+        B[np.arange(d), np.arange(d)] = 1.0 if param.scale is None else param.scale
+        if obj.fit_intercept:
+            B[d, :d] = 0.0 if param.offset is None else param.offset
+            B[d, d] = 1.0
+        hess = B.T @ hess @ B
+    W = obj.weight_sum
     if obj.fit_intercept:
         mean = positive / W
         llnull = float(W * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
     else:
         llnull = -W * float(np.log(2.0))
-    w_raw, b_raw = plan.param.raw(theta)
+    coef = est.coef_.ravel()
     return {
-        "theta": np.append(w_raw, b_raw) if obj.fit_intercept else np.array(w_raw, float),
-        "information": W * 0.5 * (inv + inv.T),
+        "theta": np.append(coef, est.intercept_) if obj.fit_intercept else coef.copy(),
+        "information": W * 0.5 * (hess + hess.T),
         "llf": -W * (ev.loss - obj.penalty.value(w)),
         "llnull": llnull,
         "nobs": obj.n_samples,
