@@ -558,3 +558,16 @@ def test_the_optimum_check_counts_standard_errors(anes):
     m.coef_ = base + np.where(np.arange(8) == 2, 0.5 * se, 0.0)  # selfLR 0.5 SE off
     with pytest.warns(NotAtOptimumWarning, match="would move"):
         m.summary(X, y)
+
+
+def test_columns_of_extreme_magnitude_keep_no_overflowed_information(spector):
+    """The raw information of columns near 1e200 overflows: fit keeps none (and warns
+    nothing), and summary() asks for the data."""
+    X, y = spector
+    Xh = X.to_numpy() * np.array([1e200, 1.0, 1.0])
+    m = exact().fit(Xh, y)
+    assert m._fit_stats is None
+    with pytest.raises(ValueError, match="keeps no information matrix"):
+        m.summary()
+    with pytest.raises(ValueError, match="information matrix overflows for x1: its values"):
+        summary(m, Xh, y)

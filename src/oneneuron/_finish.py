@@ -58,7 +58,8 @@ def finish(est: LogisticRegression, plan: Plan, result: Result) -> None:
     est.stop_reason_ = stop_reason
     est.history_ = History(records, unit=plan.unit)
     est._sgd_state = None
-    est._fit_stats = _fit_stats(est, plan, result) if theta is result.theta else None
+    with np.errstate(all="ignore"):  # columns of extreme magnitude overflow: none kept
+        est._fit_stats = _fit_stats(est, plan, result) if theta is result.theta else None
     if est.alpha == 0:
         final = result.evaluation if theta is result.theta else plan.objective.evaluate(theta)
         # small products (a sample's Gram matrix, X w on small data): on one BLAS thread,
@@ -115,6 +116,9 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
             B[d, d] = 1.0
         hess = B.T @ hess @ B
     W = obj.weight_sum
+    information = W * 0.5 * (hess + hess.T)
+    if not np.all(np.isfinite(information)):  # summary(X, y) works in safer units
+        return None
     if obj.fit_intercept:
         mean = positive / W
         llnull = float(W * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
@@ -123,7 +127,7 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
     coef = est.coef_.ravel()
     return {
         "theta": np.append(coef, est.intercept_) if obj.fit_intercept else coef.copy(),
-        "information": W * 0.5 * (hess + hess.T),
+        "information": information,
         "llf": -W * (ev.loss - obj.penalty.value(w)),
         "llnull": llnull,
         "nobs": obj.n_samples,

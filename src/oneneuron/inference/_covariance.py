@@ -49,6 +49,14 @@ def invert_information(H: Array, names: list[str]) -> Array:
     depend on the units of the features.
     """
     diag = np.diag(H).copy()
+    huge = [names[j] for j in np.flatnonzero(~np.isfinite(diag))]
+    if huge:
+        raise ValueError(
+            f"the information matrix overflows for {_join(huge)}: "
+            f"{'its values are' if len(huge) == 1 else 'their values are'} too large for "
+            "float64 squares (beyond about 1e150); rescale "
+            f"{'it' if len(huge) == 1 else 'them'} (for example to other units) and refit"
+        )
     zero = [names[j] for j in np.flatnonzero(~(diag > 0))]
     if zero:
         raise SingularInformationError(
