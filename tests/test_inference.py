@@ -238,9 +238,9 @@ def test_fit_keeps_what_summary_needs_from_its_last_hessian(
     m = LogisticRegression(alpha=alpha, solver="newton", tol=1e-10, standardize=standardize,
                            fit_intercept=fit_intercept)  # fmt: skip
     m.fit(Xn, y, sample_weight=s)
-    if weighted or (standardize and not fit_intercept):
-        # the fit's weights are the user's times a power of two; centred columns without
-        # an intercept make a raw intercept that fit_stats' [w] has no place for
+    if standardize and not fit_intercept:
+        # centred columns without an intercept make a raw intercept that fit_stats' [w]
+        # has no place for
         assert m._fit_stats is None
         return
     want = fit_stats(Xn, y, s, m.coef_, m.intercept_[0], fit_intercept)
@@ -571,3 +571,18 @@ def test_columns_of_extreme_magnitude_keep_no_overflowed_information(spector):
         m.summary()
     with pytest.raises(ValueError, match="information matrix overflows for x1: its values"):
         summary(m, Xh, y)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1.0, 3e290])
+def test_kept_information_counts_the_users_weights(spector, scale):
+    """The fit rescales the weights by a power of two (J does not change); what it keeps
+    counts them as given, class weights included: fit_stats of the same weights."""
+    X, y = spector
+    s = np.linspace(0.5, 2.0, y.size) * scale
+    m = exact(class_weight={0: 1.0, 1: 3.0}).fit(X, y, sample_weight=s)
+    full = s * np.where(y == 1, 3.0, 1.0)
+    want = fit_stats(X.to_numpy(), y, full, m.coef_, m.intercept_[0], True)
+    kept = m._fit_stats
+    close(kept["information"], want["information"], rtol=1e-9)
+    close(np.array([kept["llf"], kept["llnull"], kept["weight_sum"]]),
+          np.array([want["llf"], want["llnull"], want["weight_sum"]]), rtol=1e-12)  # fmt: skip

@@ -31,11 +31,11 @@ class InferenceMixin:
         Returns a :class:`oneneuron.inference.Summary` (``print`` it, or ``.to_frame()``,
         ``.odds_ratios()``, ``.llf``, ``.aic``, ...). Without X it uses what ``fit``
         kept when it ended on an exact Hessian (Newton, ``solver="auto"``'s choice on
-        small data, unweighted: the information matrix); pass the training data
+        small data: the information matrix); pass the training data
         ``X, y`` (and ``sample_weight``) for robust covariances (``cov_type`` "HC0",
         "HC1", "cluster" with ``groups``), profile intervals (``ci_method="profile"``),
         a Firth model, or a model that kept none (another solver, tall data whose
-        Hessian was subsampled, sample or class weights). With
+        Hessian was subsampled). With
         ``alpha > 0`` the covariance is the inverse penalised information and a
         PenaltyWarning says when the penalty moved the estimates enough that the
         p-values are not classical tests. See :func:`oneneuron.inference.summary`.

@@ -84,8 +84,8 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
     With ``J = sum_i s_i l_i / W + P(w)``, the information is ``W`` times J's Hessian less
     the penalty's, mapped from theta to the raw ``[w, b]`` (``theta = B raw``:
     ``I = W B^T H B``); ``llf = -W (J - P)``; the null model's from the labels' mean.
-    None otherwise (K classes, Firth, an L1 part, sample or class weights, a Hessian from
-    a subsample or none).
+    Weights count in the user's units (:attr:`Plan.weight_unit`). None otherwise (K
+    classes, Firth, an L1 part, a Hessian from a subsample or none, an overflow).
     """
     ev, obj = result.evaluation, plan.objective
     if (
@@ -98,11 +98,10 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
         or (plan.param.offset is not None and not obj.fit_intercept)  # centred, no b
     ):
         return None
-    positive = 0  # rows of class 1
+    positive = 0.0  # the weight of class 1, in the fit's units
     for block in obj.source.blocks():
-        if block.weight is not None:  # scaled by a power of two for the fit (see weights)
-            return None
-        positive += int(np.count_nonzero(block.is_positive()))
+        one = block.is_positive()
+        positive += float(np.count_nonzero(one) if block.weight is None else block.weight @ one)
     d = obj.n_weights
     w, _ = obj.split(result.theta)
     hess = np.array(ev.hess, dtype=np.float64)
@@ -115,12 +114,12 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
             B[d, :d] = 0.0 if param.offset is None else param.offset
             B[d, d] = 1.0
         hess = B.T @ hess @ B
-    W = obj.weight_sum
+    W = obj.weight_sum * plan.weight_unit  # the likelihood's, in the user's weights
     information = W * 0.5 * (hess + hess.T)
     if not np.all(np.isfinite(information)):  # summary(X, y) works in safer units
         return None
     if obj.fit_intercept:
-        mean = positive / W
+        mean = positive / obj.weight_sum
         llnull = float(W * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
     else:
         llnull = -W * float(np.log(2.0))

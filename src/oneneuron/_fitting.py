@@ -81,6 +81,9 @@ class Plan:
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     param: Standardization
+    #: a row's weight as the user gave it over its weight in the fit (a power of two:
+    #: the fit normalises the weights; J does not depend on it, the likelihood does)
+    weight_unit: float = 1.0
 
 
 # ----------------------------------------------------------------------------- runs
@@ -100,6 +103,7 @@ def plan(
     needs_rng = bool(est.early_stopping) or (chosen != "auto" and SOLVERS[chosen].uses_rng)
     rng = as_generator(est.random_state) if needs_rng else None
     external = external_source(est, X, y, sample_weight)
+    weight_unit = 1.0  # a source's weights are the user's
     if external is not None:
         source = external
         held_out = None if eval_set is None else check_eval_set(est, *eval_set)
@@ -108,6 +112,7 @@ def plan(
         est.classes_, y01 = encode_labels(yc)
         check_multiclass(est, len(est.classes_))
         sw = weights(est, yc, y01, sample_weight)
+        weight_unit = 1.0 if sw is None else _weight_unit(est, yc, y01, sample_weight, sw)
         held_out = None if eval_set is None else check_eval_set(est, *eval_set)
         if est.early_stopping:
             _check_all_finite(Xc)  # before the split, so the error names rows of X
@@ -178,7 +183,18 @@ def plan(
         verbose=est.verbose,
         print_every=1 if est.verbose >= 2 else max(1, steps // 10),
     )
-    return Plan(name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs, param)
+    return Plan(
+        name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs, param, weight_unit
+    )
+
+
+def _weight_unit(est: LogisticRegression, y: Any, y01: Any, sample_weight: Any, sw: Array) -> float:
+    """The user's weight of a row over the fit's (inf when the user's overflow)."""
+    raw = weights(est, y, y01, sample_weight, normalise=False)
+    assert raw is not None  # as sw
+    i = int(np.argmax(sw > 0))
+    with np.errstate(all="ignore"):
+        return float(raw[i] / sw[i]) if sw[i] > 0 else 1.0
 
 
 class _Run:

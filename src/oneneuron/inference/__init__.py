@@ -116,8 +116,8 @@ def summary(
     X : ndarray of shape (n, d), scipy.sparse matrix or DataFrame, optional
         The training features. Needed for robust covariances, clusters, profile
         intervals, Firth's model, or a model that keeps no information matrix
-        (``model._fit_stats``, kept by ``fit`` when it ended on an exact Newton Hessian,
-        unweighted); otherwise optional.
+        (``model._fit_stats``, kept by ``fit`` when it ended on an exact Newton
+        Hessian); otherwise optional.
     y : array-like of shape (n,), optional
         The training labels (the model's own labels).
     sample_weight : array-like of shape (n,), optional
