@@ -112,10 +112,13 @@ class ArraySource(_InMemory):
         sw = self._weight64
         mean = np.zeros(self.n_features)
         for block in self.blocks():  # in float64 (float32 sums of many rows drift)
+            rows = slice(block.start, block.start + block.n_rows)
+            if scale is None and sw is None:  # summed in float64 without a float64 copy
+                mean += block.X.sum(axis=0, dtype=np.float64)
+                continue
             part = np.asarray(block.X, dtype=np.float64)
             if scale is not None:
                 part = part / scale
-            rows = slice(block.start, block.start + block.n_rows)
             mean += part.sum(axis=0) if sw is None else sw[rows] @ part
         mean /= self.weight_sum
         var = np.zeros(self.n_features)
