@@ -155,29 +155,6 @@ def test_float32_rows_centred_in_a_block_copy_of_uneven_blocks():
     np.testing.assert_allclose(ev.hess, ref["hess"], rtol=1e-4, atol=1e-6)
 
 
-def test_softmax_rows_centred_in_a_block_copy_of_uneven_blocks():
-    """K = 3, float32 rows standardised in a block copy, 43 rows in blocks of 8: J
-    against its definition (the centring term of an elastic net: ``(sum b)^2 / 2K``)."""
-    from scipy.special import log_softmax
-
-    from oneneuron.penalties import ElasticNet
-
-    X, _, sw = _data(n=43)
-    codes = np.random.default_rng(4).integers(0, 3, size=43)
-    offset, scale = X.mean(axis=0), X.std(axis=0)
-    obj = Objective(
-        X.astype(np.float32), codes, sw, penalty=ElasticNet(0.1, 0.5), n_classes=3,
-        offset=offset, scale=scale, block_rows=8,
-    )  # fmt: skip
-    theta = np.random.default_rng(5).normal(scale=0.3, size=obj.n_params)
-    W, b = theta[:12].reshape(3, 4), theta[12:]
-    Z = ((X.astype(np.float32) - offset) / scale) @ W.T + b
-    data = sw @ -log_softmax(Z, axis=1)[np.arange(43), codes] / sw.sum()
-    penalty = 0.1 * (0.5 * np.abs(W).sum() + 0.25 * np.sum(W**2))
-    centring = 0.5 * b.sum() ** 2 / 3
-    assert obj.loss(theta) == pytest.approx(data + penalty + centring, rel=1e-5)
-
-
 class _Remote(ArraySource):
     """A source that computes a pass's sums itself, as a cluster does: the task travels
     (pickled) and runs over the blocks without a workspace of the objective's."""

@@ -586,3 +586,13 @@ def test_kept_information_counts_the_users_weights(spector, scale):
     close(kept["information"], want["information"], rtol=1e-9)
     close(np.array([kept["llf"], kept["llnull"], kept["weight_sum"]]),
           np.array([want["llf"], want["llnull"], want["weight_sum"]]), rtol=1e-12)  # fmt: skip
+
+
+def test_weights_too_small_for_the_information_say_so(spector):
+    """Weights of 1e-320: the fit is the same, the information underflows; summary()
+    says so instead of an overflow warning."""
+    X, y = spector
+    m = exact().fit(X, y, sample_weight=np.full(y.size, 1e-320))
+    for call in (m.summary, lambda: m.summary(X, y, np.full(y.size, 1e-320))):
+        with pytest.raises(ValueError, match="information matrix is too close to 0"):
+            call()

@@ -204,3 +204,10 @@ def test_the_change_of_parameters_round_trips_and_pulls_back_with_its_transpose(
     assert pulled.shape == theta.shape
     # the matrix is the map itself: [w_raw, b_raw] = A theta
     np.testing.assert_allclose(A @ theta, np.append(w_raw, b_raw), rtol=1e-13, atol=1e-15)
+    # a Hessian in theta's coordinates pushed to raw ones and pulled back is itself
+    k = theta.size
+    M = rng.normal(size=(k, k))
+    H = M @ M.T
+    raw = param.push_hessian(H)
+    assert raw.shape == (k, k)
+    np.testing.assert_allclose(A[:k].T @ raw @ A[:k], H, rtol=1e-12, atol=1e-12)

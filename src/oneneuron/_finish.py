@@ -10,7 +10,6 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import xlogy
 
 from . import _rank
 from ._blas import one_blas_thread
@@ -18,6 +17,7 @@ from ._coefficients import store
 from ._separated import warn_if_separated
 from .data import Source
 from .history import History
+from .loss import null_loglik
 from .solvers import Result
 
 if TYPE_CHECKING:
@@ -82,8 +82,9 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
     or proximal Newton with the full Hessian, on rows it did not subsample): no pass.
 
     With ``J = sum_i s_i l_i / W + P(w)``, the information is ``W`` times J's Hessian less
-    the penalty's, mapped from theta to the raw ``[w, b]`` (``theta = B raw``:
-    ``I = W B^T H B``); ``llf = -W (J - P)``; the null model's from the labels' mean.
+    the penalty's, mapped from theta to the raw ``[w, b]``
+    (:meth:`~oneneuron.objective.Standardization.push_hessian`); ``llf = -W (J - P)``;
+    the null model's from the labels' weight.
     Weights count in the user's units (:attr:`Plan.weight_unit`). None otherwise (K
     classes, Firth, an L1 part, a Hessian from a subsample or none, an overflow).
     """
@@ -104,25 +105,14 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
         positive += float(np.count_nonzero(one) if block.weight is None else block.weight @ one)
     d = obj.n_weights
     w, _ = obj.split(result.theta)
-    hess = np.array(ev.hess, dtype=np.float64)
-    hess[np.arange(d), np.arange(d)] -= obj.penalty.hessian_diag(w)
-    param = plan.param
-    if not param.identity:  # theta = B raw, B = [[diag(s), 0], [m^T, 1]]: H_raw = B^T H B
-        B = np.zeros_like(hess)
-        B[np.arange(d), np.arange(d)] = 1.0 if param.scale is None else param.scale
-        if obj.fit_intercept:
-            B[d, :d] = 0.0 if param.offset is None else param.offset
-            B[d, d] = 1.0
-        hess = B.T @ hess @ B
+    data_hess = np.array(ev.hess, dtype=np.float64)
+    data_hess[np.arange(d), np.arange(d)] -= obj.penalty.hessian_diag(w)
+    hess = plan.param.push_hessian(data_hess)
     W = obj.weight_sum * plan.weight_unit  # the likelihood's, in the user's weights
     information = W * 0.5 * (hess + hess.T)
     if not np.all(np.isfinite(information)):  # summary(X, y) works in safer units
         return None
-    if obj.fit_intercept:
-        mean = positive / obj.weight_sum
-        llnull = float(W * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
-    else:
-        llnull = -W * float(np.log(2.0))
+    llnull = null_loglik(W, positive * plan.weight_unit, obj.fit_intercept)
     coef = est.coef_.ravel()
     return {
         "theta": np.append(coef, est.intercept_) if obj.fit_intercept else coef.copy(),

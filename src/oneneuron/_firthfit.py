@@ -97,7 +97,7 @@ def fit_firth(
         check_finite_sparse(Xc)
     else:
         check_finite(Xc)
-    sw = weights(est, yc, y01, sample_weight, normalise=False)  # weights count rows here
+    sw, _ = weights(est, yc, y01, sample_weight, normalise=False)  # weights count rows here
     set_scaling(est, make_source(Xc, y01, sw))  # kept for the record: Firth is invariant
     lik = _problem(Xc, y01, sw, est.fit_intercept)
     d = lik.design.d

@@ -139,15 +139,16 @@ def weights(
     y01: Array,
     sample_weight: Any,
     normalise: bool = True,
-) -> Array | None:
+) -> tuple[Array | None, float]:
     """Per-sample s_i = sample_weight_i * class_weight[y_i] (None when all ones), times a
     power of two that brings the largest to [0.5, 1) (J is invariant to a common factor:
-    weights of 1e307 or 1e-320 each fit as weights of 1 do). ``normalise=False`` keeps the
-    user's scale (Firth's penalised likelihood is not invariant to it: weights count rows)."""
+    weights of 1e307 or 1e-320 each fit as weights of 1 do), and the user's weight of a
+    row over the one returned (that power's inverse; inf if it overflows). ``normalise=
+    False`` keeps the user's scale (Firth's penalised likelihood is not invariant to it:
+    weights count rows)."""
     sw = None if sample_weight is None else check_sample_weight(sample_weight, len(y))
-    keep = _scaling.normalise_weights if normalise else (lambda s: s)
     if est.class_weight is None:
-        return keep(sw)
+        return _scaling.normalise_weights(sw) if normalise else (sw, 1.0)
     if isinstance(est.class_weight, dict):
         unknown = [c for c in est.class_weight if c not in est.classes_.tolist()]
         if unknown:
@@ -161,11 +162,15 @@ def weights(
     else:
         per_sample = np.where(y01 == 1, cw[1], cw[0])
     if sw is None:
-        return per_sample
+        return per_sample, 1.0
     if not normalise:
-        return sw * per_sample
+        return sw * per_sample, 1.0
     # sw * class weight could overflow: both brought to [0.5, 1) first (J is unchanged)
-    return _scaling.normalise_weights(_scaling.normalise_weights(sw) * per_sample)
+    first, unit = _scaling.normalise_weights(sw)
+    assert first is not None
+    out, more = _scaling.normalise_weights(first * per_sample)
+    with np.errstate(over="ignore"):
+        return out, unit * more
 
 
 def check_eval_set(est: LogisticRegression, X_val: Any, y_val: Any) -> tuple[Any, Array]:

@@ -111,8 +111,7 @@ def plan(
         Xc, yc = check_Xy(est, X, y, reset=True)
         est.classes_, y01 = encode_labels(yc)
         check_multiclass(est, len(est.classes_))
-        sw = weights(est, yc, y01, sample_weight)
-        weight_unit = 1.0 if sw is None else _weight_unit(est, yc, y01, sample_weight, sw)
+        sw, weight_unit = weights(est, yc, y01, sample_weight)
         held_out = None if eval_set is None else check_eval_set(est, *eval_set)
         if est.early_stopping:
             _check_all_finite(Xc)  # before the split, so the error names rows of X
@@ -186,15 +185,6 @@ def plan(
     return Plan(
         name, SOLVERS[name].unit, obj, stopper, (solver, obj, theta0), kwargs, param, weight_unit
     )
-
-
-def _weight_unit(est: LogisticRegression, y: Any, y01: Any, sample_weight: Any, sw: Array) -> float:
-    """The user's weight of a row over the fit's (inf when the user's overflow)."""
-    raw = weights(est, y, y01, sample_weight, normalise=False)
-    assert raw is not None  # as sw
-    i = int(np.argmax(sw > 0))
-    with np.errstate(all="ignore"):
-        return float(raw[i] / sw[i]) if sw[i] > 0 else 1.0
 
 
 class _Run:

@@ -48,7 +48,7 @@ def sgd_epoch(est: LogisticRegression, X: Any, y: Any, classes: Any, sample_weig
         check_multiclass(est, len(classes))
         est.classes_ = classes
     _, y01 = encode_labels(yc, est.classes_)
-    sw = weights(est, yc, y01, sample_weight)
+    sw, _ = weights(est, yc, y01, sample_weight)
     source = make_source(Xc, y01, sw, n_classes=len(est.classes_))
     if first:
         absmax = set_scaling(est, source, _scaling.sample_absmax(source))

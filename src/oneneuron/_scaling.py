@@ -147,15 +147,17 @@ def first_shows_extremes(evaluation: Any, n_features: int, raw: bool) -> bool:
     return hess is not None and bool(np.any(np.diag(hess)[:n_features] > 4.0 ** LIMIT[1]))
 
 
-def normalise_weights(weights: Array | None) -> Array | None:
-    """Weights times the power of two that brings their largest value to [0.5, 1)."""
+def normalise_weights(weights: Array | None) -> tuple[Array | None, float]:
+    """Weights times the power of two that brings their largest value to [0.5, 1), and
+    that power's inverse: the factor back to the weights given (inf if it overflows)."""
     if weights is None:
-        return None
+        return None, 1.0
     top = float(np.max(weights)) if weights.size else 0.0
     if top == 0.0:
-        return weights
+        return weights, 1.0
     _, e = np.frexp(top)
-    return weights if e == 0 else np.ldexp(weights, -e)
+    with np.errstate(over="ignore"):
+        return (weights if e == 0 else np.ldexp(weights, -e)), float(np.ldexp(1.0, e))
 
 
 def moments(source: Any, absmax: Array | None) -> tuple[Array, Array, Array | None]:

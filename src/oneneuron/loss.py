@@ -29,6 +29,7 @@ __all__ = [
     "loss_gradient",
     "loss_gradient_hessian",
     "loss_terms_into",
+    "null_loglik",
     "softmax",
     "softmax_loss_gradient",
     "softmax_terms_into",
@@ -247,3 +248,15 @@ def softmax_directional(
     pu = np.einsum("ik,ik->i", P, U)
     curvature = np.maximum(np.einsum("ik,ik,ik->i", P, U, U) - pu * pu, 0.0)
     return value, slope, curvature
+
+
+def null_loglik(weight_sum: float, positive: float, fit_intercept: bool) -> float:
+    """The log-likelihood of the intercept-only model (all logits 0 without an intercept)
+    of rows weighing ``weight_sum`` in all, ``positive`` of it in class 1: with the
+    intercept at its optimum, every row's probability is the share of class 1."""
+    if not fit_intercept:
+        return -weight_sum * float(np.log(2.0))
+    from scipy.special import xlogy
+
+    mean = positive / weight_sum
+    return float(weight_sum * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
-from scipy.special import xlogy
 
+from ..loss import null_loglik
 from ._covariance import invert_information, sandwich
 from ._intervals import _profile_intervals, _wald
 from ._likelihood import Logistic, solve_pd
@@ -49,11 +49,7 @@ def _stats_and_residuals(lik: Logistic, theta: Array) -> tuple[dict[str, Any], A
     llf, resid, var = lik.loglik_terms(design.logits(theta))
     s = lik.s
     weight_sum = float(s.sum())
-    if design.fit_intercept:
-        mean = float(s @ (lik.sign < 0)) / weight_sum
-        llnull = float(weight_sum * (xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
-    else:
-        llnull = -weight_sum * float(np.log(2.0))
+    llnull = null_loglik(weight_sum, float(s @ (lik.sign < 0)), design.fit_intercept)
     stats_ = {
         "information": design.gram(s * var),
         "llf": llf,
@@ -154,8 +150,8 @@ def _stored_stats(
     fstats = getattr(view.model, "_fit_stats", None)
     if not fstats:
         raise ValueError(
-            "this model keeps no information matrix (it is kept only for small models); "
-            "pass the training data: summary(X, y)"
+            "this model keeps no information matrix (fit keeps it when it ends on an exact "
+            "Newton Hessian that float64 can hold); pass the training data: summary(X, y)"
         )
     kept = fstats.get("theta")
     if kept is not None and not np.array_equal(kept, view.theta):

@@ -65,8 +65,14 @@ def invert_information(H: Array, names: list[str]) -> Array:
             "(or every such row has p(1 - p) = 0), so the coefficient is not identified; "
             "drop the column"
         )
-    inv_sqrt = 1.0 / np.sqrt(diag)
-    C = H * np.outer(inv_sqrt, inv_sqrt)
+    with np.errstate(over="ignore"):
+        inv_sqrt = 1.0 / np.sqrt(diag)
+        C = H * np.outer(inv_sqrt, inv_sqrt)
+    if not np.all(np.isfinite(C)):
+        raise ValueError(
+            "the information matrix is too close to 0 for float64 (sample weights or "
+            "columns near the smallest floats, about 1e-150 or below); rescale them and refit"
+        )
     values, vectors = linalg.eigh(C)
     if values[0] <= RANK_TOLERANCE * values[-1]:
         raise SingularInformationError(_collinearity_message(values, vectors, inv_sqrt, names))

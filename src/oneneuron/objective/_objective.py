@@ -247,8 +247,7 @@ class Objective(Directions, Passes):
         else:
             t = self._sum(theta, hessian, hessian_fraction, diagonal, logits)
         evaluation = from_sums(self, theta, t, self.weight_sum, self.n_samples)
-        if hessian and hessian_fraction < 1.0:  # subsampled as Passes._sum decides
-            evaluation.hess_sampled = self.source.block_rows() < self.n_samples
+        evaluation.hess_sampled = hessian and self._hessian_rows(hessian_fraction) is not None
         self._ensure_checked(evaluation)
         if self._remember:
             self._remembered = (key, evaluation)

@@ -192,3 +192,18 @@ class Standardization:
         A = self.matrix() if self.n_outputs == 1 else self.matrix_rows()
         out: Any = A.T @ hess_raw @ A
         return np.asarray(out)
+
+    def push_hessian(self, hess: Array) -> Array:
+        """The inverse of :meth:`pull_hessian` for one output: a Hessian in theta's
+        coordinates as one in the raw ``[w, b]`` (``[w]`` without an intercept), ``B^T H
+        B`` with ``theta = B raw``, ``B = [[diag(s), 0], [m^T, 1]]``."""
+        if self.identity:
+            return hess
+        d = self.n_features
+        B = np.zeros_like(hess)
+        B[np.arange(d), np.arange(d)] = 1.0 if self.scale is None else self.scale
+        if self.fit_intercept:
+            B[d, :d] = 0.0 if self.offset is None else self.offset
+            B[d, d] = 1.0
+        out: Any = B.T @ hess @ B
+        return np.asarray(out)

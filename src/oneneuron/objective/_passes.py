@@ -110,10 +110,7 @@ class Passes:
         """Block sums over the whole source: where the source computes them (a cluster),
         else here, one thread per partition, added in a fixed order."""
         rows_per = min(self.source.block_rows(), max(self.n_samples, 1))
-        hrows = None
-        if fraction < 1.0 and rows_per < self.n_samples:  # subsample within each block
-            hrows = max(1, int(np.ceil(rows_per * fraction)))
-        task = self._task(theta, hessian, hrows, diagonal, logits)
+        task = self._task(theta, hessian, self._hessian_rows(fraction), diagonal, logits)
         remote = self.source.reduce(task)
         if remote is not None:
             return remote
@@ -131,6 +128,14 @@ class Passes:
                 ]
                 terms = [f.result() for f in futures]
             return functools.reduce(operator.add, terms)
+
+    def _hessian_rows(self, fraction: float) -> int | None:
+        """Rows of each block that enter the Hessian for a ``fraction`` below 1 (None:
+        all): a subsample only when the source has more than one block."""
+        rows_per = min(self.source.block_rows(), max(self.n_samples, 1))
+        if fraction < 1.0 and rows_per < self.n_samples:
+            return max(1, int(np.ceil(rows_per * fraction)))
+        return None
 
     def _sum_block(self, theta: Array, block: Block) -> BlockTerms:
         """Block sums over one block (a mini-batch), in the first workspace."""
