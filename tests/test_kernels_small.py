@@ -1,5 +1,5 @@
-"""The compiled helpers of small fits (line search sums, standardised Hessian rows) against
-the NumPy path they replace, and against definitions."""
+"""The compiled helpers of small fits (line search sums, standardised Hessian rows, column
+maxima) against the NumPy path they replace, and against definitions."""
 
 from __future__ import annotations
 
@@ -125,3 +125,71 @@ def test_small_fit_same_with_and_without_numba(monkeypatch):
     b = LogisticRegression(solver="newton", alpha=1e-3).fit(X, y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-9)
     np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-9)
+
+
+def _absmax_cases():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((301, 9)) * np.logspace(-3, 3, 9)
+    X[4, 2], X[8, 5], X[9, 5], X[10, 6] = np.nan, np.inf, 1.0, -np.inf
+    X[:, 7] = -0.0  # a column of negative zeros
+    X[11, 8] = np.nan  # NaN before a larger value: still NaN
+    X[12, 8] = 1e300
+    return X
+
+
+@needs_numba
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_column_absmax_matches_numpy(layout, dtype):
+    """Every column's largest |x| equals NumPy's ``max(max x, -min x)``, NaN and inf
+    kept, for C, Fortran and row-strided layouts, float32 read into float64 maxima."""
+    with np.errstate(over="ignore"):  # 1e300 is inf in float32
+        X = _absmax_cases().astype(dtype)
+    X = {"C": X, "F": np.asfortranarray(X), "strided": X[::3]}[layout]
+    start = np.full(X.shape[1], 0.5)  # maxima are taken with what out holds
+    got = start.copy()
+    _kernels_small.column_absmax(X, got)
+    with np.errstate(invalid="ignore"):
+        want = np.maximum(start, np.maximum(X.max(axis=0), -X.min(axis=0)))
+    np.testing.assert_array_equal(got, want)
+
+
+@needs_numba
+def test_csr_column_absmax_matches_numpy():
+    """The CSR variant equals ``np.maximum.at`` over the stored values, duplicates,
+    explicit zeros, NaN and inf included."""
+    import scipy.sparse as sp
+
+    X = sp.random(200, 30, density=0.1, format="csr", random_state=3) * 5 - 2.0 * sp.eye(200, 30)
+    X = sp.csr_matrix(X)
+    X.data[[0, 5, 9]] = [np.nan, np.inf, -np.inf]
+    dup = sp.csr_matrix((np.array([3.0, -7.0, 0.0]), np.array([4, 4, 6]), np.array([0, 3])), (1, 30))
+    X = sp.vstack([X, dup], format="csr")  # column 4 stored twice in the last row
+    got = np.zeros(30)
+    _kernels_small.csr_column_absmax(X.data, X.indices, got)
+    want = np.zeros(30)
+    with np.errstate(invalid="ignore"):
+        np.maximum.at(want, X.indices, np.abs(X.data))
+    np.testing.assert_array_equal(got, want)
+    assert got[4] >= 7.0
+
+
+@pytest.mark.parametrize("accelerator", ["numba", "numpy"])
+def test_sample_absmax_same_either_way(monkeypatch, accelerator):
+    """``_scaling.sample_absmax`` of dense and CSR sources: the exact column maxima of a
+    small source (every row is the sample), compiled or not."""
+    import scipy.sparse as sp
+
+    from oneneuron import _scaling
+    from oneneuron.data import make_source
+
+    if accelerator == "numba" and not _kernels.available():
+        pytest.skip("Numba is not installed")
+    monkeypatch.setenv("ONENEURON_ACCELERATOR", accelerator)
+    X = _absmax_cases()
+    X = X[np.isfinite(X).all(axis=1)]
+    y = np.arange(X.shape[0]) % 2
+    want = np.abs(X).max(axis=0)
+    for data in (X, np.asfortranarray(X), sp.csr_matrix(X)):
+        got = _scaling.sample_absmax(make_source(data, y, None))
+        np.testing.assert_array_equal(got, want)

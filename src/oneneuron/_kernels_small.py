@@ -10,7 +10,11 @@ operations are the same, and to rounding where NumPy sums with BLAS):
   :func:`oneneuron.loss.loss_terms_into` written for one sample (used by
   :func:`oneneuron.objective._line.line_minimum`);
 * :func:`scaled_rows`: ``sqrt(h) (x - m) / s`` (times ``1 / s``) for the rows of a
-  Hessian's ``syrk`` (used by :func:`oneneuron.objective._block_hessian.add_hessian`).
+  Hessian's ``syrk`` (used by :func:`oneneuron.objective._block_hessian.add_hessian`);
+* :func:`column_absmax` and :func:`csr_column_absmax`: every column's largest ``|x|``
+  in one read of dense or CSR rows (used by :func:`oneneuron._scaling.sample_absmax`
+  at the start of every fit: NumPy's ``max`` and ``min`` along the rows take one ufunc
+  call per row, 36 us on 569 x 30, and ``np.maximum.at`` about 5 ns a stored value).
 
 Both are None without Numba; their callers then take the NumPy path, which stays the
 reference the tests hold these to (``tests/test_kernels_small.py``).
@@ -24,7 +28,7 @@ import numpy as np
 
 from . import _kernels
 
-__all__ = ["line_sums", "scaled_rows"]
+__all__ = ["column_absmax", "csr_column_absmax", "line_sums", "scaled_rows"]
 
 
 def _line_sums(sign: Any, z: Any, u: Any, su: Any, suu: Any, t: float) -> tuple[float, float]:
@@ -67,9 +71,41 @@ def _scaled_rows(X: Any, offset: Any, inv_scale: Any, sh: Any, S: Any) -> None:
         S[i, d] = hi
 
 
+def _column_absmax(X: Any, out: Any) -> None:
+    """``out[j] = max(out[j], max_i |X[i, j]|)``, NaN kept (as ``np.maximum`` keeps it):
+    a NaN is named later, by the finite check. Rows outer for C order, columns outer for
+    Fortran order (each loop then reads memory in order; the select vectorises)."""
+    n, d = X.shape
+    if X.strides[0] >= X.strides[1]:
+        for i in range(n):
+            for j in range(d):
+                v = abs(X[i, j])
+                m = out[j]
+                out[j] = v if (v > m) | (v != v) else m
+    else:
+        for j in range(d):
+            m = out[j]
+            for i in range(n):
+                v = abs(X[i, j])
+                m = v if (v > m) | (v != v) else m
+            out[j] = m
+
+
+def _csr_column_absmax(data: Any, indices: Any, out: Any) -> None:
+    """:func:`_column_absmax` over CSR (or CSC transposed) stored values: ``out[indices[k]]``
+    takes ``|data[k]|`` when larger, NaN kept."""
+    for k in range(data.shape[0]):
+        j = indices[k]
+        v = abs(data[k])
+        m = out[j]
+        out[j] = v if (v > m) | (v != v) else m
+
+
 #: None without Numba (or with ``ONENEURON_ACCELERATOR=numpy``: see :func:`wanted`).
 line_sums = _kernels._compile(_line_sums, fastmath=False)
 scaled_rows = _kernels._compile(_scaled_rows, fastmath=False)
+column_absmax = _kernels._compile(_column_absmax, fastmath=False)
+csr_column_absmax = _kernels._compile(_csr_column_absmax, fastmath=False)
 
 
 def wanted(accelerate: bool) -> bool:

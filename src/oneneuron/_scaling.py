@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _kernels, _kernels_small
+
 __all__ = [
     "LIMIT",
     "SAFE",
@@ -117,10 +119,17 @@ def sample_absmax(source: Any) -> Array | None:
 def _absmax_into(out: Array, X: Any) -> None:
     if X.shape[0] == 0:
         return
+    compiled = _kernels_small.column_absmax is not None and _kernels.wanted()
     if isinstance(X, np.ndarray):
+        if compiled:  # one read, no ufunc call per row
+            _kernels_small.column_absmax(X, out)  # type: ignore[misc]
+            return
         # max(max x, -min x): |x|'s column maxima without an |X| copy of the sample
         np.maximum(out, np.maximum(X.max(axis=0), -X.min(axis=0)), out=out)
     elif X.format == "csr":  # the stored values' column maxima, no CSC conversion
+        if compiled:
+            _kernels_small.csr_column_absmax(X.data, X.indices, out)  # type: ignore[misc]
+            return
         with np.errstate(invalid="ignore"):  # a NaN is named later, by the finite check
             np.maximum.at(out, X.indices, np.abs(X.data))
     else:
