@@ -146,6 +146,39 @@ def test_tall_data_subsample_the_hessian_and_still_converge():
     np.testing.assert_allclose(sub.theta, exact.theta, atol=1e-9)
 
 
+def test_start_hessian_from_fewer_rows_on_tall_data(monkeypatch):
+    """On tall data in several blocks, the start's full Hessian (which only picks the
+    first working set and step) comes from START_HESSIAN_ROWS_PER_PARAM rows per
+    parameter, fewer than Newton's subsample; later ones use Newton's, and the optimum is
+    the one of exact Hessians."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20_000, 5)) @ rng.standard_normal((5, 5))
+    y = (X @ [1, -1, 0, 0, 0.5] + rng.logistic(size=20_000) > 0).astype(float)
+    fractions = []
+    original = Objective.evaluate
+
+    def spy(self, theta, hessian=False, **kw):
+        if hessian:
+            fractions.append(kw.get("hessian_fraction", 1.0))
+        return original(self, theta, hessian, **kw)
+
+    def solve(**solver):
+        obj = Objective(X, y, penalty=ElasticNet(ALPHA, 1.0), block_rows=1000)
+        return run(ProxNewton(**solver), obj, np.zeros(obj.n_params), tol=1e-10, max_iter=100)
+
+    monkeypatch.setattr(Objective, "evaluate", spy)
+    sub = solve()
+    start = proxnewton.START_HESSIAN_ROWS_PER_PARAM * 6 / 20_000
+    assert fractions[0] == pytest.approx(start)
+    assert start < proxnewton.hessian_fraction(20_000, 6) < 1
+    assert all(f == proxnewton.hessian_fraction(20_000, 6) for f in fractions[1:])
+    fractions.clear()
+    exact = solve(subsample=False)
+    assert fractions and all(f == 1.0 for f in fractions)  # no subsample asked for: none
+    assert sub.converged and exact.converged
+    np.testing.assert_allclose(sub.theta, exact.theta, atol=1e-9)
+
+
 def test_proximal_gd_lands_on_exact_zeros_and_the_optimum(cancer):
     X, y = cancer
     exact = LogisticRegression(alpha=ALPHA, l1_ratio=1.0, tol=1e-10).fit(X, y)

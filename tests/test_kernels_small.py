@@ -163,7 +163,8 @@ def test_csr_column_absmax_matches_numpy():
     X = sp.random(200, 30, density=0.1, format="csr", random_state=3) * 5 - 2.0 * sp.eye(200, 30)
     X = sp.csr_matrix(X)
     X.data[[0, 5, 9]] = [np.nan, np.inf, -np.inf]
-    dup = sp.csr_matrix((np.array([3.0, -7.0, 0.0]), np.array([4, 4, 6]), np.array([0, 3])), (1, 30))
+    values, columns = np.array([3.0, -7.0, 0.0]), np.array([4, 4, 6])
+    dup = sp.csr_matrix((values, columns, np.array([0, 3])), (1, 30))
     X = sp.vstack([X, dup], format="csr")  # column 4 stored twice in the last row
     got = np.zeros(30)
     _kernels_small.csr_column_absmax(X.data, X.indices, got)
