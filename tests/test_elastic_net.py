@@ -179,6 +179,37 @@ def test_start_hessian_from_fewer_rows_on_tall_data(monkeypatch):
     np.testing.assert_allclose(sub.theta, exact.theta, atol=1e-9)
 
 
+def test_working_set_hessian_from_newtons_subsample_of_its_own_size(monkeypatch):
+    """The Hessian of a working set of k weights comes from Newton's subsample for k + 1
+    parameters (fewer rows than for all of them), and the optimum stays the exact one."""
+    rng = np.random.default_rng(6)
+    n, d = 40_000, 12
+    X = rng.standard_normal((n, d))
+    y = (X[:, :3] @ [1.5, -1.0, 0.5] + rng.logistic(size=n) > 0).astype(float)
+    monkeypatch.setattr(proxnewton, "FULL_HESSIAN_PARAMS", 0)  # the working set's Hessian
+    seen = []
+    real = Objective.hessian_block
+
+    def spy(self, theta, cols, fraction=1.0):
+        seen.append((len(cols), fraction))
+        return real(self, theta, cols, fraction)
+
+    monkeypatch.setattr(Objective, "hessian_block", spy)
+
+    def solve(**solver):
+        obj = Objective(X, y, penalty=ElasticNet(0.02, 1.0), block_rows=2000)
+        return run(ProxNewton(**solver), obj, np.zeros(obj.n_params), tol=1e-10, max_iter=100)
+
+    sub = solve()
+    assert seen and all(f == proxnewton.hessian_fraction(n, k + 1) for k, f in seen)
+    assert any(f < proxnewton.hessian_fraction(n, d + 1) for _, f in seen)
+    seen.clear()
+    exact = solve(subsample=False)
+    assert seen and all(f == 1.0 for _, f in seen)
+    assert sub.converged and exact.converged
+    np.testing.assert_allclose(sub.theta, exact.theta, atol=1e-9)
+
+
 def test_proximal_gd_lands_on_exact_zeros_and_the_optimum(cancer):
     X, y = cancer
     exact = LogisticRegression(alpha=ALPHA, l1_ratio=1.0, tol=1e-10).fit(X, y)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..data import Block
 from ..loss import loss_gradient_hessian
 from ._blocks import _transposed, standardised_rows
 from ._line import line_minimum, model_logits
@@ -143,7 +144,7 @@ def hessian_block(
         if m == 0:
             continue
         r = m if hrows is None else min(m, hrows)
-        z = model_logits(obj, block, theta)[:r]
+        z = model_logits(obj, _head(block, r), theta)  # the logits of the rows that enter
         _, _, h = loss_gradient_hessian(block.sign[:r].astype(np.float64), z)
         weight += float(m if block.weight is None else np.sum(block.weight, dtype=np.float64))
         if block.weight is not None:
@@ -186,6 +187,15 @@ def hessian_block(
     w, _ = obj.split(theta)
     full[np.arange(k), np.arange(k)] += obj.penalty.hessian_diag(w)[cols]
     return full if obj.fit_intercept else full[:k, :k]
+
+
+def _head(block: Block, r: int) -> Block:
+    """The block's first r rows (the block itself when r covers it)."""
+    if r >= block.n_rows:
+        return block
+    weight = None if block.weight is None else block.weight[:r]
+    positive = None if block.positive is None else block.positive[:r]
+    return Block(block.X[:r], block.sign[:r], weight, block.start, positive)
 
 
 def curvature_weights(obj: Objective, theta: Array) -> Array:

@@ -11,7 +11,9 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
    restricted to W (:meth:`~oneneuron.objective.Objective.hessian_block`, or the full
    Hessian from the same pass as J when theta is short and not sparse: see
    :data:`FULL_HESSIAN_FRACTION`), from a subsample of the rows on tall data as Newton
-   does (a smaller one at the start: :data:`START_HESSIAN_ROWS_PER_PARAM`). Sparse,
+   does (Newton's rule for the working set's own parameters: a block of 30 takes fewer
+   rows than the full 200; a smaller one at the start:
+   :data:`START_HESSIAN_ROWS_PER_PARAM`). Sparse,
    wide data in memory never form H: the model is kept as its curvature weights and X's
    columns (glmnet's "naive updates", :func:`._cd_columns.cd_columns`), so a coordinate
    costs the non-zeros of its column; X is copied once to float64 CSC for that
@@ -260,8 +262,11 @@ class ProxNewton(SolverFacts):
         else:
             if self._full and evaluation.hess is not None:
                 H = evaluation.hess[np.ix_(idx, idx)]
-            else:
-                H = objective.hessian_block(theta, cols, self._fraction)
+            else:  # Newton's subsample for the working set's parameters
+                fraction = self._fraction
+                if self.subsample:
+                    fraction = min(fraction, hessian_fraction(objective.n_samples, idx.size))
+                H = objective.hessian_block(theta, cols, fraction)
             if intercept:  # the intercept minimised out exactly (see inner_step)
                 step_w, step_b = inner_step(H, g, w, lam, tol, self.max_sweeps, self._k)
                 step = np.append(step_w, step_b)
