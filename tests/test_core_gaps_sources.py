@@ -179,18 +179,23 @@ def test_one_partition_of_a_csc_matrix_or_a_stream():
     assert len(dense.partitions(4)) == 1 and dense.cheap_sample(5) is None
 
 
-@pytest.mark.parametrize("layout", ["dense-C", "csr", "csc"])
+@pytest.mark.parametrize("layout", ["dense-C", "dense-F", "float32", "csr", "csc"])
 @pytest.mark.parametrize(
     ("max_rows", "step"), [(10, 6), (53, 1), (100, 1), (1, 53), (0, 53), (27, 2)]
 )
 def test_strided_takes_every_kth_row(layout, max_rows, step):
     """At most ``max_rows`` rows (at least one), every k-th row from the first with
-    ``k = ceil(n / max_rows)``; the cheap sample of data in memory is the same."""
+    ``k = ceil(n / max_rows)``; the cheap sample of data in memory is the same (of a
+    dense X: views of its arrays, no copy)."""
     X, sign, w = _problem()
-    source = _source(_layouts(X)[layout], sign, w)
+    Xl = _layouts(X)[layout]
+    source = _source(Xl, sign, w)
     rows = np.arange(0, 53, step)
+    dtype = np.float32 if layout == "float32" else np.float64
     for b in (source.strided(max_rows), source.cheap_sample(max_rows)):
-        check_block(b, _layouts(X)[layout], sign, w, rows, 2, np.float64)
+        check_block(b, Xl, sign, w, rows, 2, dtype)
+    if layout.startswith("dense"):
+        assert np.shares_memory(source.cheap_sample(max_rows).X, Xl)
 
 
 @pytest.mark.parametrize("layout", ["dense-C", "csr", "csc"])

@@ -105,6 +105,20 @@ class ArraySource(_InMemory):
             return self._block(self.X, 0, self.n_samples)
         return super().strided(max_rows)
 
+    def cheap_sample(self, max_rows: int) -> Block | None:
+        """:meth:`strided`'s rows as views of the arrays (every k-th row), not copies:
+        read once by the column maxima and the rank check at the start of a fit (a copy
+        of 4,096 rows of 200 columns cost 0.6 ms)."""
+        n = self.n_samples
+        if not self.in_memory:
+            return None
+        if n <= max_rows:
+            return self._block(self.X, 0, n)
+        rows = slice(0, n, -(-n // max(1, max_rows)))
+        w = None if self.weight is None else self.weight[rows]
+        positive = self.positive[rows] if self.n_classes <= 2 else None
+        return Block(self.X[rows], self.sign[rows], w, 0, positive)
+
     def check_finite(self, name: str = "X") -> None:
         check_finite(self.X, name)
 
