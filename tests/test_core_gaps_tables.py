@@ -116,6 +116,34 @@ def test_the_progress_line_names_each_pass(tmp_path, kind, capsys):
     assert f"t.{kind}: epoch" in capsys.readouterr().err
 
 
+def test_the_column_kernels_passes_are_named_too(tmp_path, capsys, monkeypatch):
+    """A pass summed by the compiled column kernel (``reduce``, L-BFGS's evaluations after
+    the first full pass) shows its number like a block pass: every pass after the labels'
+    read is named by its number, none as "None"."""
+    from oneneuron import LogisticRegression, _kernels
+    from oneneuron.data import _column_sums
+
+    if not _kernels.available():
+        pytest.skip("Numba is not installed")
+    kernel_passes = []
+    real = _column_sums.run
+
+    def counted(*args):
+        kernel_passes.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_column_sums, "run", counted)
+    path = _write(_frame(), tmp_path, "parquet")
+    source = _scan(path, target="label", progress=True)
+    LogisticRegression(solver="lbfgs", max_iter=3, tol=None).fit(source)
+    err = capsys.readouterr().err
+    assert kernel_passes  # the column kernel summed some of the passes
+    assert "None" not in err
+    assert source._passes > 3  # the labels' read, then the passes numbered from 1
+    for k in range(1, source._passes):
+        assert f"t.parquet: pass {k} " in err
+
+
 def test_a_csv_weight_that_is_not_a_number_is_named_with_the_file(tmp_path):
     """The weight column is read as numbers, like the features: a word in it is named
     with the file (not left to NumPy's conversion of text)."""
