@@ -11,16 +11,15 @@ penalty's L2 share). Each iteration, as glmnet, skglm and glum do:
    restricted to W (:meth:`~oneneuron.objective.Objective.hessian_block`, or the full
    Hessian from the same pass as J when theta is short and not sparse: see
    :data:`FULL_HESSIAN_FRACTION`), from a subsample of the rows on tall data as Newton
-   does (Newton's rule for the working set's own parameters: a block of 30 takes fewer
-   rows than the full 200; a smaller one at the start:
-   :data:`START_HESSIAN_ROWS_PER_PARAM`). Sparse,
-   wide data in memory never form H: the model is kept as its curvature weights and X's
-   columns (glmnet's "naive updates", :func:`._cd_columns.cd_columns`), so a coordinate
-   costs the non-zeros of its column; X is copied once to float64 CSC for that
-   (:func:`~oneneuron.data._csc.csc_float64`; a float64 CSC input is not copied), and
-   the rows' logits follow the steps (the sweeps keep ``X~ d``), so no read of X remains
-   for the curvature weights, and every evaluation takes them
-   (``evaluate(theta, logits=z)``) and reads X for the gradient only.
+   does, by Newton's rule for the parameters the Hessian has (a working set of 30
+   weights takes fewer rows than all 200; the start takes fewer still:
+   :data:`START_HESSIAN_ROWS_PER_PARAM`). Sparse, wide data in memory never form H: the
+   model is kept as its curvature weights and X's columns (glmnet's "naive updates",
+   :func:`._cd_columns.cd_columns`), so a coordinate costs the non-zeros of its column;
+   X is copied once to float64 CSC for that (:func:`~oneneuron.data._csc.csc_float64`;
+   a float64 CSC input is not copied), and the rows' logits follow the steps (the sweeps
+   keep ``X~ d``), so no read of X remains for the curvature weights, and every
+   evaluation takes them (``evaluate(theta, logits=z)``) and reads X for the gradient only.
 3. **Inner solve**: ``d = argmin g.d + d^T H d / 2 + sum_{j in W} lambda_j |w_j + d_j|``
    with the intercept's step minimised out in closed form (:func:`inner_step`), by
    coordinate descent (:func:`._cd.cd_quadratic`) to a tolerance that tightens with the
@@ -85,8 +84,8 @@ WS_START = 10
 #: The start's full Hessian only picks the first working set and the first step: on
 #: tall data (more than one block, one output) it comes from this many rows per
 #: parameter, each block's first rows, when that is fewer than Newton's subsample
-#: (measured, to 1e-6: a correlated 20,000 x 200 56.7 -> 46.0 ms in as many iterations,
-#: 48 rows 49.9 ms; dense 100,000 x 100 unchanged at 32, an iteration more at 16).
+#: (measured, to 1e-6: a correlated 20,000 x 200 53.0 -> 42.5 ms in as many iterations,
+#: dense 100,000 x 100 L1 55.6 -> 51.5 ms; 16 rows cost the latter an iteration).
 START_HESSIAN_ROWS_PER_PARAM = 32
 
 
