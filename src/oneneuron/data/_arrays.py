@@ -48,7 +48,7 @@ class _InMemory(Source):
         positive = self.positive[lo:hi] if self.n_classes <= 2 else None
         return Block(X, self.sign[lo:hi], w, lo, positive)
 
-    def _rows(self, X: Any, rows: NDArray[np.intp]) -> Block:
+    def _rows(self, X: Any, rows: NDArray[np.intp] | slice) -> Block:
         w = None if self.weight is None else self.weight[rows]
         positive = self.positive[rows] if self.n_classes <= 2 else None
         return Block(X, self.sign[rows], w, 0, positive)
@@ -115,9 +115,7 @@ class ArraySource(_InMemory):
         if n <= max_rows:
             return self._block(self.X, 0, n)
         rows = slice(0, n, -(-n // max(1, max_rows)))
-        w = None if self.weight is None else self.weight[rows]
-        positive = self.positive[rows] if self.n_classes <= 2 else None
-        return Block(self.X[rows], self.sign[rows], w, 0, positive)
+        return self._rows(self.X[rows], rows)
 
     def check_finite(self, name: str = "X") -> None:
         check_finite(self.X, name)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..data import Block
+from ..data._streaming import take_rows
 from ..loss import loss_gradient_hessian
 from ._blocks import _transposed, standardised_rows
 from ._line import line_minimum, model_logits
@@ -135,22 +135,21 @@ def hessian_block(
     full = np.zeros((k + 1, k + 1))
     weight = used = 0.0
     sparse = obj.source.sparse
-    rows_per = min(obj.source.block_rows(), max(obj.n_samples, 1))
-    hrows = None  # the subsample of Objective.evaluate: each block's first rows
-    if fraction < 1.0 and rows_per < obj.n_samples:
-        hrows = max(1, int(np.ceil(rows_per * fraction)))
+    hrows = obj._hessian_rows(fraction)  # Objective.evaluate's subsample: each block's head
     for block in obj.source.blocks():
         m = block.n_rows
         if m == 0:
             continue
-        r = m if hrows is None else min(m, hrows)
-        z = model_logits(obj, _head(block, r), theta)  # the logits of the rows that enter
-        _, _, h = loss_gradient_hessian(block.sign[:r].astype(np.float64), z)
         weight += float(m if block.weight is None else np.sum(block.weight, dtype=np.float64))
+        if hrows is not None and hrows < m:
+            block = take_rows(block, slice(0, hrows))  # the rows that enter: views
+        r = block.n_rows
+        z = model_logits(obj, block, theta)
+        _, _, h = loss_gradient_hessian(block.sign.astype(np.float64), z)
         if block.weight is not None:
-            h = h * block.weight[:r]
-        used += float(r if block.weight is None else np.sum(block.weight[:r], dtype=np.float64))
-        X: Any = block.X[:r] if r < m else block.X
+            h = h * block.weight
+        used += float(r if block.weight is None else np.sum(block.weight, dtype=np.float64))
+        X: Any = block.X
         if sparse:
             Xc: Any = X[:, cols].astype(np.float64)
             if row_c is not None:  # powers of two: exact
@@ -187,15 +186,6 @@ def hessian_block(
     w, _ = obj.split(theta)
     full[np.arange(k), np.arange(k)] += obj.penalty.hessian_diag(w)[cols]
     return full if obj.fit_intercept else full[:k, :k]
-
-
-def _head(block: Block, r: int) -> Block:
-    """The block's first r rows (the block itself when r covers it)."""
-    if r >= block.n_rows:
-        return block
-    weight = None if block.weight is None else block.weight[:r]
-    positive = None if block.positive is None else block.positive[:r]
-    return Block(block.X[:r], block.sign[:r], weight, block.start, positive)
 
 
 def curvature_weights(obj: Objective, theta: Array) -> Array:

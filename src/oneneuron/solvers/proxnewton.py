@@ -261,10 +261,9 @@ class ProxNewton(SolverFacts):
         else:
             if self._full and evaluation.hess is not None:
                 H = evaluation.hess[np.ix_(idx, idx)]
-            else:  # Newton's subsample for the working set's parameters
-                fraction = self._fraction
-                if self.subsample:
-                    fraction = min(fraction, hessian_fraction(objective.n_samples, idx.size))
+            else:  # Newton's subsample rule for the working set's parameters
+                n = objective.n_samples
+                fraction = hessian_fraction(n, idx.size) if self.subsample else 1.0
                 H = objective.hessian_block(theta, cols, fraction)
             if intercept:  # the intercept minimised out exactly (see inner_step)
                 step_w, step_b = inner_step(H, g, w, lam, tol, self.max_sweeps, self._k)
