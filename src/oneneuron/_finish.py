@@ -99,10 +99,6 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
         or (plan.param.offset is not None and not obj.fit_intercept)  # centred, no b
     ):
         return None
-    positive = 0.0  # the weight of class 1, in the fit's units
-    for block in obj.source.blocks():
-        one = block.is_positive()
-        positive += float(np.count_nonzero(one) if block.weight is None else block.weight @ one)
     d = obj.n_weights
     w, _ = obj.split(result.theta)
     data_hess = np.array(ev.hess, dtype=np.float64)
@@ -112,6 +108,10 @@ def _fit_stats(est: LogisticRegression, plan: Plan, result: Result) -> dict[str,
     information = W * 0.5 * (hess + hess.T)
     if not np.all(np.isfinite(information)):  # summary(X, y) works in safer units
         return None
+    positive = 0.0  # the weight of class 1, in the fit's units
+    for block in obj.source.blocks():
+        one = block.is_positive()
+        positive += float(np.count_nonzero(one) if block.weight is None else block.weight @ one)
     llnull = null_loglik(W, positive * plan.weight_unit, obj.fit_intercept)
     coef = est.coef_.ravel()
     return {
